@@ -1,0 +1,130 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import (
+    Attendance,
+    Course,
+    CourseSession,
+    Credential,
+    Enrollment,
+    Practitioner,
+    Program,
+    Trainer,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name")}),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "track",
+        "validity_months",
+        "seus_required",
+        "seus_addon",
+        "renewal_fee",
+        "fee_currency",
+        "grace_days",
+        "is_active",
+    ]
+    list_filter = ["level", "track", "is_active", "issuing_body"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Practitioner)
+class PractitionerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "email_address", "member_id", "time_zone", "optional_reminders"]
+    list_filter = ["optional_reminders", "time_zone"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "member_id"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    exclude = ["calendar_token"]
+
+    @admin.display(ordering="user__email", description="email")
+    def email_address(self, obj):
+        return obj.user.email
+
+
+@admin.register(Trainer)
+class TrainerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "user", "is_active"]
+    list_filter = ["is_active", "programs"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    filter_horizontal = ["programs"]
+    raw_id_fields = ["user"]
+
+
+class CourseSessionInline(admin.TabularInline):
+    model = CourseSession
+    extra = 0
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "program", "trainer", "starts_on", "ends_on", "is_online", "status"]
+    list_filter = ["program", "status", "is_online", "starts_on"]
+    search_fields = ["title", "location", "trainer__user__email", "trainer__user__last_name"]
+    list_select_related = ["program", "trainer__user"]
+    date_hierarchy = "starts_on"
+    inlines = [CourseSessionInline]
+
+
+@admin.register(CourseSession)
+class CourseSessionAdmin(admin.ModelAdmin):
+    list_display = ["course", "position", "held_on", "hours"]
+    list_filter = ["held_on"]
+    search_fields = ["course__title"]
+    list_select_related = ["course"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["practitioner", "course", "enrolled_at"]
+    list_filter = ["course__program"]
+    search_fields = ["practitioner__user__email", "course__title"]
+    list_select_related = ["practitioner__user", "course"]
+    raw_id_fields = ["practitioner", "course"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "session", "hours_attended", "updated_at"]
+    list_filter = ["session__course"]
+    search_fields = ["enrollment__practitioner__user__email"]
+    list_select_related = [
+        "enrollment__practitioner__user",
+        "enrollment__course",
+        "session__course",
+    ]
+    raw_id_fields = ["enrollment", "session"]
+
+
+@admin.register(Credential)
+class CredentialAdmin(admin.ModelAdmin):
+    list_display = ["certificate_number", "holder", "program", "issued_on", "expires_on", "status"]
+    list_filter = ["program", "status", "expires_on"]
+    search_fields = ["certificate_number", "holder__user__email", "holder__user__last_name"]
+    list_select_related = ["holder__user", "program"]
+    date_hierarchy = "expires_on"
+    raw_id_fields = ["holder", "course"]

@@ -1,0 +1,322 @@
+"""Programs, people, courses, attendance and credentials.
+
+Program rules (validity, SEUs, fee, grace, attendance) are data on the Program row,
+so another certification is a new row, not new code (shared/domain.md).
+"""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import F, Q
+
+from .dates import add_months
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A login. The email address is the username."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    def __str__(self):
+        return self.email
+
+
+class Program(models.Model):
+    """A certification and its rules, as data (shared/domain.md, "Programs and levels")."""
+
+    class Level(models.IntegerChoices):
+        FOUNDATIONAL = 1, "Foundational"
+        ADVANCED = 2, "Advanced"
+        PROFESSIONAL = 3, "Professional"
+
+    class Track(models.TextChoices):
+        SCRUM_MASTER = "sm", "Scrum Master"
+        PRODUCT_OWNER = "po", "Product Owner"
+        DEVELOPER = "dev", "Developer"
+        GENERAL = "general", "General"
+
+    code = models.SlugField(max_length=20, unique=True, help_text="For example CSPO.")
+    name = models.CharField(max_length=120)
+    issuing_body = models.CharField(max_length=120, default="Scrum Alliance")
+    level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.FOUNDATIONAL)
+    track = models.CharField(max_length=10, choices=Track.choices, default=Track.GENERAL)
+    validity_months = models.PositiveSmallIntegerField(default=24)
+    lookback_months = models.PositiveSmallIntegerField(
+        default=24, help_text="SEUs count when earned this many months before the expiry date."
+    )
+    seus_required = models.DecimalField(
+        "SEUs required (primary)", max_digits=6, decimal_places=2, default=Decimal("20")
+    )
+    seus_addon = models.DecimalField(
+        "SEUs required (add-on)",
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("10"),
+        help_text="SEUs this program adds when renewed together with a higher one.",
+    )
+    renewal_fee = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("100"))
+    fee_currency = models.CharField(max_length=3, default="USD")
+    grace_days = models.PositiveSmallIntegerField(default=90)
+    renewal_opens_after_days = models.PositiveSmallIntegerField(default=30)
+    reminder_lead_days = models.PositiveSmallIntegerField(
+        default=90, help_text="A credential is 'renewal due' this many days before expiry."
+    )
+    course_hours_required = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("16")
+    )
+    course_requires_all_sessions = models.BooleanField(default=True)
+    default_session_count = models.PositiveSmallIntegerField(default=2)
+    default_session_hours = models.DecimalField(
+        max_digits=4, decimal_places=2, default=Decimal("8")
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["level", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(validity_months__gt=0), name="program_validity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(lookback_months__gt=0), name="program_lookback_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(seus_required__gte=0, seus_addon__gte=0),
+                name="program_seus_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(renewal_fee__gte=0), name="program_fee_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(course_hours_required__gt=0), name="program_course_hours_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def expiry_for(self, issued_on):
+        """A credential issued on this date expires after validity_months calendar months."""
+        return add_months(issued_on, self.validity_months)
+
+
+class Practitioner(models.Model):
+    """The profile of a person who holds or seeks credentials."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+    member_id = models.CharField(max_length=40, blank=True)
+    optional_reminders = models.BooleanField(
+        default=True,
+        help_text="Send the optional renewal reminders (the expiry notice is always sent).",
+    )
+    calendar_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member_id"],
+                condition=~Q(member_id=""),
+                name="practitioner_member_id_unique",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name or self.user.email
+
+    @property
+    def full_name(self):
+        return self.user.get_full_name()
+
+    @property
+    def email(self):
+        return self.user.email
+
+
+class Trainer(models.Model):
+    """A Certified Scrum Trainer (CST) and the programs they are approved to teach."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainer"
+    )
+    programs = models.ManyToManyField(Program, related_name="trainers", blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self):
+        return self.user.get_full_name() or self.user.email
+
+
+class Course(models.Model):
+    """A CST-led course for one program; completing it earns that program's credential."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        CLOSED = "closed", "Closed"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="courses")
+    trainer = models.ForeignKey(Trainer, on_delete=models.PROTECT, related_name="courses")
+    title = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    is_online = models.BooleanField(default=False)
+    location = models.CharField(max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField(default=30)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="course_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="course_capacity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_on:%Y-%m-%d})"
+
+
+class CourseSession(models.Model):
+    """One day (or part) of a course, with the hours of instruction it carries."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField()
+    position = models.PositiveSmallIntegerField(default=1)
+    hours = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("8"))
+
+    class Meta:
+        ordering = ["course", "position", "held_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "position"], name="session_position_unique"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="session_hours_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.course} session {self.position}"
+
+
+class Enrollment(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["course", "practitioner__user__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "practitioner"], name="enrollment_once_per_course"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.practitioner} in {self.course}"
+
+
+class Attendance(models.Model):
+    """Hours an enrolled person attended one session."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(CourseSession, on_delete=models.CASCADE, related_name="attendance")
+    hours_attended = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "session"], name="attendance_once_per_session"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_attended__gte=0), name="attendance_hours_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enrollment} / {self.session}: {self.hours_attended} h"
+
+
+class CredentialQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("program", "holder__user", "course")
+
+
+class Credential(models.Model):
+    """A certification held by a practitioner, valid until expires_on."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        RENEWAL_DUE = "renewal_due", "Renewal due"
+        GRACE = "grace", "Grace period"
+        LAPSED = "lapsed", "Lapsed"
+
+    holder = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="credentials")
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="credentials")
+    certificate_number = models.CharField(max_length=32, unique=True)
+    issued_on = models.DateField()
+    expires_on = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_on = models.DateField(null=True, blank=True)
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CredentialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expires_on", "certificate_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=F("issued_on")), name="credential_expires_after_issue"
+            ),
+            models.UniqueConstraint(
+                fields=["course", "holder"],
+                condition=Q(course__isnull=False),
+                name="credential_once_per_course_holder",
+            ),
+        ]
+        indexes = [models.Index(fields=["expires_on"]), models.Index(fields=["status"])]
+
+    def __str__(self):
+        return f"{self.program.code} {self.certificate_number}"

@@ -1,0 +1,57 @@
+from django.contrib import admin
+
+from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
+
+
+@admin.register(RenewalCycle)
+class RenewalCycleAdmin(admin.ModelAdmin):
+    list_display = [
+        "credential",
+        "window_starts_on",
+        "ends_on",
+        "seus_required",
+        "fee_amount",
+        "status",
+        "completed_at",
+    ]
+    list_filter = ["status", "credential__program", "ends_on"]
+    search_fields = ["credential__certificate_number", "credential__holder__user__email"]
+    list_select_related = ["credential__program"]
+    raw_id_fields = ["credential", "renewal"]
+
+
+@admin.register(Renewal)
+class RenewalAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "practitioner",
+        "status",
+        "seus_required",
+        "fee_amount",
+        "fee_currency",
+        "fee_status",
+        "payment_reference",
+        "submitted_at",
+    ]
+    list_filter = ["status", "fee_status"]
+    search_fields = ["practitioner__user__email", "payment_reference"]
+    list_select_related = ["practitioner__user"]
+    raw_id_fields = ["practitioner", "fee_reviewed_by", "approved_by"]
+
+
+@admin.register(ReminderOffset)
+class ReminderOffsetAdmin(admin.ModelAdmin):
+    list_display = ["code", "days_before_expiry", "is_optional", "is_active"]
+    list_filter = ["is_optional", "is_active"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "offset", "due_on", "status", "attempts", "sent_at"]
+    list_filter = ["status", "offset", "due_on"]
+    search_fields = [
+        "cycle__credential__certificate_number",
+        "cycle__credential__holder__user__email",
+    ]
+    list_select_related = ["cycle__credential__program", "offset"]
+    raw_id_fields = ["cycle"]

@@ -1,0 +1,157 @@
+"""Renewal cycles, renewal submissions with their fee, and reminder records."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class RenewalCycle(models.Model):
+    """One validity period of a credential: SEUs earned in [window_starts_on, ends_on]
+    and the fee renew it. Requirement and fee are snapshotted from the program when the
+    cycle opens, so a later change to the program does not move the goalposts."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        SUBMITTED = "submitted", "Submitted"
+        COMPLETED = "completed", "Completed"
+
+    credential = models.ForeignKey(
+        "certifications.Credential", on_delete=models.CASCADE, related_name="cycles"
+    )
+    window_starts_on = models.DateField()
+    ends_on = models.DateField(help_text="The credential's expiry date for this cycle.")
+    seus_required = models.DecimalField(max_digits=6, decimal_places=2)
+    fee_amount = models.DecimalField(max_digits=8, decimal_places=2)
+    fee_currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    renewal = models.ForeignKey(
+        "renewals.Renewal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ends_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential"],
+                condition=~Q(status="completed"),
+                name="cycle_one_current_per_credential",
+            ),
+            models.UniqueConstraint(fields=["credential", "ends_on"], name="cycle_once_per_expiry"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("window_starts_on")), name="cycle_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(seus_required__gte=0, fee_amount__gte=0),
+                name="cycle_requirements_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.credential} cycle to {self.ends_on}"
+
+
+class Renewal(models.Model):
+    """A practitioner's renewal submission: one or several credentials renewed together,
+    for one fee (shared/domain.md, "Renewing")."""
+
+    class FeeStatus(models.TextChoices):
+        UNPAID = "unpaid", "Unpaid"
+        PENDING = "pending", "Awaiting confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        NEEDS_APPROVAL = "needs_approval", "Needs staff approval"
+        COMPLETED = "completed", "Completed"
+        REJECTED = "rejected", "Rejected"
+
+    practitioner = models.ForeignKey(
+        "certifications.Practitioner", on_delete=models.CASCADE, related_name="renewals"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    seus_required = models.DecimalField(max_digits=6, decimal_places=2)
+    fee_amount = models.DecimalField(max_digits=8, decimal_places=2)
+    fee_currency = models.CharField(max_length=3)
+    fee_status = models.CharField(
+        max_length=10, choices=FeeStatus.choices, default=FeeStatus.UNPAID
+    )
+    payment_reference = models.CharField(max_length=100, blank=True)
+    fee_paid_at = models.DateTimeField(null=True, blank=True)
+    fee_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    fee_reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seus_required__gte=0, fee_amount__gte=0),
+                name="renewal_requirements_not_negative",
+            )
+        ]
+
+    def __str__(self):
+        return f"Renewal #{self.pk} by {self.practitioner}"
+
+
+class ReminderOffset(models.Model):
+    """When a reminder goes out, as data: days before expiry (0 = the expiry day,
+    negative = after it). Defaults 90, 60, 30, 7, 0 and -30 ship in a data migration."""
+
+    code = models.SlugField(max_length=30, unique=True)
+    days_before_expiry = models.SmallIntegerField(unique=True)
+    is_optional = models.BooleanField(
+        default=True, help_text="Optional reminders respect the practitioner's unsubscribe."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-days_before_expiry"]
+
+    def __str__(self):
+        return self.code
+
+
+class Reminder(models.Model):
+    """A reminder claimed for one cycle: the unique row is the claim that makes sending
+    exactly-once (a re-run sweep or a second worker cannot insert it again)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    cycle = models.ForeignKey(RenewalCycle, on_delete=models.CASCADE, related_name="reminders")
+    offset = models.ForeignKey(ReminderOffset, on_delete=models.PROTECT, related_name="reminders")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "offset"], name="reminder_once_per_cycle_kind")
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.offset} for {self.cycle}"

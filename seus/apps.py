@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SeusConfig(AppConfig):
+    name = "seus"
+    verbose_name = "SEU log"

@@ -1,0 +1,86 @@
+"""The SEU log: Scrum Educational Units a practitioner earned, and their categories."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from .storage import evidence_storage, evidence_upload_to
+
+
+class SeuCategory(models.Model):
+    """A Scrum Alliance SEU category (shared/domain.md, "SEUs"). Caps are optional data."""
+
+    code = models.CharField(max_length=2, unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    cap = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Most SEUs of this category that count in one renewal window (blank: no cap).",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "SEU categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cap__isnull=True) | Q(cap__gt=0), name="seu_category_cap_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+
+class SeuEntryQuerySet(models.QuerySet):
+    def unconsumed(self):
+        """SEUs count once: a completed renewal consumes them (shared/domain.md)."""
+        return self.filter(consumed_by__isnull=True)
+
+
+class SeuEntry(models.Model):
+    practitioner = models.ForeignKey(
+        "certifications.Practitioner", on_delete=models.CASCADE, related_name="seu_entries"
+    )
+    earned_on = models.DateField()
+    category = models.ForeignKey(SeuCategory, on_delete=models.PROTECT, related_name="entries")
+    activity = models.CharField(max_length=200)
+    provider = models.CharField(max_length=200, blank=True)
+    seus = models.DecimalField("SEUs", max_digits=5, decimal_places=2)
+    description = models.TextField(blank=True)
+    evidence = models.FileField(
+        upload_to=evidence_upload_to, storage=evidence_storage, blank=True, max_length=255
+    )
+    consumed_by = models.ForeignKey(
+        "renewals.Renewal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consumed_entries",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SeuEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-earned_on", "-id"]
+        verbose_name = "SEU entry"
+        verbose_name_plural = "SEU entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(seus__gt=0), name="seu_entry_seus_positive"),
+            models.CheckConstraint(
+                condition=Q(seus__lte=Decimal("8")), name="seu_entry_at_most_a_days_cap"
+            ),
+        ]
+        indexes = [models.Index(fields=["practitioner", "earned_on"])]
+
+    def __str__(self):
+        return f"{self.earned_on} {self.activity} ({self.seus} SEUs)"
+
+    @property
+    def is_consumed(self):
+        return self.consumed_by_id is not None

@@ -1,0 +1,45 @@
+from django.core.management import call_command
+
+from certifications.models import Course, Credential, Practitioner, Trainer
+from renewals.models import RenewalCycle
+from seus.models import SeuEntry
+
+
+def _counts():
+    return [
+        m.objects.count()
+        for m in (Practitioner, Trainer, Course, Credential, RenewalCycle, SeuEntry)
+    ]
+
+
+def test_seed_demo_twice_creates_nothing_twice(db, capsys):
+    call_command("seed_demo")
+    first = _counts()
+    call_command("seed_demo")
+    assert _counts() == first
+    out = capsys.readouterr().out
+    assert "demo@example.com" in out
+    assert "0 credentials and 0 SEU entries created" in out
+
+
+def test_seed_demo_covers_every_credential_state(db):
+    call_command("seed_demo")
+    statuses = {c.status for c in Credential.objects.all()}
+    assert (
+        Credential.objects.filter(course__isnull=False).count() == 2
+    )  # the partial attendee got none
+    from renewals.selectors import credential_progress
+
+    states = {p.status for p in credential_progress(Credential.objects.all())}
+    assert states == {"active", "renewal_due", "grace", "lapsed"}
+    assert statuses  # stored status is refreshed by the renewal sweep
+
+
+def test_the_demo_login_works(client, db):
+    call_command("seed_demo")
+    response = client.post(
+        "/accounts/login/", {"login": "demo@example.com", "password": "cspo-demo-2026"}
+    )
+    assert response.status_code == 302
+    page = client.get("/")
+    assert b"CSPO-DEMO10001" in page.content

@@ -1,0 +1,51 @@
+import pytest
+
+from cspo_tracker.celery import app as celery_app
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(settings):
+    """Tasks run in-process in tests unless a test asks for a real worker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def cspo(db):
+    return factories.ProgramFactory(code="CSPO")
+
+
+@pytest.fixture
+def practitioner(db):
+    return factories.PractitionerFactory()
+
+
+@pytest.fixture
+def practitioner_client(client, practitioner):
+    client.force_login(practitioner.user)
+    client.practitioner = practitioner
+    return client
+
+
+@pytest.fixture
+def staff_client(client, db):
+    client.force_login(factories.StaffFactory())
+    return client
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL or "none (tasks in-process)"
+    return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}", f"broker: {broker}"]

@@ -1,0 +1,92 @@
+"""Project-level behaviour: health check, settings from the environment, migrations."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+from django.core.management import call_command
+from django.db import DatabaseError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_reports_ok_when_database_and_broker_answer(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] and body["broker"]["ok"]
+
+
+def test_healthz_is_503_when_the_database_is_down(client, db, monkeypatch):
+    broken = mock.Mock()
+    broken.cursor.side_effect = DatabaseError("connection refused")
+    monkeypatch.setattr("cspo_tracker.health.connection", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == {"ok": False, "detail": "unreachable"}
+
+
+def test_healthz_is_503_when_the_broker_is_down(client, db, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False
+
+
+def _settings_import(env):
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    env = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": ""}
+    result = _settings_import(env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_start_with_a_secret_key():
+    result = _settings_import({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+
+
+def test_smtp_is_used_whenever_email_host_is_set():
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND)"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings",
+            "EMAIL_HOST": "127.0.0.1",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_models_and_migrations_agree(db):
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_healthz_reports_the_real_broker_when_one_is_configured(client, db, settings):
+    import pytest
+
+    url = os.environ.get("CELERY_BROKER_URL")
+    if not url:
+        pytest.skip("no CELERY_BROKER_URL: the embedded default runs tasks in-process")
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = url
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["broker"]["ok"] is True
