@@ -145,8 +145,9 @@ STORAGES = {
 # Evidence and other uploads are private: kept outside any public URL and served
 # only through views that check permission.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
-MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
+# Nothing is uploaded publicly; MEDIA_* exist only because Django expects them.
+MEDIA_ROOT = VAR_DIR / "public-media"
+MEDIA_URL = "/media/"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

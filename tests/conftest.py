@@ -1,8 +1,25 @@
 import pytest
 
 from cspo_tracker.celery import app as celery_app
+from cspo_tracker.reference_data import restore_reference_data
 
 from . import factories
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Programs, categories and offsets from the data migrations, also after a flush."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if {"live_server", "transactional_db"} & set(names) or (
+        marker and marker.kwargs.get("transaction")
+    ):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        return
+    restore_reference_data()
 
 
 @pytest.fixture(autouse=True)
