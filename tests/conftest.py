@@ -28,6 +28,11 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_in_process(settings):
     """Tasks run in-process in tests unless a test asks for a real worker."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
