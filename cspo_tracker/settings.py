@@ -215,3 +215,5 @@ SEU_STEP = Decimal(env.str("SEU_STEP", default="0.25"))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 SEU_LIST_PAGE_SIZE = env.int("SEU_LIST_PAGE_SIZE", default=50)
+# axes reads the login address from allauth's credentials and form alike (see the function).
+AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"

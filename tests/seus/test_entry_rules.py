@@ -158,7 +158,9 @@ def test_a_consumed_entry_cannot_be_changed_or_deleted(practitioner, completed_r
     assert entry.activity != "Rewritten"
 
 
-def test_deleting_an_entry_removes_its_evidence_file(practitioner, pdf, django_capture_on_commit_callbacks):
+def test_deleting_an_entry_removes_its_evidence_file(
+    practitioner, pdf, django_capture_on_commit_callbacks
+):
     entry = log(practitioner, evidence=pdf)
     storage, name = entry.evidence.storage, entry.evidence.name
     with django_capture_on_commit_callbacks(execute=True):
