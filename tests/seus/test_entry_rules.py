@@ -167,3 +167,25 @@ def test_deleting_an_entry_removes_its_evidence_file(
         delete_seu_entry(entry=entry)
     assert not SeuEntry.objects.exists()
     assert not storage.exists(name)
+
+
+def test_replacing_evidence_removes_the_old_file(
+    practitioner, pdf, png, django_capture_on_commit_callbacks
+):
+    entry = log(practitioner, evidence=pdf)
+    storage, old_name = entry.evidence.storage, entry.evidence.name
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = update_seu_entry(entry=entry, evidence=png)
+    assert entry.evidence.name.endswith(".png")
+    assert storage.exists(entry.evidence.name) and not storage.exists(old_name)
+
+
+def test_evidence_can_be_removed_from_an_entry(
+    practitioner, pdf, django_capture_on_commit_callbacks
+):
+    entry = log(practitioner, evidence=pdf)
+    storage, old_name = entry.evidence.storage, entry.evidence.name
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = update_seu_entry(entry=entry, remove_evidence=True)
+    assert not SeuEntry.objects.get(pk=entry.pk).evidence
+    assert not storage.exists(old_name)

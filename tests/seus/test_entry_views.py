@@ -167,3 +167,21 @@ def test_forms_are_csrf_protected(client, practitioner):
     response = client.post(reverse("seus:create"), form_data())
     assert response.status_code == 403
     assert not SeuEntry.objects.exists()
+
+
+def test_nonsense_filters_and_pages_show_the_list_not_an_error(practitioner_client):
+    SeuEntryFactory(practitioner=practitioner_client.practitioner)
+    for query in [{"window": "abc"}, {"window": "99999"}, {"category": "ZZ"}, {"page": "-3"}]:
+        response = practitioner_client.get(reverse("seus:list"), query)
+        assert response.status_code == 200
+        assert len(response.context["page"].object_list) == 1
+
+
+def test_the_edit_form_offers_to_remove_existing_evidence(practitioner_client, pdf):
+    practitioner_client.post(reverse("seus:create"), {**form_data(), "evidence": pdf})
+    entry = SeuEntry.objects.get()
+    url = reverse("seus:update", args=[entry.pk])
+    assert "Remove the current evidence file" in practitioner_client.get(url).content.decode()
+    practitioner_client.post(url, {**form_data(), "remove_evidence": "on"})
+    entry.refresh_from_db()
+    assert not entry.evidence
