@@ -48,6 +48,7 @@ def validate_evidence(file):
 
 
 def _validate(*, practitioner, earned_on, category, seus, entry=None):
+    """Check every rule and raise all the messages at once, each keyed by its field."""
     errors = {}
     if earned_on > today_for(practitioner):
         errors["earned_on"] = "The date cannot be in the future."
@@ -55,37 +56,42 @@ def _validate(*, practitioner, earned_on, category, seus, entry=None):
         errors["seus"] = "SEUs must be more than zero."
     elif seus % settings.SEU_STEP:
         errors["seus"] = f"SEUs are counted in steps of {_number(settings.SEU_STEP)} hours."
-    if errors:
-        raise ValidationError(errors)
 
     others = SeuEntry.objects.filter(practitioner=practitioner)
     if entry is not None:
         others = others.exclude(pk=entry.pk)
+    if "seus" not in errors:
+        errors.update(_daily_cap_errors(others=others, earned_on=earned_on, seus=seus))
+    if "seus" not in errors and category.cap is not None:
+        errors.update(
+            _category_cap_errors(
+                practitioner=practitioner,
+                others=others,
+                earned_on=earned_on,
+                category=category,
+                seus=seus,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
 
+
+def _daily_cap_errors(*, others, earned_on, seus):
+    """At most SEU_DAILY_CAP SEUs per calendar day, summed over the day's entries."""
     that_day = others.filter(earned_on=earned_on).aggregate(total=Sum("seus"))["total"] or 0
     cap = settings.SEU_DAILY_CAP
-    if that_day + seus > cap:
-        room = max(cap - that_day, Decimal(0))
-        raise ValidationError(
-            {
-                "seus": f"At most {_number(cap)} SEUs count per day; you already logged "
-                f"{_number(that_day)} on {earned_on:%-d %b %Y}, so {_number(room)} more fit."
-            }
-        )
-
-    if category.cap is not None:
-        _validate_category_cap(
-            practitioner=practitioner,
-            others=others,
-            earned_on=earned_on,
-            category=category,
-            seus=seus,
-        )
+    if that_day + seus <= cap:
+        return {}
+    room = max(cap - that_day, Decimal(0))
+    return {
+        "seus": f"At most {_number(cap)} SEUs count per day; you already logged "
+        f"{_number(that_day)} on {earned_on:%-d %b %Y}, so {_number(room)} more fit."
+    }
 
 
-def _validate_category_cap(*, practitioner, others, earned_on, category, seus):
+def _category_cap_errors(*, practitioner, others, earned_on, category, seus):
     """A capped category counts at most `cap` SEUs in a renewal window: refuse an entry
-    that would take an unconsumed total of a window containing its date past the cap."""
+    that would take the unconsumed total of a window containing its date past the cap."""
     windows = current_cycles(practitioner.credentials.all()).filter(
         window_starts_on__lte=earned_on, ends_on__gte=earned_on
     )
@@ -101,13 +107,12 @@ def _validate_category_cap(*, practitioner, others, earned_on, category, seus):
             or 0
         )
         if total + seus > category.cap:
-            raise ValidationError(
-                {
-                    "seus": f"Category {category.code} counts at most {_number(category.cap)} "
-                    f"SEUs per renewal window; {_number(total)} are already logged in the "
-                    f"window ending {cycle.ends_on:%-d %b %Y}."
-                }
-            )
+            return {
+                "seus": f"Category {category.code} counts at most {_number(category.cap)} "
+                f"SEUs per renewal window; {_number(total)} are already logged in the "
+                f"window ending {cycle.ends_on:%-d %b %Y}."
+            }
+    return {}
 
 
 def _refuse_if_consumed(entry):

@@ -189,3 +189,9 @@ def test_evidence_can_be_removed_from_an_entry(
         entry = update_seu_entry(entry=entry, remove_evidence=True)
     assert not SeuEntry.objects.get(pk=entry.pk).evidence
     assert not storage.exists(old_name)
+
+
+def test_every_broken_rule_is_reported_at_once(practitioner):
+    with pytest.raises(ValidationError) as excinfo:
+        log(practitioner, earned_on=datetime.date(2026, 3, 5), seus=Decimal("9"))
+    assert set(field_errors(excinfo)) == {"earned_on", "seus"}
