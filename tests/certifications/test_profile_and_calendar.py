@@ -84,3 +84,10 @@ def test_the_calendar_feed_runs_a_fixed_number_of_queries(
         CredentialFactory(holder=practitioner)
     with django_assert_max_num_queries(3):
         client.get(reverse("calendar_feed", args=[practitioner.calendar_token]))
+
+
+@pytest.mark.parametrize("name", ["profile", "calendar_reset"])
+def test_anonymous_visitors_are_sent_to_log_in_from_the_profile(client, name):
+    response = client.post(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
