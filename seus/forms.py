@@ -9,7 +9,6 @@ from .models import SeuCategory, SeuEntry
 class SeuEntryForm(forms.ModelForm):
     evidence = forms.FileField(
         required=False,
-        help_text="Optional: a certificate or receipt as PDF, PNG or JPEG, at most 5 MB.",
         widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
     remove_evidence = forms.BooleanField(required=False, label="Remove the current evidence file")

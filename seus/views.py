@@ -115,8 +115,12 @@ def entry_delete(request, pk):
         messages.error(request, "This entry was used by a completed renewal and is read-only.")
         return redirect("seus:list")
     if request.method == "POST":
-        services.delete_seu_entry(entry=entry)
-        messages.success(request, f"Deleted: {entry.activity}.")
+        try:
+            services.delete_seu_entry(entry=entry)
+        except ValidationError as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, f"Deleted: {entry.activity}.")
         return redirect("seus:list")
     return render(request, "seus/entry_confirm_delete.html", {"entry": entry})
 
