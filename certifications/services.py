@@ -62,3 +62,23 @@ def get_or_create_practitioner(*, email, first_name="", last_name="", time_zone=
     defaults = {"time_zone": time_zone} if time_zone else {}
     practitioner, profile_created = Practitioner.objects.get_or_create(user=user, defaults=defaults)
     return practitioner, created or profile_created
+
+
+@transaction.atomic
+def update_profile(*, practitioner, first_name, last_name, time_zone, optional_reminders):
+    """Save the practitioner's name, time zone and reminder preference."""
+    user = practitioner.user
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+    practitioner.time_zone = time_zone
+    practitioner.optional_reminders = optional_reminders
+    practitioner.save(update_fields=["time_zone", "optional_reminders"])
+    return practitioner
+
+
+@transaction.atomic
+def reset_calendar_token(*, practitioner):
+    """Issue a new secret calendar URL; the old one stops working at once."""
+    practitioner.calendar_token = secrets.token_urlsafe()
+    practitioner.save(update_fields=["calendar_token"])
+    return practitioner

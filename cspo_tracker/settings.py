@@ -5,6 +5,7 @@ email printed to the console) so that a fresh clone runs with no server to insta
 Production sets DATABASE_URL, CELERY_BROKER_URL, EMAIL_HOST and DJANGO_SECRET_KEY.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -204,3 +205,15 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Practitioners' SEU log and evidence (issue 3). Rules are settings, not bare numbers.
+# At most this many SEUs per calendar day, summed over the day's entries (shared/domain.md).
+SEU_DAILY_CAP = Decimal(env.str("SEU_DAILY_CAP", default="8"))
+# SEUs are hours entered in steps of this size (a quarter hour).
+SEU_STEP = Decimal(env.str("SEU_STEP", default="0.25"))
+# Evidence uploads: size limit and the types accepted, checked on the file's content.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+SEU_LIST_PAGE_SIZE = env.int("SEU_LIST_PAGE_SIZE", default=50)
+# axes reads the login address from allauth's credentials and form alike (see the function).
+AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"

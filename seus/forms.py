@@ -1,0 +1,60 @@
+"""Forms for the SEU log. They parse input; the rules live in seus/services.py."""
+
+from django import forms
+from django.conf import settings
+
+from .models import SeuCategory, SeuEntry
+
+
+class SeuEntryForm(forms.ModelForm):
+    evidence = forms.FileField(
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+    remove_evidence = forms.BooleanField(required=False, label="Remove the current evidence file")
+
+    class Meta:
+        model = SeuEntry
+        fields = ["earned_on", "category", "activity", "provider", "seus", "description"]
+        labels = {"earned_on": "Date earned", "activity": "Activity title", "seus": "SEUs (hours)"}
+        widgets = {
+            "earned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        step = settings.SEU_STEP
+        self.fields["seus"].widget.attrs.update({"step": str(step), "min": str(step)})
+        self.fields["seus"].help_text = (
+            f"1 hour of learning = 1 SEU, in steps of {step.normalize():f}; "
+            f"at most {settings.SEU_DAILY_CAP.normalize():f} per day."
+        )
+        self.fields["category"].queryset = SeuCategory.objects.all()
+        self.fields["category"].empty_label = None
+        if not (self.instance.pk and self.instance.evidence):
+            del self.fields["remove_evidence"]
+        mb = settings.EVIDENCE_MAX_BYTES / (1024 * 1024)
+        self.fields[
+            "evidence"
+        ].help_text = f"Optional: a certificate or receipt as PDF, PNG or JPEG, at most {mb:g} MB."
+
+    def _post_clean(self):
+        """Model validation runs in the service, with the rules, not here."""
+
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SeuFilterForm(forms.Form):
+    window = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    category = forms.ModelChoiceField(
+        queryset=SeuCategory.objects.all(), required=False, to_field_name="code"
+    )
+
+    def __init__(self, *args, windows=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window"].choices = [("", "All windows")] + [
+            (w.cycle_id, w.label) for w in windows
+        ]
+        self.fields["category"].empty_label = "All categories"

@@ -1,0 +1,210 @@
+"""Writes for the SEU log, and the rules an entry must satisfy (shared/domain.md, "SEUs").
+
+Each rule raises a ValidationError keyed by the form field it concerns, so a form shows
+the message beside that field. Writes lock the practitioner's row first: two requests
+logging SEUs for the same day cannot both slip under the daily cap.
+"""
+
+from decimal import Decimal
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.template.defaultfilters import filesizeformat
+
+from certifications.models import Practitioner
+from renewals.selectors import current_cycles, today_for
+
+from .models import SeuEntry
+
+EDITABLE_FIELDS = ("earned_on", "category", "activity", "provider", "seus", "description")
+
+
+def _number(value):
+    return f"{Decimal(value).normalize():f}"
+
+
+def validate_evidence(file):
+    """Evidence is a PDF, PNG or JPEG (judged by its content, not its name) of at most
+    EVIDENCE_MAX_BYTES. Returns the file extension matching the content."""
+    if file.size > settings.EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            {
+                "evidence": f"The file is {filesizeformat(file.size)}; evidence may be at most "
+                f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}."
+            }
+        )
+    file.seek(0)
+    kind = filetype.guess(file.read(8192))
+    file.seek(0)
+    extension = settings.EVIDENCE_CONTENT_TYPES.get(kind.mime) if kind else None
+    if extension is None:
+        raise ValidationError(
+            {"evidence": "Evidence must be a PDF, PNG or JPEG file (its content is checked)."}
+        )
+    return extension
+
+
+def _validate(*, practitioner, earned_on, category, seus, entry=None):
+    """Check every rule and raise all the messages at once, each keyed by its field."""
+    errors = {}
+    if earned_on > today_for(practitioner):
+        errors["earned_on"] = "The date cannot be in the future."
+    if seus <= 0:
+        errors["seus"] = "SEUs must be more than zero."
+    elif seus % settings.SEU_STEP:
+        errors["seus"] = f"SEUs are counted in steps of {_number(settings.SEU_STEP)} hours."
+
+    others = SeuEntry.objects.filter(practitioner=practitioner)
+    if entry is not None:
+        others = others.exclude(pk=entry.pk)
+    if "seus" not in errors:
+        errors.update(_daily_cap_errors(others=others, earned_on=earned_on, seus=seus))
+    if "seus" not in errors and category.cap is not None:
+        errors.update(
+            _category_cap_errors(
+                practitioner=practitioner,
+                others=others,
+                earned_on=earned_on,
+                category=category,
+                seus=seus,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _daily_cap_errors(*, others, earned_on, seus):
+    """At most SEU_DAILY_CAP SEUs per calendar day, summed over the day's entries."""
+    that_day = others.filter(earned_on=earned_on).aggregate(total=Sum("seus"))["total"] or 0
+    cap = settings.SEU_DAILY_CAP
+    if that_day + seus <= cap:
+        return {}
+    room = max(cap - that_day, Decimal(0))
+    return {
+        "seus": f"At most {_number(cap)} SEUs count per day; you already logged "
+        f"{_number(that_day)} on {earned_on:%-d %b %Y}, so {_number(room)} more fit."
+    }
+
+
+def _category_cap_errors(*, practitioner, others, earned_on, category, seus):
+    """A capped category counts at most `cap` SEUs in a renewal window: refuse an entry
+    that would take the unconsumed total of a window containing its date past the cap."""
+    windows = current_cycles(practitioner.credentials.all()).filter(
+        window_starts_on__lte=earned_on, ends_on__gte=earned_on
+    )
+    for cycle in windows:
+        total = (
+            others.unconsumed()
+            .filter(
+                category=category,
+                earned_on__gte=cycle.window_starts_on,
+                earned_on__lte=cycle.ends_on,
+            )
+            .aggregate(total=Sum("seus"))["total"]
+            or 0
+        )
+        if total + seus > category.cap:
+            return {
+                "seus": f"Category {category.code} counts at most {_number(category.cap)} "
+                f"SEUs per renewal window; {_number(total)} are already logged in the "
+                f"window ending {cycle.ends_on:%-d %b %Y}."
+            }
+    return {}
+
+
+def _refuse_if_consumed(entry):
+    if entry.is_consumed:
+        raise ValidationError(
+            "This entry was used by a completed renewal and can no longer change."
+        )
+
+
+def _lock(practitioner):
+    return Practitioner.objects.select_for_update().get(pk=practitioner.pk)
+
+
+def _attach_evidence(entry, evidence):
+    extension = validate_evidence(evidence)
+    evidence.name = f"evidence.{extension}"
+    entry.evidence = evidence
+
+
+@transaction.atomic
+def create_seu_entry(
+    *,
+    practitioner,
+    earned_on,
+    category,
+    activity,
+    seus,
+    provider="",
+    description="",
+    evidence=None,
+):
+    """Log an SEU entry after checking every rule; returns the entry."""
+    _lock(practitioner)
+    _validate(practitioner=practitioner, earned_on=earned_on, category=category, seus=seus)
+    entry = SeuEntry(
+        practitioner=practitioner,
+        earned_on=earned_on,
+        category=category,
+        activity=activity,
+        provider=provider,
+        seus=seus,
+        description=description,
+    )
+    if evidence:
+        _attach_evidence(entry, evidence)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def update_seu_entry(*, entry, evidence=None, remove_evidence=False, **changes):
+    """Change an unconsumed entry; `evidence` replaces the file, `remove_evidence` drops it."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
+    _lock(entry.practitioner)
+    entry = SeuEntry.objects.select_for_update().select_related("practitioner").get(pk=entry.pk)
+    _refuse_if_consumed(entry)
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    _validate(
+        practitioner=entry.practitioner,
+        earned_on=entry.earned_on,
+        category=entry.category,
+        seus=entry.seus,
+        entry=entry,
+    )
+    old_file = entry.evidence.name if entry.evidence else ""
+    if evidence:
+        _attach_evidence(entry, evidence)
+    elif remove_evidence:
+        entry.evidence = ""
+    entry.full_clean()
+    entry.save()
+    if old_file and old_file != entry.evidence.name:
+        _delete_file_after_commit(old_file)
+    return entry
+
+
+@transaction.atomic
+def delete_seu_entry(*, entry):
+    """Delete an unconsumed entry and, once committed, its evidence file."""
+    _lock(entry.practitioner)
+    entry = SeuEntry.objects.select_for_update().get(pk=entry.pk)
+    _refuse_if_consumed(entry)
+    old_file = entry.evidence.name if entry.evidence else ""
+    entry.delete()
+    if old_file:
+        _delete_file_after_commit(old_file)
+
+
+def _delete_file_after_commit(name):
+    storage = SeuEntry._meta.get_field("evidence").storage
+    transaction.on_commit(lambda: storage.delete(name))
