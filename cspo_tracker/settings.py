@@ -204,3 +204,13 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Courses, certificates and imports (issue 4).
+# Most SEUs that count for one person on one day (shared/domain.md: 1 hour = 1 SEU,
+# at most 8 a day); the SEU import refuses rows above it.
+SEUS_PER_DAY_MAX = env.int("SEUS_PER_DAY_MAX", default=8)
+# Welcome emails and invitations whose queueing failed (broker down) go out here.
+CELERY_BEAT_SCHEDULE["pending-course-emails"] = {
+    "task": "certifications.tasks.send_pending_course_emails",
+    "schedule": crontab(minute=15),
+}
