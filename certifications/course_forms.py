@@ -1,5 +1,7 @@
 """Forms for courses, rosters and imports (trainers and staff)."""
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from django import forms
 
@@ -47,6 +49,33 @@ class CourseForm(forms.ModelForm):
 
     def _post_clean(self):
         """The model's constraints are checked by the service, which reports field errors."""
+
+
+class SessionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    held_on = forms.DateField(label="Date", widget=DATE_INPUT, required=False)
+    hours = forms.DecimalField(
+        min_value=Decimal("0.25"), max_digits=4, decimal_places=2, required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("held_on") and cleaned.get("hours") is None:
+            self.add_error("hours", "Give the session's hours.")
+        if cleaned.get("hours") is not None and not cleaned.get("held_on"):
+            self.add_error("held_on", "Give the session's date.")
+        return cleaned
+
+
+SessionFormSet = forms.formset_factory(SessionForm, extra=1, can_delete=True)
+
+
+def session_formset(course, data=None):
+    initial = [
+        {"id": s.pk, "held_on": s.held_on, "hours": s.hours}
+        for s in course.sessions.order_by("position")
+    ]
+    return SessionFormSet(data, initial=initial, prefix="sessions")
 
 
 class EnrollForm(forms.Form):

@@ -6,11 +6,12 @@ practitioners get 403.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from . import services
-from .course_forms import CourseForm, EnrollForm, RosterUploadForm
+from .course_forms import CourseForm, EnrollForm, RosterUploadForm, session_formset
 from .permissions import course_runner_required
 from .selectors import attendance_changes, attendance_grid, courses_for
 
@@ -51,17 +52,30 @@ def course_create(request):
 @course_runner_required
 def course_edit(request, pk):
     course = _course(request, pk)
-    form = CourseForm(request.POST or None, instance=course, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    data = request.POST or None
+    form = CourseForm(data, instance=course, user=request.user)
+    sessions = session_formset(course, data)
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "program"}
+        rows = [
+            {**row, "delete": row.get("DELETE", False)}
+            for row in sessions.cleaned_data
+            if row.get("id") or row.get("held_on")
+        ]
         try:
-            services.update_course(course=course, **fields)
+            with transaction.atomic():
+                services.update_course(course=course, **fields)
+                services.save_sessions(course=course, sessions=rows)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, "Course saved.")
             return redirect("course_detail", pk=course.pk)
-    return render(request, "certifications/course_form.html", {"form": form, "course": course})
+    return render(
+        request,
+        "certifications/course_form.html",
+        {"form": form, "course": course, "sessions": sessions},
+    )
 
 
 @course_runner_required

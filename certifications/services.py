@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -151,6 +152,57 @@ def update_course(*, course, **fields):
         )
     course.save()
     return course
+
+
+@transaction.atomic
+def save_sessions(*, course, sessions):
+    """Change, add and remove a course's sessions. `sessions` is a list of dicts with
+    `id` (None for a new one), `held_on`, `hours` and `delete`. Sessions fall within
+    the course's dates; one with attendance recorded cannot be removed. Returns the
+    course's sessions in order."""
+    existing = {s.pk: s for s in course.sessions.select_for_update()}
+    attended = dict(
+        Attendance.objects.filter(session__course=course, hours_attended__gt=0)
+        .values("session_id")
+        .annotate(most=Max("hours_attended"))
+        .values_list("session_id", "most")
+    )
+    errors = []
+    for index, data in enumerate(sessions, start=1):
+        if data.get("id") and data["id"] not in existing:
+            errors.append(f"Session {index} is not a session of this course.")
+        elif data.get("delete"):
+            if data.get("id") in attended:
+                errors.append(
+                    f"Session {existing[data['id']].position} has attendance recorded; "
+                    "set its hours to 0 in the grid before removing it."
+                )
+        elif data.get("id") in attended and data["hours"] < attended[data["id"]]:
+            errors.append(
+                f"Session {existing[data['id']].position}: someone attended "
+                f"{attended[data['id']].normalize():f} h; it cannot be shorter."
+            )
+        elif data.get("held_on") and not course.starts_on <= data["held_on"] <= course.ends_on:
+            errors.append(
+                f"Session {index}: {data['held_on']:%Y-%m-%d} is outside the course's dates."
+            )
+    if errors:
+        raise ValidationError(errors)
+    position = max((s.position for s in existing.values()), default=0)
+    for data in sessions:
+        session = existing.get(data.get("id"))
+        if data.get("delete"):
+            if session:
+                session.delete()
+        elif session:
+            session.held_on, session.hours = data["held_on"], data["hours"]
+            session.save(update_fields=["held_on", "hours"])
+        elif data.get("held_on"):
+            position += 1
+            CourseSession.objects.create(
+                course=course, position=position, held_on=data["held_on"], hours=data["hours"]
+            )
+    return list(course.sessions.order_by("position"))
 
 
 @dataclass(frozen=True)

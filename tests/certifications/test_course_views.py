@@ -281,3 +281,71 @@ def test_an_invited_attendee_sets_a_password_from_the_email_and_logs_in(
     )
     assert response.status_code == 302
     assert response.url == reverse("dashboard")
+
+
+def edit_payload(course, sessions, **changes):
+    data = {
+        "trainer": course.trainer.pk,
+        "title": course.title,
+        "starts_on": course.starts_on.isoformat(),
+        "ends_on": course.ends_on.isoformat(),
+        "location": course.location,
+        "capacity": course.capacity,
+        "sessions-TOTAL_FORMS": len(sessions),
+        "sessions-INITIAL_FORMS": len([s for s in sessions if s.get("id")]),
+        "sessions-MIN_NUM_FORMS": 0,
+        "sessions-MAX_NUM_FORMS": 1000,
+    }
+    for i, session in enumerate(sessions):
+        for key, value in session.items():
+            data[f"sessions-{i}-{key}"] = value
+    return data | changes
+
+
+def test_a_trainer_adds_and_changes_sessions_on_the_edit_page(trainer_client):
+    course, _ = course_with_attendees(0, trainer=trainer_client.trainer)
+    day_one, day_two = course.sessions.order_by("position")
+    payload = edit_payload(
+        course,
+        [
+            {"id": day_one.pk, "held_on": "2026-03-02", "hours": "7"},
+            {"id": day_two.pk, "held_on": "2026-03-03", "hours": "7"},
+            {"held_on": "2026-03-03", "hours": "2"},
+        ],
+    )
+    response = trainer_client.post(reverse("course_edit", args=[course.pk]), payload)
+    assert response.status_code == 302
+    assert [(s.position, s.hours) for s in course.sessions.order_by("position")] == [
+        (1, Decimal("7")),
+        (2, Decimal("7")),
+        (3, Decimal("2")),
+    ]
+
+
+def test_a_session_with_attendance_cannot_be_removed_or_shortened_below_it(trainer_client):
+    course, _ = course_with_attendees(1, trainer=trainer_client.trainer)
+    day_one, day_two = course.sessions.order_by("position")
+    payload = edit_payload(
+        course,
+        [
+            {"id": day_one.pk, "held_on": "2026-03-02", "hours": "6"},
+            {"id": day_two.pk, "held_on": "2026-03-03", "hours": "8", "DELETE": "on"},
+        ],
+        title="Renamed",
+    )
+    response = trainer_client.post(reverse("course_edit", args=[course.pk]), payload)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "someone attended 8 h; it cannot be shorter" in page
+    assert "has attendance recorded" in page
+    course.refresh_from_db()
+    assert course.title != "Renamed"
+    assert course.sessions.count() == 2
+
+
+def test_a_session_outside_the_course_dates_is_refused(trainer_client):
+    course, _ = course_with_attendees(0, trainer=trainer_client.trainer)
+    payload = edit_payload(course, [{"held_on": "2026-04-01", "hours": "8"}])
+    response = trainer_client.post(reverse("course_edit", args=[course.pk]), payload)
+    assert "outside the course&#x27;s dates" in response.content.decode()
+    assert course.sessions.count() == 2
