@@ -3,6 +3,16 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
+
+
+def mark_existing_as_sent(apps, schema_editor):
+    """Credentials and enrollments made before welcome emails and invitations existed
+    are not mailed now by the pending-emails sweep."""
+    apps.get_model("certifications", "Credential").objects.update(welcome_sent_at=F("created_at"))
+    apps.get_model("certifications", "Enrollment").objects.update(
+        invitation_sent_at=F("enrolled_at")
+    )
 
 
 class Migration(migrations.Migration):
