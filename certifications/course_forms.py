@@ -27,6 +27,8 @@ class CourseForm(forms.ModelForm):
         widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
         labels = {"is_online": "Live online", "location": "Location (city, venue or platform)"}
 
+    capacity = forms.IntegerField(min_value=1, max_value=32767, initial=30)
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.filter(is_active=True)

@@ -201,6 +201,14 @@ class Course(models.Model):
     capacity = models.PositiveSmallIntegerField(default=30)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who first closed the course.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

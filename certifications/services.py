@@ -22,6 +22,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from cspo_tracker.emails import send_email
+from renewals.selectors import today_for
 from renewals.services import open_cycle
 
 from .models import (
@@ -35,6 +36,7 @@ from .models import (
     Program,
     User,
 )
+from .selectors import attendance_grid
 
 logger = logging.getLogger(__name__)
 
@@ -108,13 +110,21 @@ def _check_trainer_approved(*, trainer, program):
         )
 
 
+def _check_course_fields(*, trainer, program, starts_on, ends_on, capacity):
+    _check_trainer_approved(trainer=trainer, program=program)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The course cannot end before it starts."})
+    if capacity < 1:
+        raise ValidationError({"capacity": "A course has at least one seat."})
+
+
 @transaction.atomic
 def create_course(*, program, trainer, title, starts_on, ends_on, is_online, location="", capacity):
     """A course led by a CST approved for `program`, with the program's default sessions
     (CSPO: two days of 8 hours), one a day from the start date."""
-    _check_trainer_approved(trainer=trainer, program=program)
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The course cannot end before it starts."})
+    _check_course_fields(
+        trainer=trainer, program=program, starts_on=starts_on, ends_on=ends_on, capacity=capacity
+    )
     course = Course.objects.create(
         program=program,
         trainer=trainer,
@@ -142,9 +152,13 @@ def update_course(*, course, **fields):
     """Change a course's details; the leader must still be approved for the program."""
     for name, value in fields.items():
         setattr(course, name, value)
-    _check_trainer_approved(trainer=course.trainer, program=course.program)
-    if course.ends_on < course.starts_on:
-        raise ValidationError({"ends_on": "The course cannot end before it starts."})
+    _check_course_fields(
+        trainer=course.trainer,
+        program=course.program,
+        starts_on=course.starts_on,
+        ends_on=course.ends_on,
+        capacity=course.capacity,
+    )
     enrolled = course.enrollments.count()
     if course.capacity < enrolled:
         raise ValidationError(
@@ -274,7 +288,7 @@ def enroll(*, course, attendees):
         if not practitioner.user.has_usable_password():
             invited.append(enrollment.pk)
     if invited:
-        from .tasks import send_invitation
+        from .tasks import send_invitation  # tasks import this module
 
         transaction.on_commit(lambda: _enqueue(send_invitation, invited))
     return created
@@ -356,8 +370,7 @@ def close_course(*, course, by=None):
     last day, to each attendee who met it; each new holder gets one welcome email.
     Closing again issues and mails nothing twice: the course row is locked and the
     database keeps one credential per course and holder."""
-    from .selectors import attendance_grid
-    from .tasks import send_welcome_email
+    from .tasks import send_welcome_email  # tasks import this module
 
     course = Course.objects.select_for_update().select_related("program").get(pk=course.pk)
     grid = attendance_grid(course)
@@ -379,7 +392,8 @@ def close_course(*, course, by=None):
     if course.status != Course.Status.CLOSED:
         course.status = Course.Status.CLOSED
         course.closed_at = timezone.now()
-        course.save(update_fields=["status", "closed_at"])
+        course.closed_by = by
+        course.save(update_fields=["status", "closed_at", "closed_by"])
     ids = [c.pk for c in issued]
     transaction.on_commit(lambda: _enqueue(send_welcome_email, ids))
     return ClosingResult(issued=issued, already_issued=already, missed=missed)
@@ -654,6 +668,8 @@ def import_seus(*, text, dry_run=False):
         if email and practitioner is None:
             problems.append(f"no practitioner with email {email} (import credentials first)")
         earned_on = _date(row["earned_on"], "earned_on", problems)
+        if earned_on and practitioner and earned_on > today_for(practitioner):
+            problems.append(f"earned_on {earned_on} is in the future")
         category = categories.get(row["category"].upper())
         if category is None:
             problems.append(

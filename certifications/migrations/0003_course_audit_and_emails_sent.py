@@ -22,6 +22,18 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="course",
+            name="closed_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Who first closed the course.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AddField(
             model_name="credential",
             name="welcome_sent_at",
             field=models.DateTimeField(

@@ -349,3 +349,28 @@ def test_a_session_outside_the_course_dates_is_refused(trainer_client):
     response = trainer_client.post(reverse("course_edit", args=[course.pk]), payload)
     assert "outside the course&#x27;s dates" in response.content.decode()
     assert course.sessions.count() == 2
+
+
+def test_a_course_without_seats_is_refused_beside_the_field(trainer_client, cspo):
+    response = trainer_client.post(
+        reverse("course_create"),
+        {
+            "program": cspo.pk,
+            "trainer": trainer_client.trainer.pk,
+            "title": "No seats",
+            "starts_on": "2026-05-04",
+            "ends_on": "2026-05-05",
+            "capacity": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "greater than or equal to 1" in response.content.decode()
+    assert not Course.objects.exists()
+
+
+def test_closing_records_who_closed_the_course(trainer_client):
+    course, _ = course_with_attendees(1, trainer=trainer_client.trainer)
+    trainer_client.post(reverse("course_close", args=[course.pk]))
+    course.refresh_from_db()
+    assert course.closed_by == trainer_client.trainer.user
+    assert course.status == Course.Status.CLOSED

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -145,11 +146,15 @@ def test_a_bad_seus_file_is_refused_whole(tmp_path):
         "sam@example.com,2026-01-12,C,-1,Negative\n"
         "kim@example.com,2026-02-01,C,3,Over the day's cap with what is stored\n"
         "sam@example.com,2026-01-13,C,2,\n"
+        "sam@example.com,2026-12-01,C,2,From the future\n"
     )
     from io import StringIO
 
     err = StringIO()
-    with pytest.raises(CommandError, match="5 bad row"):
+    with (
+        time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)),
+        pytest.raises(CommandError, match="6 bad row"),
+    ):
         call_command("import_seus", write(tmp_path, text), stderr=err)
     messages = err.getvalue()
     assert "line 3: no practitioner with email nobody@example.com" in messages
@@ -157,6 +162,7 @@ def test_a_bad_seus_file_is_refused_whole(tmp_path):
     assert "line 5: seus '-1' must be a positive number" in messages
     assert "line 6: kim@example.com would have 9 SEUs on 2026-02-01; at most 8" in messages
     assert "line 7: activity is empty" in messages
+    assert "line 8: earned_on 2026-12-01 is in the future" in messages
     assert SeuEntry.objects.count() == 1
 
 
