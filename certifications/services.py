@@ -251,9 +251,10 @@ def parse_attendees(text):
 
 @transaction.atomic
 def enroll(*, course, attendees):
-    """Enroll each attendee (by email) in `course`; a new email gets a practitioner account,
-    and anyone without a password (new or imported) an invitation to set one. Capacity is enforced for the whole batch.
-    Returns the enrollments created (people already enrolled are skipped)."""
+    """Enroll each attendee (by email) in `course`; a new email gets a practitioner
+    account, and anyone without a password (new or imported) an invitation to set one.
+    Capacity is enforced for the whole batch. Returns the enrollments created (people
+    already enrolled are skipped)."""
     course = Course.objects.select_for_update().get(pk=course.pk)
     emails = [User.objects.normalize_email(a.email).lower() for a in attendees]
     already = set(
@@ -307,9 +308,10 @@ def _parse_hours(value, session):
 @transaction.atomic
 def record_attendance(*, course, hours, by):
     """Save a whole attendance grid at once. `hours` maps (enrollment_id, session_id) to
-    the hours attended; a blank cell means 0 once recorded, nothing before. Every changed cell is written to the audit trail (who, when, old
-    and new). Raises ValidationError naming each bad cell and writes nothing then.
-    Returns the AttendanceChange rows made."""
+    the hours attended; a blank cell means 0 once recorded, nothing before. Every
+    changed cell is written to the audit trail (who, when, old and new). Raises
+    ValidationError naming each bad cell, and writes nothing then. Returns the
+    AttendanceChange rows made."""
     sessions = {s.pk: s for s in course.sessions.all()}
     enrollments = set(course.enrollments.values_list("pk", flat=True))
     errors, parsed, blank = {}, {}, {}
@@ -341,7 +343,7 @@ def record_attendance(*, course, hours, by):
                 )
             )
         else:
-            row.hours_attended = new_hours
+            row.hours_attended, row.updated_at = new_hours, timezone.now()
             to_update.append(row)
         changes.append(
             AttendanceChange(

@@ -257,3 +257,24 @@ def test_someone_enrolled_without_a_password_gets_an_invitation(django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         enroll(course=course, attendees=[Attendee(imported.user.email)])
     assert [m.to for m in mail.outbox] == [[imported.user.email]]
+
+
+def test_a_broker_outage_while_closing_is_logged_and_the_email_stays_pending(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from certifications import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(tasks.send_welcome_email, "delay", broker_down)
+    course, _ = course_with_attendees(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        (credential,) = close_course(course=course).issued
+    assert "stays pending" in caplog.text
+    assert mail.outbox == []
+    assert send_pending_course_emails() == 1
+    credential.refresh_from_db()
+    assert credential.welcome_sent_at is not None
