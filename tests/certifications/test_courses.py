@@ -123,7 +123,7 @@ def test_every_attendance_change_is_kept_with_who_when_old_and_new():
     course, (enrollment,) = course_with_attendees(1, hours=("8", "4"))
     day_one, day_two = course.sessions.order_by("position")
     staff = StaffFactory()
-    with time_machine.travel(datetime.datetime(2026, 3, 4, 9, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 3, 4, 9, 0, tzinfo=datetime.UTC), tick=False):
         changes = record_attendance(
             course=course,
             hours={(enrollment.pk, day_one.pk): "8", (enrollment.pk, day_two.pk): "8"},
