@@ -42,6 +42,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Many factory users per test here: a fast hasher keeps the 40-seat courses quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def new_course(trainer, program, **overrides):
     fields = {
         "program": program,

@@ -11,6 +11,12 @@ from tests.factories import CredentialFactory, ProgramFactory, course_with_atten
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Many factory users per test here: a fast hasher keeps the 40-seat courses quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def closed_course():
     course, enrollments = course_with_attendees(4, title="CSPO March")
@@ -46,7 +52,7 @@ def test_credentials_issued_per_month_count_each_program(staff_client, closed_co
     ]
 
 
-@pytest.mark.parametrize("size", [1, 12])
+@pytest.mark.parametrize("size", [1, 30])
 def test_the_reports_page_stays_within_a_query_budget(
     staff_client, django_assert_max_num_queries, size
 ):
