@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import (
     Attendance,
+    AttendanceChange,
     Course,
     CourseSession,
     Credential,
@@ -118,6 +119,30 @@ class AttendanceAdmin(admin.ModelAdmin):
         "session__course",
     ]
     raw_id_fields = ["enrollment", "session"]
+
+    # Attendance is changed in the course's attendance grid, which keeps the audit trail.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AttendanceChange)
+class AttendanceChangeAdmin(admin.ModelAdmin):
+    list_display = ["changed_at", "changed_by", "enrollment", "session", "old_hours", "new_hours"]
+    list_filter = ["session__course"]
+    search_fields = ["enrollment__practitioner__user__email", "changed_by__email"]
+    list_select_related = ["changed_by", "enrollment__practitioner__user", "session__course"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Credential)

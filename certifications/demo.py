@@ -113,6 +113,10 @@ def seed_demo(today=None):
             counts["credentials"] += _credential(
                 person, cspo, f"CSPO-DEMO{position:05d}", course.ends_on, course
             )[1]
+    # Demo holders are not sent welcome emails by the pending-emails sweep.
+    Credential.objects.filter(course=course, welcome_sent_at__isnull=True).update(
+        welcome_sent_at=timezone.now()
+    )
     if course.status != Course.Status.CLOSED:
         course.status, course.closed_at = Course.Status.CLOSED, timezone.now()
         course.save(update_fields=["status", "closed_at"])

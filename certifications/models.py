@@ -201,6 +201,14 @@ class Course(models.Model):
     capacity = models.PositiveSmallIntegerField(default=30)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who first closed the course.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -241,6 +249,11 @@ class Enrollment(models.Model):
         Practitioner, on_delete=models.CASCADE, related_name="enrollments"
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
+    invitation_sent_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the invitation to set a password went out (new accounts, once).",
+    )
 
     class Meta:
         ordering = ["course", "practitioner__user__last_name"]
@@ -300,6 +313,9 @@ class Credential(models.Model):
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
     )
+    welcome_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the welcome email went out (sent once)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CredentialQuerySet.as_manager()
@@ -320,3 +336,32 @@ class Credential(models.Model):
 
     def __str__(self):
         return f"{self.program.code} {self.certificate_number}"
+
+
+class AttendanceChange(models.Model):
+    """One change to an attendance cell, kept for audit: who, when, old and new hours.
+    A first entry has no old value."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="attendance_changes"
+    )
+    session = models.ForeignKey(
+        CourseSession, on_delete=models.CASCADE, related_name="attendance_changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendance_changes",
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    old_hours = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    new_hours = models.DecimalField(max_digits=4, decimal_places=2)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["enrollment", "session"])]
+
+    def __str__(self):
+        return f"{self.enrollment} / {self.session}: {self.old_hours} -> {self.new_hours}"

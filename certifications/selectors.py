@@ -2,11 +2,24 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Value, When
+from django.db.models.functions import TruncMonth
 
 from renewals.models import Renewal, RenewalCycle
 from renewals.selectors import credential_progress
 
-from .models import Credential, Practitioner
+from .models import (
+    Attendance,
+    AttendanceChange,
+    Course,
+    CourseSession,
+    Credential,
+    Enrollment,
+    Practitioner,
+    Trainer,
+)
 
 
 def practitioner_for(user):
@@ -66,3 +79,203 @@ def dashboard_cards(practitioner, *, now=None):
         DashboardCard(progress, next_action(progress))
         for progress in credential_progress(credentials_of(practitioner), now=now)
     ]
+
+
+# --- Courses, rosters, attendance (trainers and staff) -------------------------------
+
+ZERO = Decimal("0")
+
+
+def can_run_courses(user):
+    """Staff and Certified Scrum Trainers run courses; practitioners do not."""
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or Trainer.objects.filter(user=user, is_active=True).exists()
+
+
+def courses_for(user):
+    """The courses `user` may see: all for staff, their own for a trainer, none otherwise.
+    Annotated with how many are enrolled and how many credentials were issued."""
+    courses = Course.objects.select_related("program", "trainer__user").annotate(
+        enrolled=Count("enrollments", distinct=True),
+        issued=Count("credentials", distinct=True),
+    )
+    if user.is_staff:
+        return courses
+    return courses.filter(trainer__user=user)
+
+
+def trainers_for(user, program=None):
+    """Trainers `user` may pick as a course leader: any active CST for staff, themselves
+    for a trainer."""
+    trainers = Trainer.objects.filter(is_active=True).select_related("user")
+    if not user.is_staff:
+        trainers = trainers.filter(user=user)
+    if program is not None:
+        trainers = trainers.filter(programs=program)
+    return trainers
+
+
+@dataclass(frozen=True)
+class SessionShortfall:
+    session: CourseSession
+    attended: Decimal
+
+    @property
+    def missing(self):
+        return self.session.hours - self.attended
+
+
+@dataclass(frozen=True)
+class AttendanceOutcome:
+    """Whether one attendee met the program's attendance rule, and what they missed."""
+
+    total: Decimal
+    required: Decimal
+    shortfalls: tuple
+    met: bool
+
+    @property
+    def hours_missing(self):
+        return max(self.required - self.total, ZERO)
+
+    def describe_missing(self):
+        parts = [
+            f"session {s.session.position} ({s.session.held_on:%d %b}): "
+            f"{s.attended.normalize():f} of {s.session.hours.normalize():f} h"
+            for s in self.shortfalls
+        ]
+        if self.hours_missing:
+            parts.append(f"total {self.total.normalize():f} of {self.required.normalize():f} h")
+        return "; ".join(parts)
+
+
+def attendance_outcome(*, program, sessions, hours_by_session):
+    """The program's attendance rule (shared/domain.md, "Earning a CSPO"): at least
+    `course_hours_required` hours in total and, when `course_requires_all_sessions`,
+    every session attended in full. `hours_by_session` maps session id to hours."""
+    total = ZERO
+    shortfalls = []
+    for session in sessions:
+        attended = hours_by_session.get(session.pk) or ZERO
+        total += attended
+        if attended < session.hours:
+            shortfalls.append(SessionShortfall(session, attended))
+    required = program.course_hours_required
+    all_sessions_ok = not shortfalls or not program.course_requires_all_sessions
+    return AttendanceOutcome(
+        total=total,
+        required=required,
+        shortfalls=tuple(shortfalls) if program.course_requires_all_sessions else (),
+        met=total >= required and all_sessions_ok,
+    )
+
+
+@dataclass(frozen=True)
+class GridRow:
+    enrollment: Enrollment
+    cells: list  # [(session, hours or None)], in session order
+    outcome: AttendanceOutcome
+    credential: Credential | None
+
+
+@dataclass(frozen=True)
+class AttendanceGrid:
+    course: Course
+    sessions: list
+    rows: list
+
+    @property
+    def session_hours(self):
+        return sum((s.hours for s in self.sessions), ZERO)
+
+    @property
+    def met_count(self):
+        return sum(1 for row in self.rows if row.outcome.met)
+
+
+def attendance_grid(course):
+    """The roster with attendance per session, totals and the rule's outcome, in four
+    queries whatever the size of the course."""
+    sessions = list(course.sessions.order_by("position", "held_on"))
+    enrollments = list(
+        course.enrollments.select_related("practitioner__user").order_by(
+            "practitioner__user__last_name", "practitioner__user__first_name", "pk"
+        )
+    )
+    hours = {
+        (a.enrollment_id, a.session_id): a.hours_attended
+        for a in Attendance.objects.filter(session__course=course).only(
+            "enrollment_id", "session_id", "hours_attended"
+        )
+    }
+    credentials = {
+        c.holder_id: c
+        for c in Credential.objects.filter(course=course).only(
+            "pk", "holder_id", "certificate_number", "issued_on", "expires_on"
+        )
+    }
+    rows = []
+    for enrollment in enrollments:
+        by_session = {
+            s.pk: hours[(enrollment.pk, s.pk)] for s in sessions if (enrollment.pk, s.pk) in hours
+        }
+        rows.append(
+            GridRow(
+                enrollment=enrollment,
+                cells=[(s, by_session.get(s.pk)) for s in sessions],
+                outcome=attendance_outcome(
+                    program=course.program, sessions=sessions, hours_by_session=by_session
+                ),
+                credential=credentials.get(enrollment.practitioner_id),
+            )
+        )
+    return AttendanceGrid(course=course, sessions=sessions, rows=rows)
+
+
+def attendance_changes(course):
+    """The audit trail of a course's attendance, newest first."""
+    return (
+        AttendanceChange.objects.filter(session__course=course)
+        .select_related("changed_by", "session", "enrollment__practitioner__user")
+        .order_by("-changed_at", "-id")
+    )
+
+
+# --- Public verification and reports ---------------------------------------------------
+
+
+def credential_by_number(certificate_number):
+    """The credential with this certificate number (exact), or None."""
+    return Credential.objects.with_related().filter(certificate_number=certificate_number).first()
+
+
+def course_completion_report():
+    """Every course with enrolled, credentials issued and completion rate (percent)."""
+    return (
+        Course.objects.select_related("program", "trainer__user")
+        .annotate(
+            enrolled=Count("enrollments", distinct=True),
+            issued=Count("credentials", distinct=True),
+        )
+        .annotate(
+            completion_rate=Case(
+                When(enrolled=0, then=Value(None)),
+                default=ExpressionWrapper(
+                    F("issued") * 100.0 / F("enrolled"), output_field=FloatField()
+                ),
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-starts_on", "title")
+    )
+
+
+def credentials_issued_per_month():
+    """Rows of (month, program code, count) of credentials by issue month, newest first."""
+    return (
+        Credential.objects.annotate(month=TruncMonth("issued_on"))
+        .values("month", "program__code")
+        .annotate(count=Count("pk"))
+        .order_by("-month", "program__code")
+    )

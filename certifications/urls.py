@@ -1,10 +1,38 @@
 from django.urls import path
 
-from . import views
+from . import course_views, import_views, public_views, report_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("profile/calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    # Courses (trainers and staff), verification and certificates, staff imports and reports.
+    path("courses/", course_views.course_list, name="course_list"),
+    path("courses/new/", course_views.course_create, name="course_create"),
+    path("courses/<int:pk>/", course_views.course_detail, name="course_detail"),
+    path("courses/<int:pk>/edit/", course_views.course_edit, name="course_edit"),
+    path("courses/<int:pk>/enroll/", course_views.course_enroll, name="course_enroll"),
+    path("courses/<int:pk>/attendance/", course_views.course_attendance, name="course_attendance"),
+    path("courses/<int:pk>/close/", course_views.course_close, name="course_close"),
+    path("courses/<int:pk>/history/", course_views.course_history, name="course_history"),
+    path(
+        "verify/<str:certificate_number>/",
+        public_views.verify_credential,
+        name="verify_credential",
+    ),
+    path(
+        "certificates/<str:certificate_number>.pdf",
+        public_views.credential_certificate,
+        name="credential_certificate",
+    ),
+    path("staff/imports/credentials/", import_views.import_credentials, name="import_credentials"),
+    path("staff/imports/seus/", import_views.import_seus, name="import_seus"),
+    path("staff/reports/", report_views.reports, name="staff_reports"),
+    path("staff/reports/courses.csv", report_views.courses_csv, name="staff_report_courses_csv"),
+    path(
+        "staff/reports/credentials-per-month.csv",
+        report_views.credentials_per_month_csv,
+        name="staff_report_credentials_csv",
+    ),
 ]

@@ -217,3 +217,9 @@ EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/j
 SEU_LIST_PAGE_SIZE = env.int("SEU_LIST_PAGE_SIZE", default=50)
 # axes reads the login address from allauth's credentials and form alike (see the function).
 AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"
+# Courses, certificates and imports (issue 4).
+# Welcome emails and invitations whose queueing failed (broker down) go out here.
+CELERY_BEAT_SCHEDULE["pending-course-emails"] = {
+    "task": "certifications.tasks.send_pending_course_emails",
+    "schedule": crontab(minute=15),
+}

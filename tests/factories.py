@@ -162,3 +162,24 @@ class SeuEntryFactory(DjangoModelFactory):
     activity = factory.Sequence(lambda n: f"Learning activity {n}")
     provider = "Agile Alliance"
     seus = Decimal("4")
+
+
+def course_with_attendees(count, *, hours=("8", "8"), **course_fields):
+    """A course with one session per entry of `hours` (8 h each) and `count` enrolled
+    attendees who attended each session for those hours; returns (course, enrollments)."""
+    course = CourseFactory(**course_fields)
+    sessions = [
+        CourseSessionFactory(
+            course=course,
+            position=i + 1,
+            held_on=course.starts_on + datetime.timedelta(days=i),
+        )
+        for i in range(len(hours))
+    ]
+    enrollments = EnrollmentFactory.create_batch(count, course=course)
+    Attendance.objects.bulk_create(
+        Attendance(enrollment=e, session=s, hours_attended=Decimal(h))
+        for e in enrollments
+        for s, h in zip(sessions, hours, strict=True)
+    )
+    return course, enrollments

@@ -1,0 +1,32 @@
+"""Who may reach the course and staff pages: refused users get 403, not a login loop."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from .selectors import can_run_courses
+
+
+def course_runner_required(view):
+    """Staff and active Certified Scrum Trainers only."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not can_run_courses(request.user):
+            raise PermissionDenied("Only staff and Certified Scrum Trainers run courses.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def staff_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied("This page is for staff.")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,53 @@
+"""Public verification of a certificate, and the holder's PDF download."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from renewals.selectors import credential_progress
+
+from .certificates import certificate_pdf
+from .models import Credential
+
+
+def verify_credential(request, certificate_number):
+    """Anyone may check a certificate number: holder name, program, dates and status,
+    nothing else personal. An expired credential shows as expired (shared/domain.md)."""
+    credentials = Credential.objects.filter(certificate_number=certificate_number)
+    progress = credential_progress(credentials)
+    if not progress:
+        return render(
+            request,
+            "certifications/verify_not_found.html",
+            {"certificate_number": certificate_number},
+            status=404,
+        )
+    p = progress[0]
+    return render(
+        request,
+        "certifications/verify.html",
+        {
+            "credential": p.credential,
+            "progress": p,
+            "is_expired": p.status in (Credential.Status.GRACE, Credential.Status.LAPSED),
+            "is_holder": request.user.is_authenticated
+            and p.credential.holder.user_id == request.user.pk,
+        },
+    )
+
+
+@login_required
+def credential_certificate(request, certificate_number):
+    """The PDF certificate, for its holder (and staff); anyone else gets 404."""
+    credentials = Credential.objects.with_related().select_related("course__trainer__user")
+    if not request.user.is_staff:
+        credentials = credentials.filter(holder__user=request.user)
+    credential = credentials.filter(certificate_number=certificate_number).first()
+    if credential is None:
+        raise Http404("No certificate of yours has this number.")
+    response = HttpResponse(certificate_pdf(credential), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{credential.program.code}-certificate-'
+        f'{credential.certificate_number}.pdf"'
+    )
+    return response

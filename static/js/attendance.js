@@ -1,0 +1,50 @@
+// Attendance grid: "present" fills the session's hours; totals follow what is typed.
+(function () {
+  const form = document.getElementById("attendance-form");
+  if (!form) return;
+  function sync(input) {
+    const box = form.querySelector('.present-toggle[data-for="' + input.name + '"]');
+    if (box) box.checked = parseFloat(input.value) === parseFloat(box.dataset.hours);
+  }
+  // Mirrors the server's rule for feedback while typing; the server decides on closing.
+  function total(enrollment) {
+    let sum = 0;
+    let allFull = true;
+    form.querySelectorAll('.hours-input[data-enrollment="' + enrollment + '"]').forEach(function (i) {
+      const v = parseFloat(i.value);
+      const box = form.querySelector('.present-toggle[data-for="' + i.name + '"]');
+      if (!isNaN(v)) sum += v;
+      if (isNaN(v) || (box && v < parseFloat(box.dataset.hours))) allFull = false;
+    });
+    const cell = form.querySelector('[data-total-for="' + enrollment + '"]');
+    if (!cell) return;
+    cell.querySelector(".row-total").textContent = String(Math.round(sum * 100) / 100);
+    const met = sum >= parseFloat(form.dataset.required) &&
+      (allFull || form.dataset.allSessions !== "true");
+    const badge = cell.querySelector(".row-outcome");
+    badge.textContent = met ? "met" : "short";
+    badge.classList.toggle("text-bg-success", met);
+    badge.classList.toggle("text-bg-warning", !met);
+  }
+  form.querySelectorAll(".hours-input").forEach(function (input) {
+    sync(input);
+    input.addEventListener("input", function () { sync(input); total(input.dataset.enrollment); });
+    // Keyboard: "p" marks present (the session's hours), "a" absent (0).
+    input.addEventListener("keydown", function (event) {
+      const box = form.querySelector('.present-toggle[data-for="' + input.name + '"]');
+      const key = event.key.toLowerCase();
+      if (!box || (key !== "p" && key !== "a")) return;
+      event.preventDefault();
+      input.value = key === "p" ? box.dataset.hours : "0";
+      sync(input);
+      total(input.dataset.enrollment);
+    });
+  });
+  form.querySelectorAll(".present-toggle").forEach(function (box) {
+    box.addEventListener("change", function () {
+      const input = document.getElementById(box.dataset.for);
+      input.value = box.checked ? box.dataset.hours : "0";
+      total(input.dataset.enrollment);
+    });
+  });
+})();

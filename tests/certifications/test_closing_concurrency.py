@@ -1,0 +1,40 @@
+"""Two people pressing "Close" at the same moment still issue each credential once."""
+
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection, connections
+
+from certifications.models import Credential
+from certifications.services import close_course
+from tests.factories import course_with_attendees
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_closings_issue_and_mail_each_credential_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (DATABASE_URL=postgres://...)")
+    course, enrollments = course_with_attendees(5)
+    start = threading.Barrier(2)
+    results, errors = [], []
+
+    def close():
+        try:
+            start.wait()
+            results.append(close_course(course=course))
+        except Exception as error:  # surfaced by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=close) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(len(r.issued) for r in results) == [0, 5]
+    assert Credential.objects.filter(course=course).count() == 5
+    assert len(mail.outbox) == 5

@@ -1,0 +1,69 @@
+"""Staff reports: completion per course and credentials issued per month, with CSV."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from certifications.services import close_course
+from tests.factories import CredentialFactory, ProgramFactory, course_with_attendees
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Many factory users per test here: a fast hasher keeps the 40-seat courses quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def closed_course():
+    course, enrollments = course_with_attendees(4, title="CSPO March")
+    enrollments[3].attendance.filter(session__position=2).update(hours_attended=0)
+    close_course(course=course)
+    return course
+
+
+def test_staff_see_each_courses_completion_rate(staff_client, closed_course):
+    page = staff_client.get(reverse("staff_reports")).content.decode()
+    assert "CSPO March" in page
+    assert "75%" in page
+
+
+def test_the_course_report_downloads_as_csv(staff_client, closed_course):
+    response = staff_client.get(reverse("staff_report_courses_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("course,program,trainer")
+    assert lines[1].startswith("CSPO March,CSPO,")
+    assert lines[1].endswith(",4,3,75.0")
+
+
+def test_credentials_issued_per_month_count_each_program(staff_client, closed_course):
+    CredentialFactory(program=ProgramFactory(code="CSM"), issued_on=datetime.date(2026, 3, 20))
+    CredentialFactory(issued_on=datetime.date(2025, 12, 1))
+    response = staff_client.get(reverse("staff_report_credentials_csv"))
+    assert response.content.decode().splitlines() == [
+        "month,program,credentials_issued",
+        "2026-03,CSM,1",
+        "2026-03,CSPO,3",
+        "2025-12,CSPO,1",
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_reports_page_stays_within_a_query_budget(
+    staff_client, django_assert_max_num_queries, size
+):
+    for _ in range(size):
+        course_with_attendees(2)
+    with django_assert_max_num_queries(6):
+        assert staff_client.get(reverse("staff_reports")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["staff_reports", "staff_report_courses_csv", "staff_report_credentials_csv"]
+)
+def test_practitioners_cannot_see_reports(practitioner_client, name):
+    assert practitioner_client.get(reverse(name)).status_code == 403
