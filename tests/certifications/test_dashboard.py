@@ -53,6 +53,8 @@ def test_a_card_shows_dates_status_fee_and_seu_progress(practitioner_client):
     assert 'aria-valuenow="70"' in content
     assert "USD 100 not paid yet" in content
     assert "Log 6 more SEUs before 1 Jun 2027" in content
+    assert reverse("credential_certificate", args=[credential.certificate_number]) in content
+    assert reverse("verify_credential", args=[credential.certificate_number]) in content
 
 
 def test_a_credential_with_no_seus_shows_zero_progress(practitioner_client):
