@@ -193,6 +193,20 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Renewals, reminders and the scheduler (issue 5) ---
+# The daily sweep's schedule is stored in django-celery-beat's tables: renewals migration
+# 0004 writes it there from the value above, and staff change it in the admin. Beat's
+# DatabaseScheduler re-writes every CELERY_BEAT_SCHEDULE entry each time it starts, which
+# would undo those edits, so beat itself gets no static schedule.
+RENEWALS_INITIAL_BEAT_SCHEDULE = CELERY_BEAT_SCHEDULE
+CELERY_BEAT_SCHEDULE = {}
+# Credentials per sweep batch: a constant number of queries per batch, memory flat.
+RENEWALS_SWEEP_BATCH_SIZE = env.int("RENEWALS_SWEEP_BATCH_SIZE", default=2000)
+# Reminder sends retry with exponential back-off (seconds, capped) before giving up;
+# the next daily sweep re-sends a failed or stuck reminder.
+RENEWALS_REMINDER_MAX_RETRIES = env.int("RENEWALS_REMINDER_MAX_RETRIES", default=6)
+RENEWALS_RETRY_BACKOFF_MAX = env.int("RENEWALS_RETRY_BACKOFF_MAX", default=3600)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
