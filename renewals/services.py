@@ -56,18 +56,35 @@ def open_cycle(*, credential):
     return cycle
 
 
+def publish(task, args_list):
+    """Publish one message of `task` per args tuple, over one connection. A broker that
+    is down is logged, not raised (returns False): a web request still succeeds and the
+    daily sweep picks the work up (a reminder stays pending, a confirmation unsent)."""
+    from cspo_tracker.celery import app
+
+    if app.conf.task_always_eager:
+        ok = True
+        for args in args_list:
+            try:
+                task.apply_async(args=args)
+            except OSError as exc:  # SMTP errors of the in-process task, after its retries
+                logger.warning("%s%r failed, the next sweep retries it: %s", task.name, args, exc)
+                ok = False
+        return ok
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
+            for args in args_list:
+                task.apply_async(args=args, connection=conn, retry=False)
+    except (BrokerError, OSError) as exc:
+        logger.warning("could not run %s now, the next sweep will: %s", task.name, exc)
+        return False
+    return True
+
+
 def enqueue_on_commit(task, *args):
-    """Publish `task` once the surrounding transaction commits. A broker that is down is
-    logged, not raised: the web request still succeeds and the daily sweep picks the work
-    up (a reminder stays pending, a confirmation stays unsent)."""
-
-    def publish():
-        try:
-            task.apply_async(args=args, retry=False)
-        except (BrokerError, OSError) as exc:  # OSError: also SMTP errors of an eager task
-            logger.warning("could not run %s%r now, the next sweep will: %s", task.name, args, exc)
-
-    transaction.on_commit(publish)
+    """Publish `task(*args)` once the surrounding transaction commits."""
+    transaction.on_commit(lambda: publish(task, [args]))
 
 
 # --- Submitting, reviewing and completing renewals ---------------------------------------

@@ -24,9 +24,8 @@ RETRY_OPTIONS = {
 
 
 def _enqueue_reminders(reminder_ids, result):
-    for reminder_id in reminder_ids:
-        services.enqueue_on_commit(send_reminder, reminder_id)
-        result.reminders_sent += 1
+    if services.publish(send_reminder, [(reminder_id,) for reminder_id in reminder_ids]):
+        result.reminders_sent += len(reminder_ids)
 
 
 @shared_task(acks_late=True)
