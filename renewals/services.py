@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -67,7 +68,7 @@ def publish(task, args_list):
         for args in args_list:
             try:
                 task.apply_async(args=args)
-            except OSError as exc:  # SMTP errors of the in-process task, after its retries
+            except (OSError, Retry) as exc:  # an SMTP error of the in-process task
                 logger.warning("%s%r failed, the next sweep retries it: %s", task.name, args, exc)
                 ok = False
         return ok
