@@ -68,7 +68,7 @@ def publish(task, args_list):
         for args in args_list:
             try:
                 task.apply_async(args=args)
-            except (OSError, Retry) as exc:  # an SMTP error of the in-process task
+            except (BrokerError, OSError, Retry) as exc:  # e.g. an SMTP error in-process
                 logger.warning("%s%r failed, the next sweep retries it: %s", task.name, args, exc)
                 ok = False
         return ok

@@ -28,9 +28,11 @@ def test_shipping_the_schedule_again_keeps_what_staff_changed(db):
     assert (task.crontab.minute, task.crontab.hour) == ("30", "2")
 
 
-def test_beat_starting_up_does_not_overwrite_the_edited_schedule(db):
+def test_beat_starting_up_does_not_overwrite_the_edited_schedule(transactional_db):
+    """Beat's DatabaseScheduler closes database connections, hence a transactional test."""
     from django_celery_beat.schedulers import DatabaseScheduler
 
+    ship(apps, None)  # a flush by an earlier transactional test removes the shipped row
     task = PeriodicTask.objects.get(name="daily-renewal-sweep")
     task.crontab = CrontabSchedule.objects.create(minute="15", hour="4")
     task.save()
