@@ -106,7 +106,7 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
         raise ValidationError({"credentials": "You can only renew your own credentials."})
     included = selected + list(selectors.lower_credentials_in_track(selected))
     cycles = list(
-        RenewalCycle.objects.select_for_update()
+        RenewalCycle.objects.select_for_update(of=("self",))
         .filter(credential__in=included, status=RenewalCycle.Status.OPEN)
         .select_related("credential__program")
     )
