@@ -367,3 +367,23 @@ def test_the_sweep_sends_a_confirmation_the_broker_outage_held_back(
     assert len(mail.outbox) == 1
     renewal.refresh_from_db()
     assert renewal.confirmation_sent_at is not None
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_renewal_form_query_count_does_not_grow_with_credentials(
+    practitioner_client, django_assert_max_num_queries, count
+):
+    holder = practitioner_client.practitioner
+    programs = ["CSPO", "CSM", "CSD", "A-CSPO", "A-CSM", "CSP-PO", "CSP-SM", "CSP"]
+    credentials = [
+        credential_expiring(
+            D(2026, 6, 1) + datetime.timedelta(days=i), program=programs[i % 8], holder=holder
+        )
+        for i in range(count)
+    ]
+    seus_for(holder, 40)
+    data = {"credentials": [c.pk for c in credentials], "preview": "1"}
+    with at(D(2026, 5, 1)), django_assert_max_num_queries(14):
+        response = practitioner_client.post(SUBMIT, data)
+    assert response.status_code == 200
+    assert ("US$250" if count > 2 else "US$100") in response.text

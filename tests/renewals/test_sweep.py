@@ -245,3 +245,24 @@ def test_offsets_are_data_an_inactive_offset_is_never_sent(db, sweep):
     credential_expiring(EXPIRES)
     sweep(EXPIRES - datetime.timedelta(days=60))
     assert Reminder.objects.get().offset.code == "90-days-before"
+
+
+def test_a_send_cut_off_mid_way_leaves_the_reminder_pending_for_the_redelivery(db, monkeypatch):
+    """A worker killed while sending: its transaction never commits, the message is
+    delivered again (late acknowledgement) and the redelivery sends the reminder."""
+    credential_expiring(EXPIRES)
+    claimed = []
+    services.run_sweep(today=EXPIRES, dispatch=lambda ids, result: claimed.extend(ids))
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")
+
+    monkeypatch.setattr(services, "send_email", killed)
+    with pytest.raises(SystemExit):
+        services.send_reminder(reminder_id=claimed[0], today=EXPIRES)
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.attempts) == ("pending", 0)
+
+    monkeypatch.undo()
+    assert services.send_reminder(reminder_id=claimed[0], today=EXPIRES) == "sent"
+    assert len(mail.outbox) == 1
