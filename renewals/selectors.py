@@ -19,7 +19,7 @@ from decimal import Decimal
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from certifications.models import Credential
@@ -82,9 +82,12 @@ def _capped_total(amounts_by_category, caps):
 
 
 def seus_counted_by_cycle(cycle_ids, *, caps=None):
-    """{cycle_id: SEUs counted} for the given cycles, in one query plus the category caps."""
+    """{cycle_id: SEUs counted} for the given cycles (ids, or a values("pk") queryset used
+    as a subquery), in one query plus the category caps."""
+    if not isinstance(cycle_ids, QuerySet):
+        cycle_ids = list(cycle_ids)
     rows = (
-        RenewalCycle.objects.filter(pk__in=list(cycle_ids))
+        RenewalCycle.objects.filter(pk__in=cycle_ids)
         .filter(
             Q(credential__holder__seu_entries__consumed_by__isnull=True),
             credential__holder__seu_entries__earned_on__gte=F("window_starts_on"),
@@ -412,14 +415,14 @@ def sweep_batch(*, after_pk, size, caps):
     )
     if not credentials:
         return []
-    first, last = credentials[0][0], credentials[-1][0]
+    in_batch = current_cycles_between(credentials[0][0], credentials[-1][0])
     cycles = {
         row[1]: row
-        for row in RenewalCycle.objects.filter(credential_id__gte=first, credential_id__lte=last)
-        .exclude(status=RenewalCycle.Status.COMPLETED)
-        .values_list("pk", "credential_id", "status", "seus_required", "renewal__fee_status")
+        for row in in_batch.values_list(
+            "pk", "credential_id", "status", "seus_required", "renewal__fee_status"
+        )
     }
-    counted = seus_counted_by_cycle((row[0] for row in cycles.values()), caps=caps)
+    counted = seus_counted_by_cycle(in_batch.values("pk"), caps=caps)
     rows = []
     for pk, status, expires_on, lead, grace, tz, optional in credentials:
         cycle = cycles.get(pk)
@@ -442,6 +445,14 @@ def sweep_batch(*, after_pk, size, caps):
     return rows
 
 
+def current_cycles_between(first_credential_id, last_credential_id):
+    """The current cycles of a keyset batch of credentials: a range, not a list of ids,
+    so the batch's queries stay small whatever its size."""
+    return RenewalCycle.objects.filter(
+        credential_id__gte=first_credential_id, credential_id__lte=last_credential_id
+    ).exclude(status=RenewalCycle.Status.COMPLETED)
+
+
 def active_offsets():
     """Reminder offsets in the order they fall due (90 days before first)."""
     return list(ReminderOffset.objects.filter(is_active=True).order_by("-days_before_expiry"))
@@ -457,12 +468,13 @@ def most_recent_due_offset(offsets, *, expires_on, today):
     return due
 
 
-def reminders_for_cycles(cycle_ids):
-    """{(cycle_id, offset_id): (reminder_id, status)} for the given cycles, in one query."""
+def reminders_for_cycles(cycles):
+    """{(cycle_id, offset_id): (reminder_id, status)} for the given cycles (a queryset),
+    in one query."""
     return {
         (cycle_id, offset_id): (pk, status)
         for pk, cycle_id, offset_id, status in Reminder.objects.filter(
-            cycle_id__in=list(cycle_ids)
+            cycle__in=cycles.values("pk")
         ).values_list("pk", "cycle_id", "offset_id", "status")
     }
 

@@ -514,7 +514,9 @@ def _sweep_batch(rows, *, offsets, now, today, dry_run, result):
     changed = defaultdict(list)
     claims = []
     to_send = []
-    existing = selectors.reminders_for_cycles(r.cycle_id for r in rows if r.cycle_id)
+    existing = selectors.reminders_for_cycles(
+        selectors.current_cycles_between(rows[0].credential_id, rows[-1].credential_id)
+    )
     for row in rows:
         day = today or selectors.today_in(row.time_zone, now)
         met = (
