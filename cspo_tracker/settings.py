@@ -185,14 +185,31 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT",
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# The first value of the daily sweep's schedule; staff change it in the admin
-# (django-celery-beat's periodic tasks), where it is stored from then on.
-CELERY_BEAT_SCHEDULE = {
+# Periodic tasks and their first schedules. Migrations write each one once into
+# django-celery-beat's tables (cspo_tracker/beat.py), where staff change or pause it in
+# the admin. Beat itself gets no static schedule: its DatabaseScheduler re-writes static
+# entries at every start, which would undo those edits.
+INITIAL_BEAT_SCHEDULE = {
+    # Refresh credential statuses and send the renewal reminders that are due.
     "daily-renewal-sweep": {
         "task": "renewals.tasks.daily_sweep",
         "schedule": crontab(hour=6, minute=0),
     },
+    # Welcome emails and invitations whose queueing failed (broker down) go out here.
+    "pending-course-emails": {
+        "task": "certifications.tasks.send_pending_course_emails",
+        "schedule": crontab(minute=15),
+    },
 }
+CELERY_BEAT_SCHEDULE = {}
+
+# --- Renewals, reminders and the scheduler (issue 5) ---
+# Credentials per sweep batch: a constant number of queries per batch, memory flat.
+RENEWALS_SWEEP_BATCH_SIZE = env.int("RENEWALS_SWEEP_BATCH_SIZE", default=2000)
+# Reminder sends retry with exponential back-off (seconds, capped) before giving up;
+# the next daily sweep re-sends a failed or stuck reminder.
+RENEWALS_REMINDER_MAX_RETRIES = env.int("RENEWALS_REMINDER_MAX_RETRIES", default=6)
+RENEWALS_RETRY_BACKOFF_MAX = env.int("RENEWALS_RETRY_BACKOFF_MAX", default=3600)
 
 LOGGING = {
     "version": 1,
@@ -217,9 +234,3 @@ EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/j
 SEU_LIST_PAGE_SIZE = env.int("SEU_LIST_PAGE_SIZE", default=50)
 # axes reads the login address from allauth's credentials and form alike (see the function).
 AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"
-# Courses, certificates and imports (issue 4).
-# Welcome emails and invitations whose queueing failed (broker down) go out here.
-CELERY_BEAT_SCHEDULE["pending-course-emails"] = {
-    "task": "certifications.tasks.send_pending_course_emails",
-    "schedule": crontab(minute=15),
-}

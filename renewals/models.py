@@ -95,6 +95,9 @@ class Renewal(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the renewal confirmation email went out."
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

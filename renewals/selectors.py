@@ -1,34 +1,49 @@
-"""Reads for renewals: SEUs counted in a window, what is missing, a credential's status.
+"""Reads for renewals: SEUs counted in a window, what is missing, a credential's status,
+what a set of credentials needs to renew, and the rows the daily sweep works on.
 
 Rules from shared/domain.md:
 - an SEU counts when earned in the cycle's look-back window (the `lookback_months`
   before the expiry date) and not yet consumed by a completed renewal;
 - a category with a cap counts at most `cap` SEUs per window;
 - statuses: active; renewal due (inside `reminder_lead_days` of expiry with SEUs or fee
-  missing); grace (expired at most `grace_days` ago); lapsed (past grace).
+  missing); grace (expired at most `grace_days` ago); lapsed (past grace);
+- several credentials renew together for one fee (set by the highest level) and the
+  primary SEUs of the highest credential plus the add-on SEUs of the highest credential
+  in each other track.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from certifications.models import Credential
-from seus.models import SeuCategory
+from seus.models import SeuCategory, SeuEntry
 
-from .models import Renewal, RenewalCycle
+from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
 
 ZERO = Decimal("0")
 
 
+@lru_cache(maxsize=512)
+def _zone(name):
+    return ZoneInfo(name or "UTC")
+
+
+def today_in(time_zone, now=None):
+    """Today's date in the named time zone."""
+    now = now or timezone.now()
+    return now.astimezone(_zone(time_zone)).date()
+
+
 def today_for(practitioner, now=None):
     """Today's date in the practitioner's time zone."""
-    now = now or timezone.now()
-    return now.astimezone(ZoneInfo(practitioner.time_zone or "UTC")).date()
+    return today_in(practitioner.time_zone, now)
 
 
 def status_on(*, expires_on, today, lead_days, grace_days, requirements_met):
@@ -52,26 +67,82 @@ def current_cycles(credentials):
     )
 
 
-def seus_counted_by_cycle(cycle_ids):
-    """{cycle_id: SEUs counted} for the given cycles, in one query plus the category caps."""
+def category_caps():
+    """{category_id: cap} for the categories that have one (none by default)."""
+    return dict(SeuCategory.objects.filter(cap__isnull=False).values_list("pk", "cap"))
+
+
+def _capped_total(amounts_by_category, caps):
+    total = ZERO
+    for category_id, amount in amounts_by_category:
+        amount = amount or ZERO
+        cap = caps.get(category_id)
+        total += min(amount, cap) if cap is not None else amount
+    return total
+
+
+def seus_counted_by_cycle(cycle_ids, *, caps=None):
+    """{cycle_id: SEUs counted} for the given cycles (ids, or a values("pk") queryset used
+    as a subquery), in one query plus the category caps."""
+    if not isinstance(cycle_ids, QuerySet):
+        cycle_ids = list(cycle_ids)
     rows = (
-        RenewalCycle.objects.filter(pk__in=list(cycle_ids))
+        RenewalCycle.objects.filter(pk__in=cycle_ids)
         .filter(
             Q(credential__holder__seu_entries__consumed_by__isnull=True),
             credential__holder__seu_entries__earned_on__gte=F("window_starts_on"),
             credential__holder__seu_entries__earned_on__lte=F("ends_on"),
         )
-        .values("pk", "credential__holder__seu_entries__category_id")
+        .values_list("pk", "credential__holder__seu_entries__category_id")
         .annotate(total=Sum("credential__holder__seu_entries__seus"))
         .order_by()
     )
-    caps = dict(SeuCategory.objects.filter(cap__isnull=False).values_list("pk", "cap"))
+    caps = category_caps() if caps is None else caps
+    by_cycle = defaultdict(list)
+    for cycle_id, category_id, total in rows:
+        by_cycle[cycle_id].append((category_id, total))
     totals = defaultdict(lambda: ZERO)
-    for row in rows:
-        amount = row["total"] or ZERO
-        cap = caps.get(row["credential__holder__seu_entries__category_id"])
-        totals[row["pk"]] += min(amount, cap) if cap is not None else amount
+    for cycle_id, amounts in by_cycle.items():
+        totals[cycle_id] = _capped_total(amounts, caps)
     return totals
+
+
+def seu_entries_counted(*, practitioner, cycles):
+    """The practitioner's unconsumed SEU entries earned in the look-back window of any of
+    the cycles: what a renewal of those cycles counts, and consumes when it completes."""
+    windows = Q()
+    for cycle in cycles:
+        windows |= Q(earned_on__gte=cycle.window_starts_on, earned_on__lte=cycle.ends_on)
+    if not windows:
+        return SeuEntry.objects.none()
+    return SeuEntry.objects.unconsumed().filter(windows, practitioner=practitioner)
+
+
+def seus_total(entries):
+    """SEUs of the entries with the category caps applied (one query plus the caps)."""
+    rows = entries.order_by().values_list("category_id").annotate(total=Sum("seus"))
+    return _capped_total(rows, category_caps())
+
+
+def format_fee(amount, currency):
+    """US$100 for dollars, "EUR 175" otherwise; whole amounts without decimals."""
+    amount = amount.quantize(Decimal("1")) if amount == amount.to_integral() else amount
+    return f"US${amount}" if currency == "USD" else f"{currency} {amount}"
+
+
+def format_seus(seus):
+    seus = seus.quantize(Decimal("1")) if seus == seus.to_integral() else seus.normalize()
+    return f"{seus} SEU" if seus == 1 else f"{seus} SEUs"
+
+
+def missing_text(*, seus_missing, fee_missing, fee_amount, fee_currency):
+    """What is still missing, in words: "6 SEUs and the US$100 fee"."""
+    parts = []
+    if seus_missing > 0:
+        parts.append(format_seus(seus_missing))
+    if fee_missing:
+        parts.append(f"the {format_fee(fee_amount, fee_currency)} fee")
+    return " and ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -104,9 +175,33 @@ class Progress:
             return 100
         return int(min(self.seus_counted / self.seus_required, 1) * 100)
 
+    @property
+    def fee_amount(self):
+        return self.cycle.fee_amount if self.cycle else self.credential.program.renewal_fee
 
-def credential_progress(credentials, *, now=None):
-    """Progress for each credential (a list, same order), in a fixed number of queries."""
+    @property
+    def fee_currency(self):
+        return self.cycle.fee_currency if self.cycle else self.credential.program.fee_currency
+
+    @property
+    def missing(self):
+        """ "6 SEUs and the US$100 fee", or "" when nothing is missing."""
+        return missing_text(
+            seus_missing=self.seus_missing,
+            fee_missing=not self.fee_paid,
+            fee_amount=self.fee_amount,
+            fee_currency=self.fee_currency,
+        )
+
+    @property
+    def renewal_pending(self):
+        """A renewal is submitted and waits for staff (fee confirmation or approval)."""
+        return bool(self.cycle and self.cycle.status == RenewalCycle.Status.SUBMITTED)
+
+
+def credential_progress(credentials, *, now=None, today=None):
+    """Progress for each credential (a list, same order), in a fixed number of queries.
+    `today` overrides every holder's local date (the sweep's --today)."""
     credentials = list(credentials.select_related("program", "holder__user"))
     cycles = {c.credential_id: c for c in current_cycles([c.pk for c in credentials])}
     counted = seus_counted_by_cycle(c.pk for c in cycles.values())
@@ -114,7 +209,7 @@ def credential_progress(credentials, *, now=None):
     for credential in credentials:
         cycle = cycles.get(credential.pk)
         program = credential.program
-        today = today_for(credential.holder, now)
+        day = today or today_for(credential.holder, now)
         seus = counted[cycle.pk] if cycle else ZERO
         required = cycle.seus_required if cycle else program.seus_required
         fee_paid = bool(
@@ -122,10 +217,271 @@ def credential_progress(credentials, *, now=None):
         )
         status = status_on(
             expires_on=credential.expires_on,
-            today=today,
+            today=day,
             lead_days=program.reminder_lead_days,
             grace_days=program.grace_days,
             requirements_met=seus >= required and fee_paid,
         )
-        result.append(Progress(credential, cycle, today, seus, required, fee_paid, status))
+        result.append(Progress(credential, cycle, day, seus, required, fee_paid, status))
     return result
+
+
+# --- Several credentials renewed together ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What renewing a set of programs together takes."""
+
+    seus: Decimal
+    fee_amount: Decimal
+    fee_currency: str
+    primary: object  # the Program that sets the fee and the primary SEUs
+
+    @property
+    def fee_text(self):
+        return format_fee(self.fee_amount, self.fee_currency)
+
+
+def _rank(program):
+    return (program.level, program.seus_required, program.renewal_fee, program.code)
+
+
+def renewal_requirement(programs):
+    """SEUs and fee to renew these programs together (shared/domain.md, "Renewing"):
+    one fee set by the highest level renewed; SEUs = the primary amount of the highest
+    program plus the add-on amount of the highest program in each other track. Lower
+    programs in a track add nothing: renewing the higher one renews them.
+
+    CSM + CSPO: 20 + 10 = 30 SEUs, US$100. CSP-SM + CSP-PO + CSD: 40 + 20 + 10 = 70, US$250.
+    """
+    programs = list(programs)
+    if not programs:
+        return None
+    highest_by_track = {}
+    for program in programs:
+        current = highest_by_track.get(program.track)
+        if current is None or _rank(program) > _rank(current):
+            highest_by_track[program.track] = program
+    primary = max(highest_by_track.values(), key=_rank)
+    seus = primary.seus_required + sum(
+        (p.seus_addon for track, p in highest_by_track.items() if track != primary.track), ZERO
+    )
+    return Requirement(
+        seus=seus,
+        fee_amount=primary.renewal_fee,
+        fee_currency=primary.fee_currency,
+        primary=primary,
+    )
+
+
+def lower_credentials_in_track(credentials):
+    """The holder's other credentials with an open cycle that sit below a selected one in
+    its track: renewing the higher credential renews them (shared/domain.md)."""
+    credentials = list(credentials)
+    if not credentials:
+        return Credential.objects.none()
+    holder = credentials[0].holder_id
+    lower = Q()
+    for credential in credentials:
+        lower |= Q(
+            program__track=credential.program.track, program__level__lt=credential.program.level
+        )
+    return (
+        Credential.objects.filter(lower, holder_id=holder, cycles__status=RenewalCycle.Status.OPEN)
+        .exclude(pk__in=[c.pk for c in credentials])
+        .select_related("program")
+        .distinct()
+    )
+
+
+def renewable_credentials(practitioner):
+    """The practitioner's credentials whose current cycle is open for a renewal."""
+    return (
+        Credential.objects.filter(holder=practitioner, cycles__status=RenewalCycle.Status.OPEN)
+        .select_related("program", "holder")
+        .order_by("-program__level", "program__code", "expires_on")
+    )
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What renewing a selection takes, before it is submitted: the credentials included
+    (lower ones in a selected track come along), the requirement, the SEUs that count."""
+
+    credentials: list
+    requirement: Requirement
+    seus_counted: Decimal
+
+    @property
+    def seus_missing(self):
+        return max(self.requirement.seus - self.seus_counted, ZERO)
+
+    @property
+    def included_automatically(self):
+        return [c for c in self.credentials if getattr(c, "_auto_included", False)]
+
+
+def renewal_quote(*, practitioner, credentials, cycles=None):
+    """The quote for renewing `credentials` together; `cycles` are their open cycles
+    when the caller already holds them (locked), read here otherwise."""
+    selected = list(credentials)
+    if not selected:
+        return None
+    lower = list(lower_credentials_in_track(selected))
+    for credential in lower:
+        credential._auto_included = True
+    included = selected + lower
+    if cycles is None:
+        cycles = list(
+            RenewalCycle.objects.filter(credential__in=included, status=RenewalCycle.Status.OPEN)
+        )
+    requirement = renewal_requirement(c.program for c in included)
+    counted = seus_total(seu_entries_counted(practitioner=practitioner, cycles=cycles))
+    return Quote(credentials=included, requirement=requirement, seus_counted=counted)
+
+
+# --- Staff overview ----------------------------------------------------------------------
+
+
+def credentials_expiring(*, today, within_days):
+    """Credentials expiring between today and `within_days` from now, soonest first."""
+    return (
+        Credential.objects.filter(
+            expires_on__gte=today, expires_on__lte=today + timedelta(days=within_days)
+        )
+        .select_related("program", "holder__user")
+        .order_by("expires_on", "pk")
+    )
+
+
+def renewals_awaiting_staff():
+    """Renewals waiting for a fee confirmation or a staff approval."""
+    return (
+        Renewal.objects.filter(
+            Q(fee_status=Renewal.FeeStatus.PENDING) | Q(status=Renewal.Status.NEEDS_APPROVAL),
+            status__in=[Renewal.Status.SUBMITTED, Renewal.Status.NEEDS_APPROVAL],
+        )
+        .select_related("practitioner__user")
+        .prefetch_related("cycles__credential__program")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def recent_reminders(*, statuses, limit=50):
+    return (
+        Reminder.objects.filter(status__in=statuses)
+        .select_related("offset", "cycle__credential__program", "cycle__credential__holder__user")
+        .order_by("-due_on", "-pk")[:limit]
+    )
+
+
+# --- The daily sweep ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """One credential as the sweep sees it, from a handful of set-based queries."""
+
+    credential_id: int
+    stored_status: str
+    expires_on: object
+    lead_days: int
+    grace_days: int
+    time_zone: str
+    optional_reminders: bool
+    cycle_id: int | None
+    cycle_status: str | None
+    seus_counted: Decimal
+    seus_required: Decimal
+    fee_confirmed: bool
+
+
+def sweep_batch(*, after_pk, size, caps):
+    """The next `size` credentials after `after_pk` (keyset order), each with its current
+    cycle, SEUs counted and fee state: three queries, whatever the batch holds."""
+    credentials = list(
+        Credential.objects.filter(pk__gt=after_pk)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "status",
+            "expires_on",
+            "program__reminder_lead_days",
+            "program__grace_days",
+            "holder__time_zone",
+            "holder__optional_reminders",
+        )[:size]
+    )
+    if not credentials:
+        return []
+    in_batch = current_cycles_between(credentials[0][0], credentials[-1][0])
+    cycles = {
+        row[1]: row
+        for row in in_batch.values_list(
+            "pk", "credential_id", "status", "seus_required", "renewal__fee_status"
+        )
+    }
+    counted = seus_counted_by_cycle(in_batch.values("pk"), caps=caps)
+    rows = []
+    for pk, status, expires_on, lead, grace, tz, optional in credentials:
+        cycle = cycles.get(pk)
+        rows.append(
+            SweepRow(
+                credential_id=pk,
+                stored_status=status,
+                expires_on=expires_on,
+                lead_days=lead,
+                grace_days=grace,
+                time_zone=tz,
+                optional_reminders=optional,
+                cycle_id=cycle[0] if cycle else None,
+                cycle_status=cycle[2] if cycle else None,
+                seus_counted=counted[cycle[0]] if cycle else ZERO,
+                seus_required=cycle[3] if cycle else ZERO,
+                fee_confirmed=bool(cycle and cycle[4] == Renewal.FeeStatus.CONFIRMED),
+            )
+        )
+    return rows
+
+
+def current_cycles_between(first_credential_id, last_credential_id):
+    """The current cycles of a keyset batch of credentials: a range, not a list of ids,
+    so the batch's queries stay small whatever its size."""
+    return RenewalCycle.objects.filter(
+        credential_id__gte=first_credential_id, credential_id__lte=last_credential_id
+    ).exclude(status=RenewalCycle.Status.COMPLETED)
+
+
+def active_offsets():
+    """Reminder offsets in the order they fall due (90 days before first)."""
+    return list(ReminderOffset.objects.filter(is_active=True).order_by("-days_before_expiry"))
+
+
+def most_recent_due_offset(offsets, *, expires_on, today):
+    """The latest offset already due on `today`: a sweep that missed days sends only this
+    one, not a burst of stale reminders."""
+    due = None
+    for offset in offsets:
+        if expires_on - timedelta(days=offset.days_before_expiry) <= today:
+            due = offset
+    return due
+
+
+def reminders_for_cycles(cycles):
+    """{(cycle_id, offset_id): (reminder_id, status)} for the given cycles (a queryset),
+    in one query."""
+    return {
+        (cycle_id, offset_id): (pk, status)
+        for pk, cycle_id, offset_id, status in Reminder.objects.filter(
+            cycle__in=cycles.values("pk")
+        ).values_list("pk", "cycle_id", "offset_id", "status")
+    }
+
+
+def renewals_with_unsent_confirmation():
+    """Completed renewals whose confirmation email has not gone out (e.g. the broker was
+    down when they completed): the sweep sends them."""
+    return Renewal.objects.filter(
+        status=Renewal.Status.COMPLETED, confirmation_sent_at__isnull=True
+    ).values_list("pk", flat=True)

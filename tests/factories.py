@@ -183,3 +183,39 @@ def course_with_attendees(count, *, hours=("8", "8"), **course_fields):
         for s, h in zip(sessions, hours, strict=True)
     )
     return course, enrollments
+
+
+# --- Renewals (issue 5) ---------------------------------------------------------------
+
+
+def credential_expiring(on, *, program="CSPO", holder=None, **kwargs):
+    """A credential (with its open cycle) that expires on `on`, issued one validity before."""
+    from certifications.dates import add_months
+
+    program = ProgramFactory(code=program) if isinstance(program, str) else program
+    holder = holder or PractitionerFactory()
+    return CredentialFactory(
+        holder=holder,
+        program=program,
+        issued_on=add_months(on, -program.validity_months),
+        expires_on=on,
+        **kwargs,
+    )
+
+
+def seus_for(holder, total, *, earned_on=datetime.date(2026, 1, 15), code="E"):
+    """SEU entries worth `total` for `holder`, in entries of at most 8 (a day's cap)."""
+    entries = []
+    left = Decimal(total)
+    while left > 0:
+        amount = min(left, Decimal("8"))
+        entries.append(
+            SeuEntryFactory(
+                practitioner=holder,
+                earned_on=earned_on,
+                seus=amount,
+                category=SeuCategoryFactory(code=code),
+            )
+        )
+        left -= amount
+    return entries

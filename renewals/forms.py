@@ -1,0 +1,41 @@
+from django import forms
+
+from .selectors import renewable_credentials
+
+
+class CredentialChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return (
+            f"{obj.program.name} ({obj.program.code}) · {obj.certificate_number} · "
+            f"expires {obj.expires_on:%d %b %Y}"
+        )
+
+
+class RenewalForm(forms.Form):
+    """Choose the credentials to renew together and record the fee's payment reference.
+    With `preview` the reference is optional: the page only shows what the selection needs."""
+
+    credentials = CredentialChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Renewing several together costs one fee; lower credentials in a "
+        "selected track are renewed with it.",
+        error_messages={"required": "Choose at least one credential to renew."},
+    )
+    payment_reference = forms.CharField(
+        max_length=100,
+        help_text="The reference of your payment of the fee shown above (receipt or "
+        "transaction number). Staff confirm it.",
+    )
+
+    def __init__(self, *args, practitioner, preview=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credentials"].queryset = renewable_credentials(practitioner)
+        if preview:
+            self.fields["payment_reference"].required = False
+
+
+class RejectFeeForm(forms.Form):
+    reason = forms.CharField(
+        max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label="Reason"
+    )

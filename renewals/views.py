@@ -1,0 +1,251 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from certifications.models import Credential
+from certifications.selectors import practitioner_for
+
+from . import selectors, services
+from .forms import RejectFeeForm, RenewalForm
+from .models import Reminder, Renewal
+
+EXPIRY_WINDOWS = (30, 60, 90)
+
+
+def _preselected(request, practitioner):
+    raw = request.GET.get("credential")
+    if not raw:
+        return []
+    if not raw.isdigit():
+        raise Http404("No such credential.")
+    get_object_or_404(Credential, pk=raw, holder=practitioner)
+    return list(selectors.renewable_credentials(practitioner).filter(pk=raw))
+
+
+@login_required
+def submit(request):
+    """Choose credentials, see what they need together, record the fee and submit."""
+    practitioner = practitioner_for(request.user)
+    preview = "preview" in request.POST
+    if request.method == "POST":
+        form = RenewalForm(request.POST, practitioner=practitioner, preview=preview)
+        valid = form.is_valid()
+        selection = form.cleaned_data.get("credentials") or []
+        if valid and not preview:
+            try:
+                renewal = services.submit_renewal(
+                    practitioner=practitioner,
+                    credentials=form.cleaned_data["credentials"],
+                    payment_reference=form.cleaned_data["payment_reference"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if renewal.status == Renewal.Status.NEEDS_APPROVAL:
+                    messages.warning(
+                        request,
+                        "Renewal submitted. A lapsed credential needs staff approval; "
+                        "you will get an email when it is renewed.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        "Renewal submitted. It completes when staff confirm your payment.",
+                    )
+                return redirect("renewals:mine")
+    else:
+        selection = _preselected(request, practitioner)
+        form = RenewalForm(
+            initial={"credentials": selection}, practitioner=practitioner, preview=True
+        )
+    quote = (
+        selectors.renewal_quote(practitioner=practitioner, credentials=selection)
+        if selection
+        else None
+    )
+    return render(
+        request,
+        "renewals/submit.html",
+        {"form": form, "quote": quote, "has_choices": form.fields["credentials"].queryset.exists()},
+    )
+
+
+@login_required
+def my_renewals(request):
+    practitioner = practitioner_for(request.user)
+    renewals = (
+        Renewal.objects.filter(practitioner=practitioner)
+        .prefetch_related("cycles__credential__program")
+        .order_by("-submitted_at")
+    )
+    return render(request, "renewals/mine.html", {"renewals": renewals})
+
+
+def _window(request):
+    try:
+        within = int(request.GET.get("within", 90))
+    except ValueError:
+        within = 90
+    return within if within in EXPIRY_WINDOWS else 90
+
+
+@staff_member_required
+def staff_overview(request):
+    """Expiring credentials with what each is missing, renewals awaiting staff, and the
+    reminders sent and failed."""
+    within = _window(request)
+    today = timezone.localdate()
+    page = Paginator(
+        selectors.credentials_expiring(today=today, within_days=within).values_list(
+            "pk", flat=True
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    expiring = selectors.credential_progress(
+        Credential.objects.filter(pk__in=list(page.object_list)).order_by("expires_on", "pk")
+    )
+    return render(
+        request,
+        "renewals/staff.html",
+        {
+            "within": within,
+            "windows": EXPIRY_WINDOWS,
+            "page": page,
+            "expiring": expiring,
+            "pending": selectors.renewals_awaiting_staff(),
+            "reject_form": RejectFeeForm(),
+            "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
+            "failed": selectors.recent_reminders(
+                statuses=[Reminder.Status.FAILED, Reminder.Status.PENDING]
+            ),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@staff_member_required
+def staff_expiring_csv(request):
+    """The expiring list as CSV, streamed in chunks so a large export stays flat."""
+    within = _window(request)
+    today = timezone.localdate()
+    writer = csv.writer(_Echo())
+    pks = selectors.credentials_expiring(today=today, within_days=within).values_list(
+        "pk", flat=True
+    )
+
+    def rows():
+        yield writer.writerow(
+            [
+                "certificate_number",
+                "program",
+                "holder_email",
+                "expires_on",
+                "status",
+                "seus_counted",
+                "seus_required",
+                "fee_paid",
+                "missing",
+            ]
+        )
+        chunk = 1000
+        ids = list(pks)
+        for start in range(0, len(ids), chunk):
+            batch = Credential.objects.filter(pk__in=ids[start : start + chunk]).order_by(
+                "expires_on", "pk"
+            )
+            for p in selectors.credential_progress(batch):
+                yield writer.writerow(
+                    [
+                        p.credential.certificate_number,
+                        p.credential.program.code,
+                        p.credential.holder.email,
+                        p.credential.expires_on.isoformat(),
+                        p.status,
+                        p.seus_counted,
+                        p.seus_required,
+                        "yes" if p.fee_paid else "no",
+                        p.missing,
+                    ]
+                )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="expiring-{within}-days.csv"'
+    return response
+
+
+def _staff_action(request, pk, action, success):
+    renewal = get_object_or_404(Renewal, pk=pk)
+    try:
+        renewal = action(renewal)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = " The renewal is complete." if renewal.status == Renewal.Status.COMPLETED else ""
+        messages.success(request, success + done)
+    return redirect("renewals:staff")
+
+
+@staff_member_required
+@require_POST
+def confirm_fee(request, pk):
+    return _staff_action(
+        request,
+        pk,
+        lambda r: services.confirm_fee(renewal=r, by=request.user),
+        f"Fee of renewal #{pk} confirmed.",
+    )
+
+
+@staff_member_required
+@require_POST
+def reject_fee(request, pk):
+    form = RejectFeeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the payment is rejected.")
+        return redirect("renewals:staff")
+    return _staff_action(
+        request,
+        pk,
+        lambda r: services.reject_fee(
+            renewal=r, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        f"Payment of renewal #{pk} rejected.",
+    )
+
+
+@staff_member_required
+@require_POST
+def approve(request, pk):
+    return _staff_action(
+        request,
+        pk,
+        lambda r: services.approve_renewal(renewal=r, by=request.user),
+        f"Renewal #{pk} approved.",
+    )
+
+
+def unsubscribe(request, token):
+    """A signed link in each optional reminder; POST stops them (a GET only asks, so
+    mail scanners that follow links change nothing)."""
+    practitioner = services.practitioner_for_unsubscribe_token(token)
+    if practitioner is None:
+        raise Http404("This unsubscribe link is not valid.")
+    done = False
+    if request.method == "POST":
+        services.unsubscribe_optional_reminders(practitioner=practitioner)
+        done = True
+    return render(
+        request, "renewals/unsubscribe.html", {"practitioner": practitioner, "done": done}
+    )

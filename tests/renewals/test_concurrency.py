@@ -1,0 +1,79 @@
+"""Two sweeps, and two deliveries of one send, at the same time on PostgreSQL."""
+
+import datetime
+import threading
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from renewals import services
+from renewals.models import Reminder
+from tests.factories import credential_expiring
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+EXPIRES = datetime.date(2026, 6, 30)
+TODAY = EXPIRES - datetime.timedelta(days=30)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks and concurrent claims need PostgreSQL")
+
+
+def run_together(*targets):
+    barrier = threading.Barrier(len(targets))
+    errors = []
+
+    def wrap(target):
+        try:
+            barrier.wait(timeout=10)
+            target()
+        except Exception as exc:  # re-raised in the test thread below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrap, args=(t,)) for t in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+
+
+def sweep_and_send():
+    services.run_sweep(
+        today=TODAY,
+        batch_size=5,
+        dispatch=lambda ids, result: [
+            services.send_reminder(reminder_id=i, today=TODAY) for i in ids
+        ],
+    )
+
+
+def test_two_sweeps_running_at_once_send_each_reminder_once():
+    credentials = [credential_expiring(EXPIRES) for _ in range(20)]
+    run_together(sweep_and_send, sweep_and_send)
+    assert Reminder.objects.count() == 20
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 20
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.holder.email for c in credentials)
+
+
+def test_two_workers_delivering_the_same_reminder_send_it_once():
+    credential_expiring(EXPIRES)
+    claimed = []
+    services.run_sweep(today=TODAY, dispatch=lambda ids, result: claimed.extend(ids))
+    [reminder_id] = claimed
+    outcomes = []
+
+    def deliver():
+        outcomes.append(services.send_reminder(reminder_id=reminder_id, today=TODAY))
+
+    run_together(deliver, deliver)
+    assert sorted(outcomes) == ["already", "sent"]
+    assert len(mail.outbox) == 1
+    assert Reminder.objects.get().attempts == 1

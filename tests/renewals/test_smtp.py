@@ -1,0 +1,110 @@
+"""Reminders through a real SMTP server on loopback (aiosmtpd), failing then recovering."""
+
+import datetime
+import socket
+from io import StringIO
+
+import pytest
+import time_machine
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+from renewals import tasks
+from renewals.models import Reminder
+from tests.factories import credential_expiring
+
+EXPIRES = datetime.date(2026, 6, 30)
+
+
+class FlakyHandler:
+    """Answers 451 (try again later) to the first `failures` messages, then accepts."""
+
+    def __init__(self, failures=0):
+        self.failures = failures
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.failures > 0:
+            self.failures -= 1
+            return "451 4.3.0 Mailbox busy, try again later"
+        self.received.append(envelope.content.decode("utf8", errors="replace"))
+        return "250 OK"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL = False, False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    handler = FlakyHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    handler.start = controller.start
+    handler.stop = controller.stop
+    yield handler
+    if getattr(controller, "_thread", None) is not None:
+        controller.stop()
+
+
+def at(day):
+    return time_machine.travel(
+        datetime.datetime(day.year, day.month, day.day, 12, tzinfo=datetime.UTC), tick=False
+    )
+
+
+@pytest.fixture
+def eager_retries():
+    """In-process tasks run their retries inline (as a worker would, minus the back-off
+    wait) instead of raising the Retry to the caller."""
+    from cspo_tracker.celery import app
+
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
+
+
+def test_a_busy_smtp_server_makes_the_task_retry_and_the_reminder_is_sent_once(
+    db, smtp, eager_retries, django_capture_on_commit_callbacks
+):
+    credential_expiring(EXPIRES)
+    smtp.failures = 2
+    smtp.start()
+    with (
+        at(EXPIRES - datetime.timedelta(days=30)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.daily_sweep.delay()
+    reminder = Reminder.objects.get()
+    assert (reminder.status, reminder.attempts) == ("sent", 3)
+    assert len(smtp.received) == 1
+    assert "20 SEUs and the US$100 fee" in smtp.received[0]
+
+
+def test_a_reminder_the_smtp_outage_left_failed_is_sent_by_the_next_run(db, smtp):
+    credential_expiring(EXPIRES)
+    day = (EXPIRES - datetime.timedelta(days=7)).isoformat()
+
+    first = StringIO()
+    call_command("send_renewal_reminders", "--today", day, stdout=first, stderr=StringIO())
+    assert "failed: 1" in first.getvalue() and "reminders sent: 0" in first.getvalue()
+    reminder = Reminder.objects.get()
+    assert reminder.status == Reminder.Status.FAILED and reminder.last_error
+
+    smtp.start()  # the server comes back
+    second = StringIO()
+    call_command("send_renewal_reminders", "--today", day, stdout=second, stderr=StringIO())
+    assert "reminders sent: 1" in second.getvalue() and "failed: 0" in second.getvalue()
+    third = StringIO()
+    call_command("send_renewal_reminders", "--today", day, stdout=third, stderr=StringIO())
+    assert "already sent: 1" in third.getvalue()
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts) == ("sent", 2)
+    assert len(smtp.received) == 1

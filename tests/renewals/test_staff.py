@@ -1,0 +1,117 @@
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from renewals import services
+from renewals.models import Reminder
+from tests.factories import PractitionerFactory, credential_expiring, seus_for
+
+D = datetime.date
+STAFF = reverse("renewals:staff")
+
+
+@pytest.fixture
+def today():
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        yield D(2026, 6, 1)
+
+
+def test_practitioners_cannot_open_the_staff_pages(practitioner_client):
+    assert practitioner_client.get(STAFF).status_code == 302
+    assert practitioner_client.get(reverse("renewals:staff_expiring_csv")).status_code == 302
+    assert practitioner_client.post(reverse("renewals:confirm_fee", args=[1])).status_code == 302
+
+
+def test_staff_see_what_each_expiring_credential_misses_in_30_60_or_90_days(staff_browser, today):
+    soon = credential_expiring(D(2026, 6, 20))
+    seus_for(soon.holder, 14, earned_on=D(2026, 1, 5))
+    later = credential_expiring(D(2026, 8, 20))
+    far = credential_expiring(D(2026, 12, 1))
+    page = staff_browser.get(STAFF, {"within": 30})
+    assert soon.certificate_number in page.text and "6 SEUs and the US$100 fee" in page.text
+    assert later.certificate_number not in page.text
+    ninety = staff_browser.get(STAFF, {"within": 90}).text
+    assert later.certificate_number in ninety and far.certificate_number not in ninety
+    assert staff_browser.get(STAFF, {"within": "abc"}).status_code == 200
+
+
+def test_the_expiring_list_exports_as_csv(staff_browser, today):
+    credential = credential_expiring(D(2026, 6, 20))
+    response = staff_browser.get(reverse("renewals:staff_expiring_csv"), {"within": 30})
+    assert response["Content-Type"] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert [r["certificate_number"] for r in rows] == [credential.certificate_number]
+    assert rows[0]["missing"] == "20 SEUs and the US$100 fee"
+    assert rows[0]["status"] == "renewal_due"
+
+
+def test_staff_see_renewals_awaiting_fee_confirmation_and_reminders_sent_and_failed(
+    staff_browser, today
+):
+    holder = PractitionerFactory()
+    credential = credential_expiring(D(2026, 7, 1), holder=holder)
+    seus_for(holder, 20)
+    services.submit_renewal(
+        practitioner=holder, credentials=[credential], payment_reference="REF-77"
+    )
+    other = credential_expiring(D(2026, 6, 25))
+    services.run_sweep(dispatch=lambda ids, r: None)
+    Reminder.objects.filter(cycle__credential=other).update(
+        status="failed", attempts=3, last_error="451 busy"
+    )
+    page = staff_browser.get(STAFF).text
+    assert "REF-77" in page and "Confirm fee" in page
+    assert "451 busy" in page and other.certificate_number in page
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_staff_page_query_count_does_not_grow_with_the_data(
+    staff_browser, today, django_assert_max_num_queries, count
+):
+    for i in range(count):
+        holder = PractitionerFactory()
+        credential = credential_expiring(
+            D(2026, 6, 2) + datetime.timedelta(days=i % 80), holder=holder
+        )
+        seus_for(holder, 20)
+        if i % 3 == 0:
+            services.submit_renewal(
+                practitioner=holder, credentials=[credential], payment_reference=f"R{i}"
+            )
+    services.run_sweep(dispatch=lambda ids, r: None)
+    with django_assert_max_num_queries(16):
+        assert staff_browser.get(STAFF).status_code == 200
+
+
+def test_a_staff_action_on_a_renewal_that_does_not_exist_answers_404(staff_browser):
+    assert staff_browser.post(reverse("renewals:confirm_fee", args=[999])).status_code == 404
+    assert staff_browser.get(reverse("renewals:confirm_fee", args=[1])).status_code in (404, 405)
+
+
+def test_confirming_a_fee_twice_says_so_and_changes_nothing(staff_browser, today):
+    holder = PractitionerFactory()
+    credential = credential_expiring(D(2026, 7, 1), holder=holder)
+    seus_for(holder, 20)
+    renewal = services.submit_renewal(
+        practitioner=holder, credentials=[credential], payment_reference="R"
+    )
+    staff_browser.post(reverse("renewals:confirm_fee", args=[renewal.pk]))
+    again = staff_browser.post(reverse("renewals:confirm_fee", args=[renewal.pk]), follow=True)
+    assert "not awaiting confirmation" in again.text
+    credential.refresh_from_db()
+    assert credential.expires_on == D(2028, 7, 1)
+
+
+def test_practitioners_see_their_renewals(practitioner_client, today):
+    holder = practitioner_client.practitioner
+    credential = credential_expiring(D(2026, 7, 1), holder=holder)
+    seus_for(holder, 20)
+    services.submit_renewal(
+        practitioner=holder, credentials=[credential], payment_reference="MINE-1"
+    )
+    page = practitioner_client.get(reverse("renewals:mine")).text
+    assert "MINE-1" in page and "Awaiting confirmation" in page

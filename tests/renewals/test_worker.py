@@ -1,0 +1,98 @@
+"""End to end: a real Celery worker process, the Redis broker and PostgreSQL send one
+reminder. Runs when CELERY_BROKER_URL is a redis:// URL (CI); skipped otherwise."""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from cspo_tracker.celery import app as celery_app
+from renewals import services, tasks
+from renewals.models import Reminder
+from tests.factories import credential_expiring
+
+from .test_smtp import FlakyHandler, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPIRES = datetime.date(2026, 6, 30)
+
+
+def database_url():
+    db = connection.settings_dict
+    auth = db["USER"] or ""
+    if db.get("PASSWORD"):
+        auth += f":{db['PASSWORD']}"
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_sends_a_claimed_reminder_once():
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis://"):
+        pytest.skip("needs CELERY_BROKER_URL=redis://... (CI runs it)")
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker process must share the test database: PostgreSQL only")
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    handler = FlakyHandler(failures=1)  # the first attempt fails: the worker retries
+    smtp = Controller(handler, hostname="127.0.0.1", port=port)
+    smtp.start()
+    queue = f"e2e-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(port),
+        "EMAIL_USE_TLS": "false",
+        "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings",
+        "RENEWALS_RETRY_BACKOFF_MAX": "1",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "cspo_tracker", "worker", "-Q", queue,
+         "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-l", "INFO", "-n", f"{queue}@%h"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    celery_app.conf.task_always_eager = False
+    try:
+        credential_expiring(EXPIRES)
+        claimed = []
+        services.run_sweep(
+            today=EXPIRES - datetime.timedelta(days=7),
+            dispatch=lambda ids, result: claimed.extend(ids),
+        )
+        [reminder_id] = claimed
+        tasks.send_reminder.apply_async(args=[reminder_id], queue=queue)
+        tasks.send_reminder.apply_async(args=[reminder_id], queue=queue)  # a duplicate delivery
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            reminder = Reminder.objects.get(pk=reminder_id)
+            if reminder.status == Reminder.Status.SENT and handler.received:
+                break
+            time.sleep(0.5)
+        time.sleep(2)  # let the duplicate message be processed too
+        reminder = Reminder.objects.get(pk=reminder_id)
+        assert reminder.status == Reminder.Status.SENT, reminder.last_error
+        assert len(handler.received) == 1
+        assert "SEUs and the US$100 fee" in handler.received[0]
+    finally:
+        celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        worker.terminate()
+        try:
+            output, _ = worker.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            output, _ = worker.communicate()
+        smtp.stop()
+    assert "renewals.tasks.send_reminder" in output
