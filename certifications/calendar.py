@@ -43,7 +43,7 @@ def calendar_events(practitioner):
             else:
                 summary = f"{code} expired {-days} days ago: renew in the grace period"
             events.append((f"{key}-reminder-{offset.code}", on, summary, about))
-        grace_ends_on = expires_on + timedelta(days=credential.program.grace_days)
+        grace_ends_on = credential.grace_ends_on
         events.append(
             (f"{key}-grace-end", grace_ends_on, f"{code} grace period ends (lapses)", about)
         )

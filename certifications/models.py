@@ -5,6 +5,7 @@ so another certification is a new row, not new code (shared/domain.md).
 """
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -336,6 +337,16 @@ class Credential(models.Model):
 
     def __str__(self):
         return f"{self.program.code} {self.certificate_number}"
+
+    @property
+    def renewal_opens_on(self):
+        """Renewal opens `renewal_opens_after_days` after issue (shared/domain.md)."""
+        return self.issued_on + timedelta(days=self.program.renewal_opens_after_days)
+
+    @property
+    def grace_ends_on(self):
+        """The last day an expired credential can still renew on its old schedule."""
+        return self.expires_on + timedelta(days=self.program.grace_days)
 
 
 class AttendanceChange(models.Model):

@@ -1,7 +1,6 @@
 """Reads for certifications."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Value, When
@@ -41,17 +40,16 @@ def next_action(progress):
     """The one thing the holder should do next for a credential, in plain words, from its
     Progress (renewals.selectors.credential_progress)."""
     credential, cycle = progress.credential, progress.cycle
-    program = credential.program
     if progress.status == Credential.Status.LAPSED:
         return "Your credential has lapsed: submit a renewal, which needs staff approval."
     deadline = credential.expires_on
     if progress.status == Credential.Status.GRACE:
-        deadline = credential.expires_on + timedelta(days=program.grace_days)
+        deadline = credential.grace_ends_on
     if progress.seus_missing > 0:
         return f"Log {_seus_text(progress.seus_missing)} before {deadline:%-d %b %Y}"
     renewal = cycle.renewal if cycle else None
     if cycle is None or cycle.status == RenewalCycle.Status.OPEN or renewal is None:
-        opens_on = credential.issued_on + timedelta(days=program.renewal_opens_after_days)
+        opens_on = credential.renewal_opens_on
         if progress.today < opens_on:
             return f"All SEUs logged: submit your renewal from {opens_on:%-d %b %Y}"
         return f"Submit your renewal before {deadline:%-d %b %Y}"

@@ -114,11 +114,7 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
         raise ValidationError(
             {"credentials": "A renewal for one of these credentials is already in progress."}
         )
-    not_open = [
-        c
-        for c in included
-        if today < c.issued_on + timedelta(days=c.program.renewal_opens_after_days)
-    ]
+    not_open = [c for c in included if today < c.renewal_opens_on]
     if not_open:
         names = ", ".join(c.program.code for c in not_open)
         days = not_open[0].program.renewal_opens_after_days

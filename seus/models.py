@@ -1,7 +1,5 @@
 """The SEU log: Scrum Educational Units a practitioner earned, and their categories."""
 
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import Q
 
@@ -72,9 +70,6 @@ class SeuEntry(models.Model):
         verbose_name_plural = "SEU entries"
         constraints = [
             models.CheckConstraint(condition=Q(seus__gt=0), name="seu_entry_seus_positive"),
-            models.CheckConstraint(
-                condition=Q(seus__lte=Decimal("8")), name="seu_entry_at_most_a_days_cap"
-            ),
         ]
         indexes = [models.Index(fields=["practitioner", "earned_on"])]
 

@@ -82,6 +82,12 @@ def test_the_daily_cap_is_a_setting(practitioner, settings):
         log(practitioner, seus=Decimal("1.5"))
 
 
+def test_a_deployment_with_a_higher_daily_cap_can_log_a_longer_day(practitioner, settings):
+    """The cap is only the setting: no second copy of it in the database refuses the row."""
+    settings.SEU_DAILY_CAP = Decimal("10")
+    assert log(practitioner, seus=Decimal("10")).pk
+
+
 def test_the_daily_cap_counts_only_the_practitioners_own_entries(practitioner):
     SeuEntryFactory(earned_on=datetime.date(2026, 2, 10), seus=Decimal("8"))
     assert log(practitioner, seus=Decimal("8")).pk
