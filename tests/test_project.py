@@ -90,3 +90,26 @@ def test_healthz_reports_the_real_broker_when_one_is_configured(client, db, sett
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"]["ok"] is True
+
+
+def test_production_redirects_to_https_but_not_the_health_check():
+    code = (
+        "from django.test import Client; c = Client();"
+        "print(c.get('/healthz').status_code, c.get('/').status_code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+        },
+        capture_output=True,
+        text=True,
+    )
+    health, home = result.stdout.split()
+    assert home == "301"
+    assert health in {"200", "503"}
