@@ -585,8 +585,9 @@ def import_credentials(*, text, dry_run=False):
     certificate_number,issued_on` and optional `expires_on`). Practitioners are created
     as needed; each credential opens its renewal cycle; a missing expiry is computed from
     the program. A row whose certificate number is already stored with the same holder,
-    program and dates is unchanged, so re-importing a file changes nothing. Any bad row
-    refuses the whole file (ImportRefused) and nothing is written."""
+    program and issue date is unchanged, so re-importing a file changes nothing; a stored
+    expiry later than the file's is a renewal since the first import, not a conflict.
+    Any bad row refuses the whole file (ImportRefused) and nothing is written."""
     rows = _read_csv(text, CREDENTIAL_COLUMNS)
     programs = {p.code.upper(): p for p in Program.objects.all()}
     numbers = [row["certificate_number"] for _, row in rows]
@@ -625,12 +626,16 @@ def import_credentials(*, text, dry_run=False):
                 existing.holder.user.email == email
                 and existing.program_id == program.pk
                 and existing.issued_on == issued_on
-                and existing.expires_on == expires_on
             )
             if not same:
                 problems.append(
                     f"certificate_number {number} is already stored for another holder, "
-                    "program or dates"
+                    "program or issue date"
+                )
+            elif existing.expires_on < expires_on:
+                problems.append(
+                    f"certificate_number {number} is stored expiring on "
+                    f"{existing.expires_on:%Y-%m-%d}, before the file's {expires_on:%Y-%m-%d}"
                 )
         if problems:
             errors.append((line, "; ".join(problems)))

@@ -62,6 +62,39 @@ def test_re_importing_the_same_credentials_file_changes_nothing(tmp_path):
     assert RenewalCycle.objects.count() == 3
 
 
+def test_re_importing_a_file_after_a_credential_renewed_changes_nothing(tmp_path):
+    from renewals.services import confirm_fee, submit_renewal
+    from tests.factories import StaffFactory, seus_for
+
+    path = write(tmp_path, CREDENTIALS)
+    run("import_credentials", path)
+    cspo = Credential.objects.get(certificate_number="CSPO-OLD0001")
+    seus_for(cspo.holder, 20, earned_on=datetime.date(2025, 12, 1))
+    with time_machine.travel(datetime.datetime(2026, 2, 1, 12, tzinfo=datetime.UTC)):
+        renewal = submit_renewal(
+            practitioner=cspo.holder, credentials=[cspo], payment_reference="PAY-1"
+        )
+        confirm_fee(renewal=renewal, by=StaffFactory())
+    renewed_on = Credential.objects.get(pk=cspo.pk).expires_on
+    assert renewed_on == datetime.date(2028, 2, 28)
+
+    out, _ = run("import_credentials", path)
+
+    assert "Created 0, unchanged 3." in out
+    assert Credential.objects.get(pk=cspo.pk).expires_on == renewed_on
+
+
+def test_a_row_expiring_later_than_the_stored_credential_is_refused(tmp_path):
+    run("import_credentials", write(tmp_path, CREDENTIALS))
+    later = CREDENTIALS.replace(
+        "CSM-OLD0002,2025-01-15,2027-01-15", "CSM-OLD0002,2025-01-15,2028-01-15"
+    )
+    with pytest.raises(CommandError, match="1 bad row"):
+        run("import_credentials", write(tmp_path, later, "later.csv"))
+    stored = Credential.objects.get(certificate_number="CSM-OLD0002")
+    assert stored.expires_on == datetime.date(2027, 1, 15)
+
+
 def test_a_dry_run_reports_and_writes_nothing(tmp_path):
     out, _ = run("import_credentials", write(tmp_path, CREDENTIALS), "--dry-run")
     assert "would create 3" in out
