@@ -4,6 +4,7 @@ import csv
 import io
 import logging
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -670,8 +671,10 @@ def import_seus(*, text, dry_run=False):
     `category` is a code A-F). The practitioner must exist. Each new row goes through
     seus.services.create_seu_entry, so the log's rules (no future dates, quarter steps,
     the daily cap counting stored entries and earlier rows, category caps) apply
-    unchanged. An entry already stored (same person, date, category, activity and SEUs)
-    is unchanged. Any bad row refuses the whole file."""
+    unchanged. A row identical to a stored entry (same person, date, category, activity
+    and SEUs) is unchanged; each stored entry answers for one row only, so two identical
+    rows (two podcasts of one hour on one day) are two entries, and re-importing the file
+    changes nothing. Any bad row refuses the whole file."""
     from seus.models import SeuCategory, SeuEntry
     from seus.services import create_seu_entry
 
@@ -682,10 +685,11 @@ def import_seus(*, text, dry_run=False):
         p.user.email: p
         for p in Practitioner.objects.filter(user__email__in=emails).select_related("user")
     }
-    stored = {
-        (e.practitioner_id, e.earned_on, e.category_id, e.activity, e.seus)
-        for e in SeuEntry.objects.filter(practitioner__in=practitioners.values())
-    }
+    stored = Counter(
+        SeuEntry.objects.filter(practitioner__in=practitioners.values()).values_list(
+            "practitioner_id", "earned_on", "category_id", "activity", "seus"
+        )
+    )
     activity_max = SeuEntry._meta.get_field("activity").max_length
     errors = []
     created = unchanged = 0
@@ -714,7 +718,8 @@ def import_seus(*, text, dry_run=False):
             problems.append(f"activity is longer than {activity_max} characters")
         if not problems:
             key = (practitioner.pk, earned_on, category.pk, activity, seus)
-            if key in stored:
+            if stored[key]:
+                stored[key] -= 1
                 unchanged += 1
                 continue
             try:
@@ -728,7 +733,6 @@ def import_seus(*, text, dry_run=False):
             except ValidationError as exc:
                 problems.extend(exc.messages)
             else:
-                stored.add(key)
                 created += 1
         if problems:
             errors.append((line, "; ".join(problems)))

@@ -166,6 +166,31 @@ def test_importing_seus_creates_entries_and_re_importing_changes_nothing(tmp_pat
     assert SeuEntry.objects.count() == 2
 
 
+def test_two_identical_seu_rows_in_one_file_are_two_entries(tmp_path):
+    PractitionerFactory(user__email="bo@example.com")
+    text = (
+        "email,earned_on,category,seus,activity\n"
+        "bo@example.com,2026-01-10,E,1,Podcast\n"
+        "bo@example.com,2026-01-10,E,1,Podcast\n"
+    )
+    path = write(tmp_path, text)
+    out, _ = run("import_seus", path)
+    assert "Created 2, unchanged 0." in out
+    out, _ = run("import_seus", path)
+    assert "Created 0, unchanged 2." in out
+    assert SeuEntry.objects.count() == 2
+
+
+def test_a_third_identical_seu_row_adds_one_entry_to_the_two_stored(tmp_path):
+    PractitionerFactory(user__email="bo@example.com")
+    row = "bo@example.com,2026-01-10,E,1,Podcast\n"
+    header = "email,earned_on,category,seus,activity\n"
+    run("import_seus", write(tmp_path, header + row * 2))
+    out, _ = run("import_seus", write(tmp_path, header + row * 3, "three.csv"))
+    assert "Created 1, unchanged 2." in out
+    assert SeuEntry.objects.count() == 3
+
+
 def test_a_bad_seus_file_is_refused_whole(tmp_path):
     PractitionerFactory(user__email="sam@example.com")
     SeuEntryFactory(
