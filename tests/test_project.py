@@ -90,3 +90,15 @@ def test_healthz_reports_the_real_broker_when_one_is_configured(client, db, sett
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"]["ok"] is True
+
+
+def test_every_environment_variable_settings_reads_is_in_the_readme_configuration_table():
+    import re
+
+    source = (ROOT / "cspo_tracker" / "settings.py").read_text()
+    read = set(re.findall(r"\benv(?:\(\))?\.\w+\(\s*\"([A-Z_]+)\"", source))
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([A-Z][A-Z_]+)`", section))
+    assert len(read) > 20
+    assert read - documented == set()
