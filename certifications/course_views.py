@@ -180,6 +180,16 @@ def course_close(request, pk):
         request,
         f"Course closed: {len(result.issued)} credential(s) issued"
         + (f", {len(result.already_issued)} issued before" if result.already_issued else "")
+        + (
+            f", {len(result.already_held)} already held the program (no second credential)"
+            if result.already_held
+            else ""
+        )
+        + (
+            f", {len(result.renewed)} other credential(s) renewed to the new expiry"
+            if result.renewed
+            else ""
+        )
         + (f"; {len(result.missed)} missed hours (listed below)." if result.missed else "."),
     )
     return redirect("course_detail", pk=course.pk)

@@ -1,12 +1,12 @@
 """Forms for the practitioner's own pages."""
 
-import zoneinfo
-
 from django import forms
+
+from .models import time_zone_names
 
 
 def _time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
 
 
 class ProfileForm(forms.Form):

@@ -5,11 +5,14 @@ so another certification is a new row, not new code (shared/domain.md).
 """
 
 import secrets
+import zoneinfo
 from datetime import timedelta
 from decimal import Decimal
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -132,13 +135,29 @@ class Program(models.Model):
         return add_months(issued_on, self.validity_months)
 
 
+@cache
+def time_zone_names():
+    """The IANA time zone names this Python knows."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value):
+    """A practitioner's 'today' is computed in this zone, so it must be a known one."""
+    if value not in time_zone_names():
+        raise ValidationError(
+            "'%(value)s' is not a known time zone; use a name such as Europe/Berlin.",
+            code="unknown_time_zone",
+            params={"value": value},
+        )
+
+
 class Practitioner(models.Model):
     """The profile of a person who holds or seeks credentials."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner"
     )
-    time_zone = models.CharField(max_length=64, default="UTC")
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     member_id = models.CharField(max_length=40, blank=True)
     optional_reminders = models.BooleanField(
         default=True,

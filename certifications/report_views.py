@@ -1,9 +1,8 @@
 """Staff reports: course completion rates and credentials issued per month, with CSV."""
 
-import csv
-
-from django.http import HttpResponse
 from django.shortcuts import render
+
+from cspo_tracker.csv_export import csv_response
 
 from .permissions import staff_required
 from .selectors import course_completion_report, credentials_issued_per_month
@@ -21,18 +20,9 @@ def reports(request):
     )
 
 
-def _csv_response(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
 @staff_required
 def courses_csv(request):
-    return _csv_response(
+    return csv_response(
         "course-completion.csv",
         [
             "course",
@@ -64,7 +54,7 @@ def courses_csv(request):
 
 @staff_required
 def credentials_per_month_csv(request):
-    return _csv_response(
+    return csv_response(
         "credentials-per-month.csv",
         ["month", "program", "credentials_issued"],
         (

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, Value, When
 from django.db.models.functions import TruncMonth
 
 from renewals.models import Renewal, RenewalCycle
@@ -174,7 +174,8 @@ class GridRow:
     enrollment: Enrollment
     cells: list  # [(session, hours or None)], in session order
     outcome: AttendanceOutcome
-    credential: Credential | None
+    credential: Credential | None  # issued by this course
+    held: Credential | None = None  # else the attendee's own of the program (latest expiry)
 
 
 @dataclass(frozen=True)
@@ -207,12 +208,19 @@ def attendance_grid(course):
             "enrollment_id", "session_id", "hours_attended"
         )
     }
-    credentials = {
-        c.holder_id: c
-        for c in Credential.objects.filter(course=course).only(
-            "pk", "holder_id", "certificate_number", "issued_on", "expires_on"
+    issued, held = {}, {}
+    for c in (
+        Credential.objects.filter(
+            Q(course=course)
+            | Q(
+                program_id=course.program_id,
+                holder_id__in=[e.practitioner_id for e in enrollments],
+            )
         )
-    }
+        .only("pk", "holder_id", "course_id", "certificate_number", "issued_on", "expires_on")
+        .order_by("expires_on")
+    ):
+        (issued if c.course_id == course.pk else held)[c.holder_id] = c
     rows = []
     for enrollment in enrollments:
         by_session = {
@@ -225,7 +233,8 @@ def attendance_grid(course):
                 outcome=attendance_outcome(
                     program=course.program, sessions=sessions, hours_by_session=by_session
                 ),
-                credential=credentials.get(enrollment.practitioner_id),
+                credential=issued.get(enrollment.practitioner_id),
+                held=held.get(enrollment.practitioner_id),
             )
         )
     return AttendanceGrid(course=course, sessions=sessions, rows=rows)

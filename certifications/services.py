@@ -4,6 +4,7 @@ import csv
 import io
 import logging
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,8 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from cspo_tracker.emails import send_email
+from renewals.models import RenewalCycle
+from renewals.selectors import status_on, today_for
 from renewals.services import open_cycle
 
 from .models import (
@@ -382,33 +385,47 @@ class ClosingResult:
     issued: list  # credentials issued by this closing
     already_issued: list  # credentials from an earlier closing
     missed: list  # GridRows of those who did not meet the rule
+    already_held: list = ()  # credentials of the course's program the attendee held already
+    renewed: list = ()  # other credentials this closing renewed to the new expiry
 
 
 @transaction.atomic
 def close_course(*, course, by=None):
     """Apply the program's attendance rule and issue a credential, dated the course's
     last day, to each attendee who met it; each new holder gets one welcome email.
-    Closing again issues and mails nothing twice: the course row is locked and the
-    database keeps one credential per course and holder."""
+    Completing the course also renews the attendee's other credentials to the new
+    expiry (renew_credentials_for_course). An attendee who already holds the course's
+    program (not lapsed) gets no second credential of it: the one they hold is renewed
+    to the new expiry and keeps its certificate number. Closing again issues, renews
+    and mails nothing twice: the course row is locked, the database keeps one
+    credential per course and holder, and a renewed expiry is no longer earlier."""
     from .tasks import send_welcome_email  # tasks import this module
 
     course = Course.objects.select_for_update().select_related("program").get(pk=course.pk)
     grid = attendance_grid(course)
-    issued, already, missed = [], [], []
+    expires_on = course.program.expiry_for(course.ends_on)
+    issued, already, missed, held, renewed = [], [], [], [], []
     for row in grid.rows:
+        holder = row.enrollment.practitioner
         if not row.outcome.met:
             missed.append(row)
-        elif row.credential is not None:
+            continue
+        if row.credential is not None:
             already.append(row.credential)
-        else:
-            issued.append(
-                issue_credential(
-                    holder=row.enrollment.practitioner,
-                    program=course.program,
-                    issued_on=course.ends_on,
-                    course=course,
-                )
+            continue
+        credential = _held_credential(holder=holder, program=course.program)
+        if credential is None:
+            credential = issue_credential(
+                holder=holder, program=course.program, issued_on=course.ends_on, course=course
             )
+            issued.append(credential)
+        else:
+            held.append(credential)
+        renewed += [
+            c
+            for c in renew_credentials_for_course(holder=holder, expires_on=expires_on)
+            if c.pk != credential.pk
+        ]
     if course.status != Course.Status.CLOSED:
         course.status = Course.Status.CLOSED
         course.closed_at = timezone.now()
@@ -416,7 +433,79 @@ def close_course(*, course, by=None):
         course.save(update_fields=["status", "closed_at", "closed_by"])
     ids = [c.pk for c in issued]
     transaction.on_commit(lambda: _enqueue(send_welcome_email, ids))
-    return ClosingResult(issued=issued, already_issued=already, missed=missed)
+    return ClosingResult(
+        issued=issued, already_issued=already, missed=missed, already_held=held, renewed=renewed
+    )
+
+
+def _lapsed(credential, today):
+    """Past its grace period: a lapsed credential renews only with staff approval."""
+    return today > credential.grace_ends_on
+
+
+def _held_credential(*, holder, program):
+    """The holder's credential of `program` that is not lapsed (the latest expiring),
+    or None."""
+    today = today_for(holder)
+    return next(
+        (
+            c
+            for c in Credential.objects.filter(holder=holder, program=program)
+            .select_related("program")
+            .order_by("-expires_on")
+            if not _lapsed(c, today)
+        ),
+        None,
+    )
+
+
+@transaction.atomic
+def renew_credentials_for_course(*, holder, expires_on, now=None):
+    """Completing a new course renews the holder's existing credentials, aligned to the
+    new credential's expiry `expires_on` (shared/domain.md, "Renewing"). Each credential
+    of `holder` that is not lapsed and expires before `expires_on` gets that expiry; its
+    current cycle is completed without consuming SEUs (no renewal used them), a new cycle
+    opens, and its stored status is refreshed. A credential with a renewal in progress
+    (cycle submitted) is left alone: that renewal decides its expiry. Running it again
+    changes nothing (nothing expires earlier any more). Returns the credentials renewed."""
+    now = now or timezone.now()
+    today = today_for(holder, now)
+    candidates = (
+        Credential.objects.select_for_update(of=("self",))
+        .filter(holder=holder, expires_on__lt=expires_on)
+        .select_related("program")
+        .order_by("pk")
+    )
+    credentials = [c for c in candidates if not _lapsed(c, today)]
+    current = {
+        cycle.credential_id: cycle
+        for cycle in RenewalCycle.objects.select_for_update()
+        .filter(credential__in=credentials)
+        .exclude(status=RenewalCycle.Status.COMPLETED)
+    }
+    credentials = [
+        c
+        for c in credentials
+        if c.pk not in current or current[c.pk].status != RenewalCycle.Status.SUBMITTED
+    ]
+    RenewalCycle.objects.filter(
+        pk__in=[current[c.pk].pk for c in credentials if c.pk in current]
+    ).update(status=RenewalCycle.Status.COMPLETED, completed_at=now)
+    for credential in credentials:
+        program = credential.program
+        credential.expires_on = expires_on
+        status = status_on(
+            expires_on=expires_on,
+            today=today,
+            lead_days=program.reminder_lead_days,
+            grace_days=program.grace_days,
+            requirements_met=False,
+        )
+        if status != credential.status:
+            credential.status, credential.status_changed_on = status, today
+        credential.save(update_fields=["expires_on", "status", "status_changed_on"])
+        open_cycle(credential=credential)
+    return credentials
 
 
 def _enqueue(task, ids):
@@ -585,8 +674,9 @@ def import_credentials(*, text, dry_run=False):
     certificate_number,issued_on` and optional `expires_on`). Practitioners are created
     as needed; each credential opens its renewal cycle; a missing expiry is computed from
     the program. A row whose certificate number is already stored with the same holder,
-    program and dates is unchanged, so re-importing a file changes nothing. Any bad row
-    refuses the whole file (ImportRefused) and nothing is written."""
+    program and issue date is unchanged, so re-importing a file changes nothing; a stored
+    expiry later than the file's is a renewal since the first import, not a conflict.
+    Any bad row refuses the whole file (ImportRefused) and nothing is written."""
     rows = _read_csv(text, CREDENTIAL_COLUMNS)
     programs = {p.code.upper(): p for p in Program.objects.all()}
     numbers = [row["certificate_number"] for _, row in rows]
@@ -625,12 +715,16 @@ def import_credentials(*, text, dry_run=False):
                 existing.holder.user.email == email
                 and existing.program_id == program.pk
                 and existing.issued_on == issued_on
-                and existing.expires_on == expires_on
             )
             if not same:
                 problems.append(
                     f"certificate_number {number} is already stored for another holder, "
-                    "program or dates"
+                    "program or issue date"
+                )
+            elif existing.expires_on < expires_on:
+                problems.append(
+                    f"certificate_number {number} is stored expiring on "
+                    f"{existing.expires_on:%Y-%m-%d}, before the file's {expires_on:%Y-%m-%d}"
                 )
         if problems:
             errors.append((line, "; ".join(problems)))
@@ -665,8 +759,10 @@ def import_seus(*, text, dry_run=False):
     `category` is a code A-F). The practitioner must exist. Each new row goes through
     seus.services.create_seu_entry, so the log's rules (no future dates, quarter steps,
     the daily cap counting stored entries and earlier rows, category caps) apply
-    unchanged. An entry already stored (same person, date, category, activity and SEUs)
-    is unchanged. Any bad row refuses the whole file."""
+    unchanged. A row identical to a stored entry (same person, date, category, activity
+    and SEUs) is unchanged; each stored entry answers for one row only, so two identical
+    rows (two podcasts of one hour on one day) are two entries, and re-importing the file
+    changes nothing. Any bad row refuses the whole file."""
     from seus.models import SeuCategory, SeuEntry
     from seus.services import create_seu_entry
 
@@ -677,10 +773,11 @@ def import_seus(*, text, dry_run=False):
         p.user.email: p
         for p in Practitioner.objects.filter(user__email__in=emails).select_related("user")
     }
-    stored = {
-        (e.practitioner_id, e.earned_on, e.category_id, e.activity, e.seus)
-        for e in SeuEntry.objects.filter(practitioner__in=practitioners.values())
-    }
+    stored = Counter(
+        SeuEntry.objects.filter(practitioner__in=practitioners.values()).values_list(
+            "practitioner_id", "earned_on", "category_id", "activity", "seus"
+        )
+    )
     activity_max = SeuEntry._meta.get_field("activity").max_length
     errors = []
     created = unchanged = 0
@@ -709,7 +806,8 @@ def import_seus(*, text, dry_run=False):
             problems.append(f"activity is longer than {activity_max} characters")
         if not problems:
             key = (practitioner.pk, earned_on, category.pk, activity, seus)
-            if key in stored:
+            if stored[key]:
+                stored[key] -= 1
                 unchanged += 1
                 continue
             try:
@@ -723,7 +821,6 @@ def import_seus(*, text, dry_run=False):
             except ValidationError as exc:
                 problems.extend(exc.messages)
             else:
-                stored.add(key)
                 created += 1
         if problems:
             errors.append((line, "; ".join(problems)))

@@ -12,13 +12,15 @@ Rules from shared/domain.md:
   in each other track.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -30,9 +32,19 @@ from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
 ZERO = Decimal("0")
 
 
+logger = logging.getLogger(__name__)
+
+
 @lru_cache(maxsize=512)
 def _zone(name):
-    return ZoneInfo(name or "UTC")
+    """The named zone. An unknown name (stored before the field was validated) falls
+    back to settings.TIME_ZONE with a warning, so one bad row cannot stop the daily
+    sweep or its holder's dashboard."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        logger.warning("Unknown time zone %r; using %s instead", name, settings.TIME_ZONE)
+        return ZoneInfo(settings.TIME_ZONE)
 
 
 def today_in(time_zone, now=None):

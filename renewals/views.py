@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from certifications.models import Credential
 from certifications.selectors import practitioner_for
+from cspo_tracker.csv_export import SafeWriter
 
 from . import selectors, services
 from .forms import RejectFeeForm, RenewalForm
@@ -140,7 +139,7 @@ def staff_expiring_csv(request):
     """The expiring list as CSV, streamed in chunks so a large export stays flat."""
     within = _window(request)
     today = timezone.localdate()
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
     pks = selectors.credentials_expiring(today=today, within_days=within).values_list(
         "pk", flat=True
     )

@@ -1,6 +1,5 @@
 """The SEU log pages: thin callers of seus.selectors and seus.services."""
 
-import csv
 import mimetypes
 
 from django.conf import settings
@@ -8,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from certifications.selectors import practitioner_for
+from cspo_tracker.csv_export import csv_response
 
 from . import selectors, services
 from .forms import SeuEntryForm, SeuFilterForm
@@ -166,27 +166,21 @@ def export_csv(request):
     """The SEU log (with the list's filters) as CSV."""
     practitioner = practitioner_for(request.user)
     _form, _windows, entries = _filtered(request, practitioner)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="seu-log.csv"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_HEADER)
-    for entry in entries.order_by("earned_on", "id"):
-        writer.writerow(
+    return csv_response(
+        "seu-log.csv",
+        CSV_HEADER,
+        (
             [
                 entry.earned_on.isoformat(),
                 entry.category.code,
                 entry.category.name,
-                _safe(entry.activity),
-                _safe(entry.provider),
+                entry.activity,
+                entry.provider,
                 f"{entry.seus:f}",
-                _safe(entry.description),
+                entry.description,
                 "yes" if entry.evidence else "no",
                 "yes" if entry.is_consumed else "no",
             ]
-        )
-    return response
-
-
-def _safe(text):
-    """Defuse spreadsheet formulas in free text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+            for entry in entries.order_by("earned_on", "id")
+        ),
+    )

@@ -113,3 +113,15 @@ def test_production_redirects_to_https_but_not_the_health_check():
     health, home = result.stdout.split()
     assert home == "301"
     assert health in {"200", "503"}
+
+
+def test_every_environment_variable_settings_reads_is_in_the_readme_configuration_table():
+    import re
+
+    source = (ROOT / "cspo_tracker" / "settings.py").read_text()
+    read = set(re.findall(r"\benv(?:\(\))?\.\w+\(\s*\"([A-Z_]+)\"", source))
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    documented = set(re.findall(r"`([A-Z][A-Z_]+)`", section))
+    assert len(read) > 20
+    assert read - documented == set()

@@ -62,6 +62,39 @@ def test_re_importing_the_same_credentials_file_changes_nothing(tmp_path):
     assert RenewalCycle.objects.count() == 3
 
 
+def test_re_importing_a_file_after_a_credential_renewed_changes_nothing(tmp_path):
+    from renewals.services import confirm_fee, submit_renewal
+    from tests.factories import StaffFactory, seus_for
+
+    path = write(tmp_path, CREDENTIALS)
+    run("import_credentials", path)
+    cspo = Credential.objects.get(certificate_number="CSPO-OLD0001")
+    seus_for(cspo.holder, 20, earned_on=datetime.date(2025, 12, 1))
+    with time_machine.travel(datetime.datetime(2026, 2, 1, 12, tzinfo=datetime.UTC)):
+        renewal = submit_renewal(
+            practitioner=cspo.holder, credentials=[cspo], payment_reference="PAY-1"
+        )
+        confirm_fee(renewal=renewal, by=StaffFactory())
+    renewed_on = Credential.objects.get(pk=cspo.pk).expires_on
+    assert renewed_on == datetime.date(2028, 2, 28)
+
+    out, _ = run("import_credentials", path)
+
+    assert "Created 0, unchanged 3." in out
+    assert Credential.objects.get(pk=cspo.pk).expires_on == renewed_on
+
+
+def test_a_row_expiring_later_than_the_stored_credential_is_refused(tmp_path):
+    run("import_credentials", write(tmp_path, CREDENTIALS))
+    later = CREDENTIALS.replace(
+        "CSM-OLD0002,2025-01-15,2027-01-15", "CSM-OLD0002,2025-01-15,2028-01-15"
+    )
+    with pytest.raises(CommandError, match="1 bad row"):
+        run("import_credentials", write(tmp_path, later, "later.csv"))
+    stored = Credential.objects.get(certificate_number="CSM-OLD0002")
+    assert stored.expires_on == datetime.date(2027, 1, 15)
+
+
 def test_a_dry_run_reports_and_writes_nothing(tmp_path):
     out, _ = run("import_credentials", write(tmp_path, CREDENTIALS), "--dry-run")
     assert "would create 3" in out
@@ -131,6 +164,31 @@ def test_importing_seus_creates_entries_and_re_importing_changes_nothing(tmp_pat
     out, _ = run("import_seus", path)
     assert "Created 0, unchanged 2." in out
     assert SeuEntry.objects.count() == 2
+
+
+def test_two_identical_seu_rows_in_one_file_are_two_entries(tmp_path):
+    PractitionerFactory(user__email="bo@example.com")
+    text = (
+        "email,earned_on,category,seus,activity\n"
+        "bo@example.com,2026-01-10,E,1,Podcast\n"
+        "bo@example.com,2026-01-10,E,1,Podcast\n"
+    )
+    path = write(tmp_path, text)
+    out, _ = run("import_seus", path)
+    assert "Created 2, unchanged 0." in out
+    out, _ = run("import_seus", path)
+    assert "Created 0, unchanged 2." in out
+    assert SeuEntry.objects.count() == 2
+
+
+def test_a_third_identical_seu_row_adds_one_entry_to_the_two_stored(tmp_path):
+    PractitionerFactory(user__email="bo@example.com")
+    row = "bo@example.com,2026-01-10,E,1,Podcast\n"
+    header = "email,earned_on,category,seus,activity\n"
+    run("import_seus", write(tmp_path, header + row * 2))
+    out, _ = run("import_seus", write(tmp_path, header + row * 3, "three.csv"))
+    assert "Created 1, unchanged 2." in out
+    assert SeuEntry.objects.count() == 3
 
 
 def test_a_bad_seus_file_is_refused_whole(tmp_path):

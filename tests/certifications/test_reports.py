@@ -52,6 +52,21 @@ def test_credentials_issued_per_month_count_each_program(staff_client, closed_co
     ]
 
 
+def test_the_course_report_csv_defuses_a_formula_in_a_course_title(staff_client):
+    course_with_attendees(1, title='=HYPERLINK("http://evil.example")')
+    response = staff_client.get(reverse("staff_report_courses_csv"))
+    lines = response.content.decode().splitlines()
+    assert lines[1].startswith('"\'=HYPERLINK(""http://evil.example"")",CSPO,')
+
+
+def test_the_credentials_per_month_csv_defuses_a_program_code_that_looks_like_a_formula(
+    staff_client,
+):
+    CredentialFactory(program=ProgramFactory(code="-1"), issued_on=datetime.date(2026, 3, 20))
+    response = staff_client.get(reverse("staff_report_credentials_csv"))
+    assert "2026-03,'-1,1" in response.content.decode().splitlines()
+
+
 @pytest.mark.parametrize("size", [1, 30])
 def test_the_reports_page_stays_within_a_query_budget(
     staff_client, django_assert_max_num_queries, size

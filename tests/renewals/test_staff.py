@@ -49,6 +49,15 @@ def test_the_expiring_list_exports_as_csv(staff_browser, today):
     assert rows[0]["status"] == "renewal_due"
 
 
+def test_the_expiring_csv_defuses_formulas_in_numbers_and_email_addresses(staff_browser, today):
+    holder = PractitionerFactory(user__email="=1+2@example.com")
+    credential_expiring(D(2026, 6, 20), holder=holder, certificate_number="+CMD-1")
+    response = staff_browser.get(reverse("renewals:staff_expiring_csv"), {"within": 30})
+    [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert row["certificate_number"] == "'+CMD-1"
+    assert row["holder_email"] == "'=1+2@example.com"
+
+
 def test_staff_see_renewals_awaiting_fee_confirmation_and_reminders_sent_and_failed(
     staff_browser, today
 ):

@@ -76,3 +76,15 @@ def test_the_csv_export_applies_the_lists_filters(practitioner_client):
     response = practitioner_client.get(reverse("seus:export"), {"category": "A"})
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["activity"] for r in rows] == ["Gathering"]
+
+
+def test_the_csv_export_defuses_formulas_after_a_tab_or_carriage_return(practitioner_client):
+    me = practitioner_client.practitioner
+    SeuEntryFactory(practitioner=me, activity="\t=1+2", provider="@SUM(A1)", description="\r=cmd")
+    response = practitioner_client.get(reverse("seus:export"))
+    [row] = list(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
+    assert (row["activity"], row["provider"], row["description"]) == (
+        "'\t=1+2",
+        "'@SUM(A1)",
+        "'\r=cmd",
+    )
