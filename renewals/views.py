@@ -1,7 +1,6 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certifications.models import Credential
+from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
 
 from . import selectors, services
@@ -97,7 +97,7 @@ def _window(request):
     return within if within in EXPIRY_WINDOWS else 90
 
 
-@staff_member_required
+@staff_required
 def staff_overview(request):
     """Expiring credentials with what each is missing, renewals awaiting staff, and the
     reminders sent and failed."""
@@ -135,7 +135,7 @@ class _Echo:
         return value
 
 
-@staff_member_required
+@staff_required
 def staff_expiring_csv(request):
     """The expiring list as CSV, streamed in chunks so a large export stays flat."""
     within = _window(request)
@@ -197,7 +197,7 @@ def _staff_action(request, pk, action, success):
     return redirect("renewals:staff")
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def confirm_fee(request, pk):
     return _staff_action(
@@ -208,7 +208,7 @@ def confirm_fee(request, pk):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def reject_fee(request, pk):
     form = RejectFeeForm(request.POST)
@@ -225,7 +225,7 @@ def reject_fee(request, pk):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def approve(request, pk):
     return _staff_action(

@@ -20,10 +20,17 @@ def today():
         yield D(2026, 6, 1)
 
 
-def test_practitioners_cannot_open_the_staff_pages(practitioner_client):
-    assert practitioner_client.get(STAFF).status_code == 302
-    assert practitioner_client.get(reverse("renewals:staff_expiring_csv")).status_code == 302
-    assert practitioner_client.post(reverse("renewals:confirm_fee", args=[1])).status_code == 302
+def test_practitioners_get_403_on_the_staff_pages_not_the_admin_login(practitioner_client):
+    assert practitioner_client.get(STAFF).status_code == 403
+    assert practitioner_client.get(reverse("renewals:staff_expiring_csv")).status_code == 403
+    assert practitioner_client.post(reverse("renewals:confirm_fee", args=[1])).status_code == 403
+    assert practitioner_client.post(reverse("renewals:reject_fee", args=[1])).status_code == 403
+    assert practitioner_client.post(reverse("renewals:approve", args=[1])).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_site_login_for_the_staff_pages(client):
+    response = client.get(STAFF)
+    assert response.status_code == 302 and "/admin/" not in response["Location"]
 
 
 def test_staff_see_what_each_expiring_credential_misses_in_30_60_or_90_days(staff_browser, today):
