@@ -125,9 +125,21 @@ class ReminderOffset(models.Model):
 
     class Meta:
         ordering = ["-days_before_expiry"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(days_before_expiry=0) | Q(is_optional=False, is_active=True),
+                name="reminder_offset_expiry_day_always_sent",
+                violation_error_message="The expiry-day reminder is always sent: it stays "
+                "active and cannot be made optional.",
+            )
+        ]
 
     def __str__(self):
         return self.code
+
+    @property
+    def is_expiry_day(self):
+        return self.days_before_expiry == 0
 
 
 class Reminder(models.Model):
