@@ -439,6 +439,8 @@ def _reminder_context(reminder, progress, *, now):
         "expired": progress.days_left < 0,
         "missing": progress.missing,
         "seus_missing": selectors.format_seus(progress.seus_missing),
+        "seus_missing_count": progress.seus_missing,
+        "grace_ends_on": credential.grace_ends_on,
         "fee": selectors.format_fee(progress.fee_amount, progress.fee_currency),
         "dashboard_url": settings.SITE_URL + reverse("dashboard"),
         "renew_url": settings.SITE_URL
