@@ -21,6 +21,11 @@ class RenewalCycle(models.Model):
     window_starts_on = models.DateField()
     ends_on = models.DateField(help_text="The credential's expiry date for this cycle.")
     seus_required = models.DecimalField(max_digits=6, decimal_places=2)
+    seus_addon = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        help_text="SEUs this credential adds when renewed together with a higher one.",
+    )
     fee_amount = models.DecimalField(max_digits=8, decimal_places=2)
     fee_currency = models.CharField(max_length=3)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -48,7 +53,7 @@ class RenewalCycle(models.Model):
                 condition=Q(ends_on__gt=F("window_starts_on")), name="cycle_window_ordered"
             ),
             models.CheckConstraint(
-                condition=Q(seus_required__gte=0, fee_amount__gte=0),
+                condition=Q(seus_required__gte=0, seus_addon__gte=0, fee_amount__gte=0),
                 name="cycle_requirements_not_negative",
             ),
         ]

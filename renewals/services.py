@@ -50,6 +50,7 @@ def open_cycle(*, credential):
         defaults={
             "window_starts_on": add_months(credential.expires_on, -program.lookback_months),
             "seus_required": program.seus_required,
+            "seus_addon": program.seus_addon,
             "fee_amount": program.renewal_fee,
             "fee_currency": program.fee_currency,
         },

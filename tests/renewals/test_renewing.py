@@ -387,3 +387,27 @@ def test_the_renewal_form_query_count_does_not_grow_with_credentials(
         response = practitioner_client.post(SUBMIT, data)
     assert response.status_code == 200
     assert ("US$250" if count > 2 else "US$100") in response.text
+
+
+def test_a_program_change_after_the_cycle_opened_leaves_dashboard_quote_and_renewal_agreeing(
+    practitioner_client,
+):
+    from decimal import Decimal
+
+    from certifications.models import Program
+
+    holder = practitioner_client.practitioner
+    credential = credential_expiring(D(2026, 6, 30), holder=holder)
+    seus_for(holder, 20)
+    Program.objects.filter(code="CSPO").update(seus_required=25, renewal_fee=Decimal("150"))
+    with at(D(2026, 5, 1)):
+        dashboard = practitioner_client.get(reverse("dashboard")).text
+        assert "20 / 20" in dashboard and "USD 100 not paid yet" in dashboard
+        quote = practitioner_client.get(SUBMIT, {"credential": credential.pk}).text
+        assert "20 SEUs" in quote and "US$100" in quote and "US$150" not in quote
+        response = practitioner_client.post(
+            SUBMIT, {"credentials": [credential.pk], "payment_reference": "PAY-1"}
+        )
+    assert response.status_code == 302
+    renewal = Renewal.objects.get()
+    assert (renewal.seus_required, renewal.fee_amount) == (20, 100)
