@@ -219,11 +219,19 @@ def approve_renewal(*, renewal, by, now=None):
     return _complete_if_ready(renewal, now=now)
 
 
+def _lock_practitioner(practitioner_id):
+    """Lock the practitioner's row. SEU writes (seus.services) lock it first too, so
+    completing a renewal, another renewal of the same holder and SEU changes run one at
+    a time and each counts what the previous one committed."""
+    return Practitioner.objects.select_for_update().get(pk=practitioner_id)
+
+
 def _complete_if_ready(renewal, *, now):
     if (
         renewal.status == Renewal.Status.SUBMITTED
         and renewal.fee_status == Renewal.FeeStatus.CONFIRMED
     ):
+        _lock_practitioner(renewal.practitioner_id)
         cycles = list(renewal.cycles.all())
         counted = selectors.seus_total(
             selectors.seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
@@ -246,13 +254,17 @@ def complete_renewal(*, renewal, now=None):
         renewal.fee_status != Renewal.FeeStatus.CONFIRMED
     ):
         raise ValidationError("A renewal completes once its fee is confirmed (and approved).")
+    _lock_practitioner(renewal.practitioner_id)
     cycles = list(renewal.cycles.select_related("credential__program", "credential__holder"))
     entries = selectors.seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
     if selectors.seus_total(entries) < renewal.seus_required:
         raise ValidationError("The SEUs counted no longer cover this renewal.")
-    SeuEntry.objects.filter(pk__in=list(entries.values_list("pk", flat=True))).update(
+    counted = list(entries.values_list("pk", flat=True))
+    consumed = SeuEntry.objects.filter(pk__in=counted, consumed_by__isnull=True).update(
         consumed_by=renewal
     )
+    if consumed != len(counted):  # cannot happen under the lock; never consume twice
+        raise ValidationError("Some of the SEUs counted were used by another renewal.")
     RenewalCycle.objects.filter(pk__in=[c.pk for c in cycles]).update(
         status=RenewalCycle.Status.COMPLETED, completed_at=now
     )

@@ -4,12 +4,15 @@ import datetime
 import threading
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
 
+from certifications.models import Credential
 from renewals import services
-from renewals.models import Reminder
-from tests.factories import credential_expiring
+from renewals.models import Reminder, Renewal
+from seus.models import SeuEntry
+from tests.factories import PractitionerFactory, StaffFactory, credential_expiring, seus_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +80,23 @@ def test_two_workers_delivering_the_same_reminder_send_it_once():
     assert sorted(outcomes) == ["already", "sent"]
     assert len(mail.outbox) == 1
     assert Reminder.objects.get().attempts == 1
+
+
+def test_two_renewals_confirmed_at_once_never_consume_the_same_seus():
+    holder = PractitionerFactory()
+    cspo = credential_expiring(EXPIRES, holder=holder)
+    csm = credential_expiring(EXPIRES, holder=holder, program="CSM")
+    seus_for(holder, 20)  # enough for one of them, not both
+    staff = StaffFactory()
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)):
+        renewals = [
+            services.submit_renewal(practitioner=holder, credentials=[c], payment_reference=ref)
+            for c, ref in ((cspo, "A"), (csm, "B"))
+        ]
+        run_together(*(lambda r=r: services.confirm_fee(renewal=r, by=staff) for r in renewals))
+    statuses = sorted(Renewal.objects.values_list("status", "fee_status"))
+    assert statuses == [("completed", "confirmed"), ("submitted", "confirmed")]
+    completed = Renewal.objects.get(status=Renewal.Status.COMPLETED)
+    assert set(SeuEntry.objects.values_list("consumed_by", flat=True)) == {completed.pk}
+    renewed = Credential.objects.filter(holder=holder, expires_on__gt=EXPIRES)
+    assert renewed.count() == 1
