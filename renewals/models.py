@@ -110,8 +110,16 @@ class Renewal(models.Model):
             models.CheckConstraint(
                 condition=Q(seus_required__gte=0, fee_amount__gte=0),
                 name="renewal_requirements_not_negative",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["practitioner"],
+                condition=Q(status__in=["submitted", "needs_approval"]),
+                name="renewal_one_in_progress_per_practitioner",
+                violation_error_message="You already have a renewal in progress.",
+            ),
         ]
+
+    IN_PROGRESS = (Status.SUBMITTED, Status.NEEDS_APPROVAL)
 
     def __str__(self):
         return f"Renewal #{self.pk} by {self.practitioner}"

@@ -350,6 +350,12 @@ def renewal_quote(*, practitioner, credentials, cycles=None):
     return Quote(credentials=included, requirement=requirement, seus_counted=counted)
 
 
+def renewal_in_progress(practitioner):
+    """The practitioner's renewal waiting for staff, if any: there is at most one
+    (several credentials renew together in one renewal; a database constraint)."""
+    return Renewal.objects.filter(practitioner=practitioner, status__in=Renewal.IN_PROGRESS).first()
+
+
 # --- Staff overview ----------------------------------------------------------------------
 
 

@@ -105,6 +105,17 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
         raise ValidationError({"credentials": "Choose at least one credential to renew."})
     if any(c.holder_id != practitioner.pk for c in selected):
         raise ValidationError({"credentials": "You can only renew your own credentials."})
+    _lock_practitioner(practitioner.pk)
+    in_progress = selectors.renewal_in_progress(practitioner)
+    if in_progress is not None:
+        raise ValidationError(
+            {
+                "credentials": f"Your renewal #{in_progress.pk} submitted on "
+                f"{in_progress.submitted_at:%-d %b %Y} is still in progress. Choose every "
+                "credential you want to renew in one renewal; you can submit another once "
+                "staff complete or reject this one."
+            }
+        )
     included = selected + list(selectors.lower_credentials_in_track(selected))
     cycles = list(
         RenewalCycle.objects.select_for_update(of=("self",))

@@ -74,7 +74,12 @@ def submit(request):
     return render(
         request,
         "renewals/submit.html",
-        {"form": form, "quote": quote, "has_choices": form.fields["credentials"].queryset.exists()},
+        {
+            "form": form,
+            "quote": quote,
+            "has_choices": form.fields["credentials"].queryset.exists(),
+            "in_progress": selectors.renewal_in_progress(practitioner),
+        },
     )
 
 
