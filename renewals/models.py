@@ -103,6 +103,11 @@ class Renewal(models.Model):
     confirmation_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the renewal confirmation email went out."
     )
+    held_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why a renewal whose fee is confirmed could not complete (staff see it).",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]

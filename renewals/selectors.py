@@ -383,6 +383,19 @@ def renewals_awaiting_staff():
     )
 
 
+def renewals_held():
+    """Renewals whose fee is confirmed but which could not complete (their SEUs no longer
+    cover them), with the reason: listed for staff so none is stuck unseen."""
+    return (
+        Renewal.objects.filter(
+            status=Renewal.Status.SUBMITTED, fee_status=Renewal.FeeStatus.CONFIRMED
+        )
+        .select_related("practitioner__user")
+        .prefetch_related("cycles__credential__program")
+        .order_by("fee_reviewed_at", "pk")
+    )
+
+
 def recent_reminders(*, statuses, limit=50):
     return (
         Reminder.objects.filter(status__in=statuses)

@@ -249,7 +249,22 @@ def _complete_if_ready(renewal, *, now):
         )
         if counted >= renewal.seus_required:
             return complete_renewal(renewal=renewal, now=now)
+        _hold(renewal, counted=counted)
     return renewal
+
+
+def _hold(renewal, *, counted):
+    """Record why a fee-confirmed renewal cannot complete: staff see it in their list
+    (and may reject it so the practitioner can submit again); the sweep retries daily."""
+    missing = renewal.seus_required - counted
+    reason = (
+        f"Only {selectors.format_seus(counted)} of {selectors.format_seus(renewal.seus_required)}"
+        f" count now: {selectors.format_seus(missing)} missing. It completes once they "
+        "are logged; reject it to let the practitioner submit again."
+    )
+    if renewal.held_reason != reason:
+        renewal.held_reason = reason
+        renewal.save(update_fields=["held_reason"])
 
 
 @transaction.atomic
@@ -296,7 +311,8 @@ def complete_renewal(*, renewal, now=None):
         credential.save(update_fields=["expires_on", "status", "status_changed_on"])
         open_cycle(credential=credential)
     renewal.status, renewal.completed_at = Renewal.Status.COMPLETED, now
-    renewal.save(update_fields=["status", "completed_at"])
+    renewal.held_reason = ""
+    renewal.save(update_fields=["status", "completed_at", "held_reason"])
     from . import tasks
 
     enqueue_on_commit(tasks.send_renewal_confirmation, renewal.pk)

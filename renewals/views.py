@@ -126,6 +126,7 @@ def staff_overview(request):
             "page": page,
             "expiring": expiring,
             "pending": selectors.renewals_awaiting_staff(),
+            "held": selectors.renewals_held(),
             "reject_form": RejectFeeForm(),
             "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
             "failed": selectors.recent_reminders(
