@@ -88,6 +88,7 @@ def seed(n):
                     window_starts_on=add_months(c.expires_on, -c.program.lookback_months),
                     ends_on=c.expires_on,
                     seus_required=c.program.seus_required,
+                    seus_addon=c.program.seus_addon,
                     fee_amount=c.program.renewal_fee,
                     fee_currency=c.program.fee_currency,
                 )

@@ -46,6 +46,12 @@ def next_action(progress):
     if progress.status == Credential.Status.GRACE:
         deadline = credential.grace_ends_on
     if progress.seus_missing > 0:
+        if progress.status == Credential.Status.GRACE:
+            # The look-back window ends at expiry: SEUs earned in grace never count.
+            return (
+                f"Log {_seus_text(progress.seus_missing)} earned by "
+                f"{credential.expires_on:%-d %b %Y} before {deadline:%-d %b %Y}"
+            )
         return f"Log {_seus_text(progress.seus_missing)} before {deadline:%-d %b %Y}"
     renewal = cycle.renewal if cycle else None
     if cycle is None or cycle.status == RenewalCycle.Status.OPEN or renewal is None:

@@ -45,6 +45,18 @@ class ReminderOffsetAdmin(admin.ModelAdmin):
     list_display = ["code", "days_before_expiry", "is_optional", "is_active"]
     list_filter = ["is_optional", "is_active"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """The expiry-day reminder is always sent (a constraint holds it too): its day,
+        optionality and active flag cannot be changed here."""
+        if obj is not None and obj.is_expiry_day:
+            return ["days_before_expiry", "is_optional", "is_active"]
+        return []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_expiry_day:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):

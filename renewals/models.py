@@ -21,6 +21,11 @@ class RenewalCycle(models.Model):
     window_starts_on = models.DateField()
     ends_on = models.DateField(help_text="The credential's expiry date for this cycle.")
     seus_required = models.DecimalField(max_digits=6, decimal_places=2)
+    seus_addon = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        help_text="SEUs this credential adds when renewed together with a higher one.",
+    )
     fee_amount = models.DecimalField(max_digits=8, decimal_places=2)
     fee_currency = models.CharField(max_length=3)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -48,7 +53,7 @@ class RenewalCycle(models.Model):
                 condition=Q(ends_on__gt=F("window_starts_on")), name="cycle_window_ordered"
             ),
             models.CheckConstraint(
-                condition=Q(seus_required__gte=0, fee_amount__gte=0),
+                condition=Q(seus_required__gte=0, seus_addon__gte=0, fee_amount__gte=0),
                 name="cycle_requirements_not_negative",
             ),
         ]
@@ -98,6 +103,11 @@ class Renewal(models.Model):
     confirmation_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the renewal confirmation email went out."
     )
+    held_reason = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why a renewal whose fee is confirmed could not complete (staff see it).",
+    )
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -105,8 +115,16 @@ class Renewal(models.Model):
             models.CheckConstraint(
                 condition=Q(seus_required__gte=0, fee_amount__gte=0),
                 name="renewal_requirements_not_negative",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["practitioner"],
+                condition=Q(status__in=["submitted", "needs_approval"]),
+                name="renewal_one_in_progress_per_practitioner",
+                violation_error_message="You already have a renewal in progress.",
+            ),
         ]
+
+    IN_PROGRESS = (Status.SUBMITTED, Status.NEEDS_APPROVAL)
 
     def __str__(self):
         return f"Renewal #{self.pk} by {self.practitioner}"
@@ -125,9 +143,21 @@ class ReminderOffset(models.Model):
 
     class Meta:
         ordering = ["-days_before_expiry"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(days_before_expiry=0) | Q(is_optional=False, is_active=True),
+                name="reminder_offset_expiry_day_always_sent",
+                violation_error_message="The expiry-day reminder is always sent: it stays "
+                "active and cannot be made optional.",
+            )
+        ]
 
     def __str__(self):
         return self.code
+
+    @property
+    def is_expiry_day(self):
+        return self.days_before_expiry == 0
 
 
 class Reminder(models.Model):

@@ -248,42 +248,49 @@ class Requirement:
     seus: Decimal
     fee_amount: Decimal
     fee_currency: str
-    primary: object  # the Program that sets the fee and the primary SEUs
+    primary: object  # the Program whose cycle sets the fee and the primary SEUs
 
     @property
     def fee_text(self):
         return format_fee(self.fee_amount, self.fee_currency)
 
 
-def _rank(program):
-    return (program.level, program.seus_required, program.renewal_fee, program.code)
+def _rank(cycle):
+    program = cycle.credential.program
+    return (program.level, cycle.seus_required, cycle.fee_amount, program.code)
 
 
-def renewal_requirement(programs):
-    """SEUs and fee to renew these programs together (shared/domain.md, "Renewing"):
-    one fee set by the highest level renewed; SEUs = the primary amount of the highest
-    program plus the add-on amount of the highest program in each other track. Lower
-    programs in a track add nothing: renewing the higher one renews them.
+def renewal_requirement(cycles):
+    """SEUs and fee to renew these cycles' credentials together (shared/domain.md,
+    "Renewing"): one fee set by the highest level renewed; SEUs = the primary amount of
+    the highest credential plus the add-on amount of the highest credential in each other
+    track. Lower credentials in a track add nothing: renewing the higher one renews them.
+
+    Amounts come from each cycle's snapshot (taken when it opened), so a later change to
+    a program moves neither the requirement nor the fee the dashboard already shows;
+    level and track, which say how credentials relate, come from the program.
 
     CSM + CSPO: 20 + 10 = 30 SEUs, US$100. CSP-SM + CSP-PO + CSD: 40 + 20 + 10 = 70, US$250.
     """
-    programs = list(programs)
-    if not programs:
+    cycles = list(cycles)
+    if not cycles:
         return None
     highest_by_track = {}
-    for program in programs:
-        current = highest_by_track.get(program.track)
-        if current is None or _rank(program) > _rank(current):
-            highest_by_track[program.track] = program
+    for cycle in cycles:
+        track = cycle.credential.program.track
+        current = highest_by_track.get(track)
+        if current is None or _rank(cycle) > _rank(current):
+            highest_by_track[track] = cycle
     primary = max(highest_by_track.values(), key=_rank)
+    primary_track = primary.credential.program.track
     seus = primary.seus_required + sum(
-        (p.seus_addon for track, p in highest_by_track.items() if track != primary.track), ZERO
+        (c.seus_addon for track, c in highest_by_track.items() if track != primary_track), ZERO
     )
     return Requirement(
         seus=seus,
-        fee_amount=primary.renewal_fee,
+        fee_amount=primary.fee_amount,
         fee_currency=primary.fee_currency,
-        primary=primary,
+        primary=primary.credential.program,
     )
 
 
@@ -346,11 +353,19 @@ def renewal_quote(*, practitioner, credentials, cycles=None):
     included = selected + lower
     if cycles is None:
         cycles = list(
-            RenewalCycle.objects.filter(credential__in=included, status=RenewalCycle.Status.OPEN)
+            RenewalCycle.objects.filter(
+                credential__in=included, status=RenewalCycle.Status.OPEN
+            ).select_related("credential__program")
         )
-    requirement = renewal_requirement(c.program for c in included)
+    requirement = renewal_requirement(cycles)
     counted = seus_total(seu_entries_counted(practitioner=practitioner, cycles=cycles))
     return Quote(credentials=included, requirement=requirement, seus_counted=counted)
+
+
+def renewal_in_progress(practitioner):
+    """The practitioner's renewal waiting for staff, if any: there is at most one
+    (several credentials renew together in one renewal; a database constraint)."""
+    return Renewal.objects.filter(practitioner=practitioner, status__in=Renewal.IN_PROGRESS).first()
 
 
 # --- Staff overview ----------------------------------------------------------------------
@@ -377,6 +392,19 @@ def renewals_awaiting_staff():
         .select_related("practitioner__user")
         .prefetch_related("cycles__credential__program")
         .order_by("submitted_at", "pk")
+    )
+
+
+def renewals_held():
+    """Renewals whose fee is confirmed but which could not complete (their SEUs no longer
+    cover them), with the reason: listed for staff so none is stuck unseen."""
+    return (
+        Renewal.objects.filter(
+            status=Renewal.Status.SUBMITTED, fee_status=Renewal.FeeStatus.CONFIRMED
+        )
+        .select_related("practitioner__user")
+        .prefetch_related("cycles__credential__program")
+        .order_by("fee_reviewed_at", "pk")
     )
 
 

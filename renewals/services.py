@@ -50,6 +50,7 @@ def open_cycle(*, credential):
         defaults={
             "window_starts_on": add_months(credential.expires_on, -program.lookback_months),
             "seus_required": program.seus_required,
+            "seus_addon": program.seus_addon,
             "fee_amount": program.renewal_fee,
             "fee_currency": program.fee_currency,
         },
@@ -104,6 +105,17 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
         raise ValidationError({"credentials": "Choose at least one credential to renew."})
     if any(c.holder_id != practitioner.pk for c in selected):
         raise ValidationError({"credentials": "You can only renew your own credentials."})
+    _lock_practitioner(practitioner.pk)
+    in_progress = selectors.renewal_in_progress(practitioner)
+    if in_progress is not None:
+        raise ValidationError(
+            {
+                "credentials": f"Your renewal #{in_progress.pk} submitted on "
+                f"{in_progress.submitted_at:%-d %b %Y} is still in progress. Choose every "
+                "credential you want to renew in one renewal; you can submit another once "
+                "staff complete or reject this one."
+            }
+        )
     included = selected + list(selectors.lower_credentials_in_track(selected))
     cycles = list(
         RenewalCycle.objects.select_for_update(of=("self",))
@@ -218,18 +230,41 @@ def approve_renewal(*, renewal, by, now=None):
     return _complete_if_ready(renewal, now=now)
 
 
+def _lock_practitioner(practitioner_id):
+    """Lock the practitioner's row. SEU writes (seus.services) lock it first too, so
+    completing a renewal, another renewal of the same holder and SEU changes run one at
+    a time and each counts what the previous one committed."""
+    return Practitioner.objects.select_for_update().get(pk=practitioner_id)
+
+
 def _complete_if_ready(renewal, *, now):
     if (
         renewal.status == Renewal.Status.SUBMITTED
         and renewal.fee_status == Renewal.FeeStatus.CONFIRMED
     ):
+        _lock_practitioner(renewal.practitioner_id)
         cycles = list(renewal.cycles.all())
         counted = selectors.seus_total(
             selectors.seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
         )
         if counted >= renewal.seus_required:
             return complete_renewal(renewal=renewal, now=now)
+        _hold(renewal, counted=counted)
     return renewal
+
+
+def _hold(renewal, *, counted):
+    """Record why a fee-confirmed renewal cannot complete: staff see it in their list
+    (and may reject it so the practitioner can submit again); the sweep retries daily."""
+    missing = renewal.seus_required - counted
+    reason = (
+        f"Only {selectors.format_seus(counted)} of {selectors.format_seus(renewal.seus_required)}"
+        f" count now: {selectors.format_seus(missing)} missing. It completes once they "
+        "are logged; reject it to let the practitioner submit again."
+    )
+    if renewal.held_reason != reason:
+        renewal.held_reason = reason
+        renewal.save(update_fields=["held_reason"])
 
 
 @transaction.atomic
@@ -245,13 +280,17 @@ def complete_renewal(*, renewal, now=None):
         renewal.fee_status != Renewal.FeeStatus.CONFIRMED
     ):
         raise ValidationError("A renewal completes once its fee is confirmed (and approved).")
+    _lock_practitioner(renewal.practitioner_id)
     cycles = list(renewal.cycles.select_related("credential__program", "credential__holder"))
     entries = selectors.seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
     if selectors.seus_total(entries) < renewal.seus_required:
         raise ValidationError("The SEUs counted no longer cover this renewal.")
-    SeuEntry.objects.filter(pk__in=list(entries.values_list("pk", flat=True))).update(
+    counted = list(entries.values_list("pk", flat=True))
+    consumed = SeuEntry.objects.filter(pk__in=counted, consumed_by__isnull=True).update(
         consumed_by=renewal
     )
+    if consumed != len(counted):  # cannot happen under the lock; never consume twice
+        raise ValidationError("Some of the SEUs counted were used by another renewal.")
     RenewalCycle.objects.filter(pk__in=[c.pk for c in cycles]).update(
         status=RenewalCycle.Status.COMPLETED, completed_at=now
     )
@@ -272,7 +311,8 @@ def complete_renewal(*, renewal, now=None):
         credential.save(update_fields=["expires_on", "status", "status_changed_on"])
         open_cycle(credential=credential)
     renewal.status, renewal.completed_at = Renewal.Status.COMPLETED, now
-    renewal.save(update_fields=["status", "completed_at"])
+    renewal.held_reason = ""
+    renewal.save(update_fields=["status", "completed_at", "held_reason"])
     from . import tasks
 
     enqueue_on_commit(tasks.send_renewal_confirmation, renewal.pk)
@@ -439,6 +479,8 @@ def _reminder_context(reminder, progress, *, now):
         "expired": progress.days_left < 0,
         "missing": progress.missing,
         "seus_missing": selectors.format_seus(progress.seus_missing),
+        "seus_missing_count": progress.seus_missing,
+        "grace_ends_on": credential.grace_ends_on,
         "fee": selectors.format_fee(progress.fee_amount, progress.fee_currency),
         "dashboard_url": settings.SITE_URL + reverse("dashboard"),
         "renew_url": settings.SITE_URL

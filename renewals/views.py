@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certifications.models import Credential
+from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
 from cspo_tracker.csv_export import SafeWriter
 
@@ -73,7 +73,12 @@ def submit(request):
     return render(
         request,
         "renewals/submit.html",
-        {"form": form, "quote": quote, "has_choices": form.fields["credentials"].queryset.exists()},
+        {
+            "form": form,
+            "quote": quote,
+            "has_choices": form.fields["credentials"].queryset.exists(),
+            "in_progress": selectors.renewal_in_progress(practitioner),
+        },
     )
 
 
@@ -96,7 +101,7 @@ def _window(request):
     return within if within in EXPIRY_WINDOWS else 90
 
 
-@staff_member_required
+@staff_required
 def staff_overview(request):
     """Expiring credentials with what each is missing, renewals awaiting staff, and the
     reminders sent and failed."""
@@ -120,6 +125,7 @@ def staff_overview(request):
             "page": page,
             "expiring": expiring,
             "pending": selectors.renewals_awaiting_staff(),
+            "held": selectors.renewals_held(),
             "reject_form": RejectFeeForm(),
             "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
             "failed": selectors.recent_reminders(
@@ -134,7 +140,7 @@ class _Echo:
         return value
 
 
-@staff_member_required
+@staff_required
 def staff_expiring_csv(request):
     """The expiring list as CSV, streamed in chunks so a large export stays flat."""
     within = _window(request)
@@ -196,7 +202,7 @@ def _staff_action(request, pk, action, success):
     return redirect("renewals:staff")
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def confirm_fee(request, pk):
     return _staff_action(
@@ -207,7 +213,7 @@ def confirm_fee(request, pk):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def reject_fee(request, pk):
     form = RejectFeeForm(request.POST)
@@ -224,7 +230,7 @@ def reject_fee(request, pk):
     )
 
 
-@staff_member_required
+@staff_required
 @require_POST
 def approve(request, pk):
     return _staff_action(

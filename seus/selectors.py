@@ -3,10 +3,11 @@ each in a fixed number of queries whatever the number of entries."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.shortcuts import get_object_or_404
 
 from certifications.models import Credential
+from renewals.models import RenewalCycle
 from renewals.selectors import current_cycles, seus_counted_by_cycle
 
 from .models import SeuCategory, SeuEntry
@@ -92,3 +93,27 @@ def entry_with_evidence_for(user, pk):
     if not user.is_staff:
         entries = entries.filter(practitioner__user=user)
     return get_object_or_404(entries, pk=pk)
+
+
+def _counted_by_renewal_in_progress():
+    """True for an unconsumed entry earned in the window of one of its practitioner's
+    submitted cycles: their renewal in progress counts it, so it stays as it is until
+    that renewal completes (and consumes it) or is rejected."""
+    return Q(consumed_by__isnull=True) & Exists(
+        RenewalCycle.objects.filter(
+            status=RenewalCycle.Status.SUBMITTED,
+            credential__holder=OuterRef("practitioner_id"),
+            window_starts_on__lte=OuterRef("earned_on"),
+            ends_on__gte=OuterRef("earned_on"),
+        )
+    )
+
+
+def with_renewal_lock(entries):
+    """`entries` annotated with `reserved`: counted by the renewal in progress."""
+    return entries.annotate(reserved=_counted_by_renewal_in_progress())
+
+
+def is_reserved(entry):
+    """Whether the renewal in progress counts this entry (one query)."""
+    return SeuEntry.objects.filter(_counted_by_renewal_in_progress(), pk=entry.pk).exists()

@@ -18,6 +18,7 @@ from certifications.models import Practitioner
 from renewals.selectors import current_cycles, today_for
 
 from .models import SeuEntry
+from .selectors import is_reserved
 
 EDITABLE_FIELDS = ("earned_on", "category", "activity", "provider", "seus", "description")
 
@@ -122,6 +123,16 @@ def _refuse_if_consumed(entry):
         )
 
 
+def _refuse_if_reserved(entry):
+    """A renewal in progress counted this entry: changing or deleting it could leave the
+    renewal short once its fee is confirmed."""
+    if is_reserved(entry):
+        raise ValidationError(
+            "This entry counts toward your renewal in progress, so it cannot change until "
+            "staff complete or reject that renewal."
+        )
+
+
 def _lock(practitioner):
     return Practitioner.objects.select_for_update().get(pk=practitioner.pk)
 
@@ -165,13 +176,15 @@ def create_seu_entry(
 
 @transaction.atomic
 def update_seu_entry(*, entry, evidence=None, remove_evidence=False, **changes):
-    """Change an unconsumed entry; `evidence` replaces the file, `remove_evidence` drops it."""
+    """Change an entry that no renewal has used or counts now; `evidence` replaces the
+    file, `remove_evidence` drops it."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     _lock(entry.practitioner)
     entry = SeuEntry.objects.select_for_update().select_related("practitioner").get(pk=entry.pk)
     _refuse_if_consumed(entry)
+    _refuse_if_reserved(entry)
     for name, value in changes.items():
         setattr(entry, name, value)
     _validate(
@@ -195,10 +208,12 @@ def update_seu_entry(*, entry, evidence=None, remove_evidence=False, **changes):
 
 @transaction.atomic
 def delete_seu_entry(*, entry):
-    """Delete an unconsumed entry and, once committed, its evidence file."""
+    """Delete an entry that no renewal has used or counts now and, once committed, its
+    evidence file."""
     _lock(entry.practitioner)
     entry = SeuEntry.objects.select_for_update().get(pk=entry.pk)
     _refuse_if_consumed(entry)
+    _refuse_if_reserved(entry)
     old_file = entry.evidence.name if entry.evidence else ""
     entry.delete()
     if old_file:

@@ -33,7 +33,9 @@ def _filtered(request, practitioner):
 def entry_list(request):
     practitioner = practitioner_for(request.user)
     filter_form, windows, entries = _filtered(request, practitioner)
-    page = Paginator(entries, settings.SEU_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.with_renewal_lock(entries), settings.SEU_LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

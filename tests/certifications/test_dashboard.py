@@ -104,10 +104,15 @@ def test_next_action_asks_for_the_fee_once_submitted_unpaid(practitioner):
     assert next_action(progress_of(credential)) == "Pay the renewal fee"
 
 
-def test_next_action_in_grace_counts_to_the_end_of_grace(practitioner):
+def test_next_action_in_grace_asks_for_seus_earned_by_expiry_logged_before_grace_ends(
+    practitioner,
+):
     credential = CredentialFactory(holder=practitioner, issued_on=datetime.date(2024, 2, 15))
-    # Expired 15 Feb 2026; grace of 90 days ends 16 May 2026.
-    assert next_action(progress_of(credential)) == "Log 20 more SEUs before 16 May 2026"
+    # Expired 15 Feb 2026; grace of 90 days ends 16 May 2026. The window ends at expiry,
+    # so SEUs earned in grace never count.
+    assert next_action(progress_of(credential)) == (
+        "Log 20 more SEUs earned by 15 Feb 2026 before 16 May 2026"
+    )
 
 
 def test_next_action_for_a_lapsed_credential_mentions_staff_approval(practitioner):

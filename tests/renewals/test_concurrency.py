@@ -4,12 +4,16 @@ import datetime
 import threading
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 
+from certifications.models import Credential
 from renewals import services
-from renewals.models import Reminder
-from tests.factories import credential_expiring
+from renewals.models import Reminder, Renewal
+from seus.models import SeuEntry
+from tests.factories import PractitionerFactory, StaffFactory, credential_expiring, seus_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -77,3 +81,31 @@ def test_two_workers_delivering_the_same_reminder_send_it_once():
     assert sorted(outcomes) == ["already", "sent"]
     assert len(mail.outbox) == 1
     assert Reminder.objects.get().attempts == 1
+
+
+def test_a_renewal_submitted_while_another_completes_never_counts_its_consumed_seus():
+    """One renewal in progress at a time (a constraint) and completion under the
+    practitioner's lock: a second submission racing the confirmation of the first is
+    refused, and the SEUs are consumed once."""
+    holder = PractitionerFactory()
+    cspo = credential_expiring(EXPIRES, holder=holder)
+    csm = credential_expiring(EXPIRES, holder=holder, program="CSM")
+    seus_for(holder, 20)  # enough for one renewal, not two
+    staff = StaffFactory()
+    refused = []
+
+    def submit_second():
+        try:
+            services.submit_renewal(practitioner=holder, credentials=[csm], payment_reference="B")
+        except ValidationError as exc:
+            refused.append(exc)
+
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)):
+        first = services.submit_renewal(
+            practitioner=holder, credentials=[cspo], payment_reference="A"
+        )
+        run_together(lambda: services.confirm_fee(renewal=first, by=staff), submit_second)
+    assert len(refused) == 1
+    assert list(Renewal.objects.values_list("pk", "status")) == [(first.pk, "completed")]
+    assert set(SeuEntry.objects.values_list("consumed_by", flat=True)) == {first.pk}
+    assert Credential.objects.filter(holder=holder, expires_on__gt=EXPIRES).get().pk == cspo.pk

@@ -387,3 +387,71 @@ def test_the_renewal_form_query_count_does_not_grow_with_credentials(
         response = practitioner_client.post(SUBMIT, data)
     assert response.status_code == 200
     assert ("US$250" if count > 2 else "US$100") in response.text
+
+
+def test_a_program_change_after_the_cycle_opened_leaves_dashboard_quote_and_renewal_agreeing(
+    practitioner_client,
+):
+    from decimal import Decimal
+
+    from certifications.models import Program
+
+    holder = practitioner_client.practitioner
+    credential = credential_expiring(D(2026, 6, 30), holder=holder)
+    seus_for(holder, 20)
+    Program.objects.filter(code="CSPO").update(seus_required=25, renewal_fee=Decimal("150"))
+    with at(D(2026, 5, 1)):
+        dashboard = practitioner_client.get(reverse("dashboard")).text
+        assert "20 / 20" in dashboard and "USD 100 not paid yet" in dashboard
+        quote = practitioner_client.get(SUBMIT, {"credential": credential.pk}).text
+        assert "20 SEUs" in quote and "US$100" in quote and "US$150" not in quote
+        response = practitioner_client.post(
+            SUBMIT, {"credentials": [credential.pk], "payment_reference": "PAY-1"}
+        )
+    assert response.status_code == 302
+    renewal = Renewal.objects.get()
+    assert (renewal.seus_required, renewal.fee_amount) == (20, 100)
+
+
+def test_a_second_renewal_while_one_is_in_progress_is_refused_with_a_message(
+    practitioner_client,
+):
+    holder = practitioner_client.practitioner
+    cspo = credential_expiring(D(2026, 6, 30), holder=holder)
+    csm = credential_expiring(D(2026, 6, 30), holder=holder, program="CSM")
+    seus_for(holder, 30)
+    with at(D(2026, 5, 1)):
+        practitioner_client.post(SUBMIT, {"credentials": [cspo.pk], "payment_reference": "A"})
+        first = Renewal.objects.get()
+        page = practitioner_client.post(SUBMIT, {"credentials": [csm.pk], "payment_reference": "B"})
+    assert page.status_code == 200
+    assert f"Your renewal #{first.pk} submitted on 1 May 2026 is still in progress" in page.text
+    assert 'id="renewal-in-progress"' in page.text
+    assert Renewal.objects.count() == 1
+    assert csm.cycles.get().status == RenewalCycle.Status.OPEN
+
+
+def test_the_database_holds_at_most_one_renewal_in_progress_per_practitioner(practitioner):
+    from django.db import IntegrityError, transaction
+
+    fields = {"practitioner": practitioner, "seus_required": 20, "fee_amount": 100}
+    Renewal.objects.create(status=Renewal.Status.NEEDS_APPROVAL, **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Renewal.objects.create(status=Renewal.Status.SUBMITTED, **fields)
+    Renewal.objects.create(status=Renewal.Status.REJECTED, **fields)
+    Renewal.objects.create(status=Renewal.Status.COMPLETED, **fields)
+
+
+def test_after_a_rejection_the_practitioner_can_submit_again(practitioner):
+    cspo = credential_expiring(D(2026, 6, 30), holder=practitioner)
+    csm = credential_expiring(D(2026, 6, 30), holder=practitioner, program="CSM")
+    seus_for(practitioner, 30)
+    with at(D(2026, 5, 1)):
+        first = services.submit_renewal(
+            practitioner=practitioner, credentials=[cspo], payment_reference="A"
+        )
+        services.reject_fee(renewal=first, by=StaffFactory(), reason="Unknown reference")
+        second = services.submit_renewal(
+            practitioner=practitioner, credentials=[cspo, csm], payment_reference="B"
+        )
+    assert (second.seus_required, second.fee_amount) == (30, 100)

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from certifications.models import Credential, Program
+from renewals.models import RenewalCycle
 from renewals.selectors import (
     credential_progress,
     missing_text,
@@ -17,14 +18,21 @@ from tests.factories import (
     PractitionerFactory,
     SeuCategoryFactory,
     SeuEntryFactory,
+    credential_expiring,
 )
 
 D = datetime.date
 S = Credential.Status
 
 
-def programs(*codes):
-    return [Program.objects.get(code=code) for code in codes]
+def cycles_of(*codes):
+    """The open cycles of one holder's credentials in these programs."""
+    holder = PractitionerFactory()
+    for code in codes:
+        credential_expiring(D(2026, 6, 30), program=code, holder=holder)
+    return list(
+        RenewalCycle.objects.filter(credential__holder=holder).select_related("credential__program")
+    )
 
 
 @pytest.mark.parametrize(
@@ -41,16 +49,30 @@ def programs(*codes):
 def test_several_credentials_renew_for_the_highest_primary_plus_one_add_on_per_other_track(
     db, codes, seus, fee
 ):
-    requirement = renewal_requirement(programs(*codes))
+    requirement = renewal_requirement(cycles_of(*codes))
     assert requirement.seus == seus
     assert requirement.fee_amount == fee and requirement.fee_currency == "USD"
 
 
-def test_the_requirement_comes_from_program_rows_not_code(db):
+def test_the_requirement_comes_from_program_rows_snapshotted_when_the_cycle_opens(db):
     Program.objects.filter(code="CSPO").update(seus_required=25, renewal_fee=Decimal("120"))
     Program.objects.filter(code="CSM").update(seus_addon=5)
-    requirement = renewal_requirement(programs("CSM", "CSPO"))
+    requirement = renewal_requirement(cycles_of("CSM", "CSPO"))
     assert (requirement.seus, requirement.fee_amount, requirement.primary.code) == (30, 120, "CSPO")
+
+
+def test_a_program_change_after_the_cycles_opened_does_not_move_the_requirement(db):
+    cycles = cycles_of("CSM", "CSPO")
+    assert [c.seus_addon for c in cycles] == [10, 10]
+    Program.objects.filter(code="CSPO").update(seus_required=25, renewal_fee=Decimal("150"))
+    Program.objects.filter(code="CSM").update(seus_addon=5)
+    fresh = list(
+        RenewalCycle.objects.filter(pk__in=[c.pk for c in cycles]).select_related(
+            "credential__program"
+        )
+    )
+    requirement = renewal_requirement(fresh)
+    assert (requirement.seus, requirement.fee_amount) == (30, 100)
 
 
 EXPIRES = D(2026, 6, 30)

@@ -20,10 +20,17 @@ def today():
         yield D(2026, 6, 1)
 
 
-def test_practitioners_cannot_open_the_staff_pages(practitioner_client):
-    assert practitioner_client.get(STAFF).status_code == 302
-    assert practitioner_client.get(reverse("renewals:staff_expiring_csv")).status_code == 302
-    assert practitioner_client.post(reverse("renewals:confirm_fee", args=[1])).status_code == 302
+def test_practitioners_get_403_on_the_staff_pages_not_the_admin_login(practitioner_client):
+    assert practitioner_client.get(STAFF).status_code == 403
+    assert practitioner_client.get(reverse("renewals:staff_expiring_csv")).status_code == 403
+    assert practitioner_client.post(reverse("renewals:confirm_fee", args=[1])).status_code == 403
+    assert practitioner_client.post(reverse("renewals:reject_fee", args=[1])).status_code == 403
+    assert practitioner_client.post(reverse("renewals:approve", args=[1])).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_site_login_for_the_staff_pages(client):
+    response = client.get(STAFF)
+    assert response.status_code == 302 and "/admin/" not in response["Location"]
 
 
 def test_staff_see_what_each_expiring_credential_misses_in_30_60_or_90_days(staff_browser, today):
@@ -81,6 +88,9 @@ def test_staff_see_renewals_awaiting_fee_confirmation_and_reminders_sent_and_fai
 def test_the_staff_page_query_count_does_not_grow_with_the_data(
     staff_browser, today, django_assert_max_num_queries, count
 ):
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory()
     for i in range(count):
         holder = PractitionerFactory()
         credential = credential_expiring(
@@ -91,8 +101,14 @@ def test_the_staff_page_query_count_does_not_grow_with_the_data(
             services.submit_renewal(
                 practitioner=holder, credentials=[credential], payment_reference=f"R{i}"
             )
+        if i % 3 == 1:  # fee confirmed, but short of SEUs: listed as not completed
+            renewal = services.submit_renewal(
+                practitioner=holder, credentials=[credential], payment_reference=f"H{i}"
+            )
+            holder.seu_entries.filter(seus=4).delete()
+            services.confirm_fee(renewal=renewal, by=staff)
     services.run_sweep(dispatch=lambda ids, r: None)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert staff_browser.get(STAFF).status_code == 200
 
 
@@ -124,3 +140,51 @@ def test_practitioners_see_their_renewals(practitioner_client, today):
     )
     page = practitioner_client.get(reverse("renewals:mine")).text
     assert "MINE-1" in page and "Awaiting confirmation" in page
+
+
+def test_staff_see_a_fee_confirmed_renewal_that_could_not_complete_with_the_reason(
+    staff_browser, today
+):
+    from renewals.models import Renewal, RenewalCycle
+    from seus.models import SeuEntry
+
+    holder = PractitionerFactory()
+    credential = credential_expiring(D(2026, 7, 1), holder=holder)
+    seus_for(holder, 20)
+    renewal = services.submit_renewal(
+        practitioner=holder, credentials=[credential], payment_reference="HELD-1"
+    )
+    SeuEntry.objects.filter(practitioner=holder, seus=4).delete()  # e.g. removed in the admin
+    confirm = staff_browser.post(reverse("renewals:confirm_fee", args=[renewal.pk]))
+    assert confirm.status_code == 302
+    renewal.refresh_from_db()
+    assert (renewal.status, renewal.fee_status) == ("submitted", "confirmed")
+    page = staff_browser.get(STAFF).text
+    assert "Fee confirmed, not completed" in page and "HELD-1" in page
+    assert "Only 16 SEUs of 20 SEUs count now: 4 SEUs missing" in page
+    staff_browser.post(
+        reverse("renewals:reject_fee", args=[renewal.pk]), {"reason": "SEUs were removed"}
+    )
+    renewal.refresh_from_db()
+    assert renewal.status == Renewal.Status.REJECTED
+    assert credential.cycles.get().status == RenewalCycle.Status.OPEN
+    assert "HELD-1" not in staff_browser.get(STAFF).text
+
+
+def test_a_held_renewal_completes_once_the_missing_seus_are_logged(db, today):
+    from seus.models import SeuEntry
+    from tests.factories import StaffFactory
+
+    holder = PractitionerFactory()
+    credential = credential_expiring(D(2026, 7, 1), holder=holder)
+    seus_for(holder, 20)
+    renewal = services.submit_renewal(
+        practitioner=holder, credentials=[credential], payment_reference="HELD-2"
+    )
+    SeuEntry.objects.filter(practitioner=holder, seus=4).delete()
+    renewal = services.confirm_fee(renewal=renewal, by=StaffFactory())
+    assert "4 SEUs missing" in renewal.held_reason
+    seus_for(holder, 4, earned_on=D(2026, 2, 1))
+    assert services.run_sweep(dispatch=lambda ids, r: None).renewals_completed == 1
+    renewal.refresh_from_db()
+    assert (renewal.status, renewal.held_reason) == ("completed", "")

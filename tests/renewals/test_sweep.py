@@ -266,3 +266,17 @@ def test_a_send_cut_off_mid_way_leaves_the_reminder_pending_for_the_redelivery(d
     monkeypatch.undo()
     assert services.send_reminder(reminder_id=claimed[0], today=EXPIRES) == "sent"
     assert len(mail.outbox) == 1
+
+
+def test_a_grace_reminder_says_only_seus_earned_by_expiry_count(db, sweep):
+    holder = PractitionerFactory()
+    credential_expiring(EXPIRES, holder=holder)
+    seus_for(holder, 14, earned_on=D(2026, 6, 1))
+    seus_for(holder, 8, earned_on=D(2026, 7, 10))  # earned in grace: never counts
+    sweep(EXPIRES + datetime.timedelta(days=30))
+    [email] = mail.outbox
+    assert "6 SEUs and the US$100 fee" in email.body
+    assert "Only SEUs earned by 30 June 2026 count" in email.body
+    assert "grace period ends on 28 September 2026" in email.body
+    html = email.alternatives[0][0]
+    assert "Only SEUs earned by <strong>30 June 2026</strong> count" in html
