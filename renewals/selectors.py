@@ -157,6 +157,16 @@ def missing_text(*, seus_missing, fee_missing, fee_amount, fee_currency):
     return " and ".join(parts)
 
 
+def fee_confirmed(fee_status):
+    return fee_status == Renewal.FeeStatus.CONFIRMED
+
+
+def requirements_met(*, seus_counted, seus_required, fee_is_confirmed):
+    """A cycle is renewable when its SEUs are counted and its fee confirmed. The one
+    definition the dashboard, the status and the sweep's "no nagging" all use."""
+    return fee_is_confirmed and seus_counted >= seus_required
+
+
 @dataclass(frozen=True)
 class Progress:
     """Where one credential stands in its current cycle."""
@@ -179,7 +189,11 @@ class Progress:
 
     @property
     def requirements_met(self):
-        return self.seus_missing == 0 and self.fee_paid
+        return requirements_met(
+            seus_counted=self.seus_counted,
+            seus_required=self.seus_required,
+            fee_is_confirmed=self.fee_paid,
+        )
 
     @property
     def percent(self):
@@ -224,15 +238,15 @@ def credential_progress(credentials, *, now=None, today=None):
         day = today or today_for(credential.holder, now)
         seus = counted[cycle.pk] if cycle else ZERO
         required = cycle.seus_required if cycle else program.seus_required
-        fee_paid = bool(
-            cycle and cycle.renewal and cycle.renewal.fee_status == Renewal.FeeStatus.CONFIRMED
-        )
+        fee_paid = bool(cycle and cycle.renewal and fee_confirmed(cycle.renewal.fee_status))
         status = status_on(
             expires_on=credential.expires_on,
             today=day,
             lead_days=program.reminder_lead_days,
             grace_days=program.grace_days,
-            requirements_met=seus >= required and fee_paid,
+            requirements_met=requirements_met(
+                seus_counted=seus, seus_required=required, fee_is_confirmed=fee_paid
+            ),
         )
         result.append(Progress(credential, cycle, day, seus, required, fee_paid, status))
     return result
@@ -436,6 +450,14 @@ class SweepRow:
     seus_required: Decimal
     fee_confirmed: bool
 
+    @property
+    def requirements_met(self):
+        return self.cycle_id is not None and requirements_met(
+            seus_counted=self.seus_counted,
+            seus_required=self.seus_required,
+            fee_is_confirmed=self.fee_confirmed,
+        )
+
 
 def sweep_batch(*, after_pk, size, caps):
     """The next `size` credentials after `after_pk` (keyset order), each with its current
@@ -479,7 +501,7 @@ def sweep_batch(*, after_pk, size, caps):
                 cycle_status=cycle[2] if cycle else None,
                 seus_counted=counted[cycle[0]] if cycle else ZERO,
                 seus_required=cycle[3] if cycle else ZERO,
-                fee_confirmed=bool(cycle and cycle[4] == Renewal.FeeStatus.CONFIRMED),
+                fee_confirmed=bool(cycle and fee_confirmed(cycle[4])),
             )
         )
     return rows

@@ -557,9 +557,7 @@ def _sweep_batch(rows, *, offsets, now, today, dry_run, result):
     )
     for row in rows:
         day = today or selectors.today_in(row.time_zone, now)
-        met = (
-            row.cycle_id is not None and row.fee_confirmed and row.seus_counted >= row.seus_required
-        )
+        met = row.requirements_met
         status = selectors.status_on(
             expires_on=row.expires_on,
             today=day,
