@@ -23,8 +23,8 @@ from kombu.exceptions import OperationalError
 
 from cspo_tracker.emails import send_email
 from renewals.models import RenewalCycle
-from renewals.selectors import status_on, today_for
-from renewals.services import open_cycle
+from renewals.selectors import is_lapsed, today_for
+from renewals.services import extend_credential, open_cycle
 
 from .models import (
     Attendance,
@@ -438,11 +438,6 @@ def close_course(*, course, by=None):
     )
 
 
-def _lapsed(credential, today):
-    """Past its grace period: a lapsed credential renews only with staff approval."""
-    return today > credential.grace_ends_on
-
-
 def _held_credential(*, holder, program):
     """The holder's credential of `program` that is not lapsed (the latest expiring),
     or None."""
@@ -453,7 +448,7 @@ def _held_credential(*, holder, program):
             for c in Credential.objects.filter(holder=holder, program=program)
             .select_related("program")
             .order_by("-expires_on")
-            if not _lapsed(c, today)
+            if not is_lapsed(c, today)
         ),
         None,
     )
@@ -476,7 +471,7 @@ def renew_credentials_for_course(*, holder, expires_on, now=None):
         .select_related("program")
         .order_by("pk")
     )
-    credentials = [c for c in candidates if not _lapsed(c, today)]
+    credentials = [c for c in candidates if not is_lapsed(c, today)]
     current = {
         cycle.credential_id: cycle
         for cycle in RenewalCycle.objects.select_for_update()
@@ -492,19 +487,7 @@ def renew_credentials_for_course(*, holder, expires_on, now=None):
         pk__in=[current[c.pk].pk for c in credentials if c.pk in current]
     ).update(status=RenewalCycle.Status.COMPLETED, completed_at=now)
     for credential in credentials:
-        program = credential.program
-        credential.expires_on = expires_on
-        status = status_on(
-            expires_on=expires_on,
-            today=today,
-            lead_days=program.reminder_lead_days,
-            grace_days=program.grace_days,
-            requirements_met=False,
-        )
-        if status != credential.status:
-            credential.status, credential.status_changed_on = status, today
-        credential.save(update_fields=["expires_on", "status", "status_changed_on"])
-        open_cycle(credential=credential)
+        extend_credential(credential=credential, expires_on=expires_on, today=today)
     return credentials
 
 

@@ -69,6 +69,11 @@ def status_on(*, expires_on, today, lead_days, grace_days, requirements_met):
     return Credential.Status.ACTIVE
 
 
+def is_lapsed(credential, today):
+    """Past its grace period: a lapsed credential renews only with staff approval."""
+    return today > credential.grace_ends_on
+
+
 def current_cycles(credentials):
     """The current (not completed) cycle of each credential, with credential, program
     and holder fetched in the same query."""

@@ -141,18 +141,7 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
                 f"Log {selectors.format_seus(quote.seus_missing)} more first."
             }
         )
-    lapsed = [
-        c
-        for c in included
-        if selectors.status_on(
-            expires_on=c.expires_on,
-            today=today,
-            lead_days=c.program.reminder_lead_days,
-            grace_days=c.program.grace_days,
-            requirements_met=False,
-        )
-        == Credential.Status.LAPSED
-    ]
+    lapsed = [c for c in included if selectors.is_lapsed(c, today)]
     renewal = Renewal.objects.create(
         practitioner=practitioner,
         status=Renewal.Status.NEEDS_APPROVAL if lapsed else Renewal.Status.SUBMITTED,
@@ -267,6 +256,25 @@ def _hold(renewal, *, counted):
         renewal.save(update_fields=["held_reason"])
 
 
+def extend_credential(*, credential, expires_on, today):
+    """Give a credential whose current cycle has just completed its new expiry: the stored
+    status is refreshed as of `today` and the next cycle opens. Used by renewals and by
+    a new course renewing the holder's other credentials."""
+    program = credential.program
+    credential.expires_on = expires_on
+    status = selectors.status_on(
+        expires_on=expires_on,
+        today=today,
+        lead_days=program.reminder_lead_days,
+        grace_days=program.grace_days,
+        requirements_met=False,
+    )
+    if status != credential.status:
+        credential.status, credential.status_changed_on = status, today
+    credential.save(update_fields=["expires_on", "status", "status_changed_on"])
+    return open_cycle(credential=credential)
+
+
 @transaction.atomic
 def complete_renewal(*, renewal, now=None):
     """Complete a renewal whose SEUs and fee are satisfied: each credential's new expiry is
@@ -297,19 +305,11 @@ def complete_renewal(*, renewal, now=None):
     today = selectors.today_for(renewal.practitioner, now)
     for cycle in cycles:
         credential = cycle.credential
-        program = credential.program
-        credential.expires_on = add_months(cycle.ends_on, program.validity_months)
-        status = selectors.status_on(
-            expires_on=credential.expires_on,
+        extend_credential(
+            credential=credential,
+            expires_on=add_months(cycle.ends_on, credential.program.validity_months),
             today=today,
-            lead_days=program.reminder_lead_days,
-            grace_days=program.grace_days,
-            requirements_met=False,
         )
-        if status != credential.status:
-            credential.status, credential.status_changed_on = status, today
-        credential.save(update_fields=["expires_on", "status", "status_changed_on"])
-        open_cycle(credential=credential)
     renewal.status, renewal.completed_at = Renewal.Status.COMPLETED, now
     renewal.held_reason = ""
     renewal.save(update_fields=["status", "completed_at", "held_reason"])
