@@ -17,6 +17,11 @@ DEMO_PASSWORD = "cspo-demo-2026"
 DEMO_EMAIL = "demo@example.com"
 STAFF_EMAIL = "admin@example.com"
 TRAINER_EMAIL = "trainer@example.com"
+# Staff and trainers sign in with a second factor (certifications/mfa.py). The demo's
+# staff and trainer share this published TOTP secret: add it to an authenticator app
+# (seed_demo prints it as an otpauth:// URI) or compute a code with demo_totp_code().
+# A demo value only, like DEMO_PASSWORD: production users set up their own.
+DEMO_TOTP_SECRET = "CSPODEMOCSPODEMOCSPODEMOCSPODEMO"
 
 
 def _login(email, *, first_name, last_name, is_staff=False, is_superuser=False):
@@ -32,6 +37,26 @@ def _login(email, *, first_name, last_name, is_staff=False, is_superuser=False):
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
     return practitioner
+
+
+def _demo_second_factor(user):
+    """The demo TOTP authenticator (and recovery codes), once."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+        RecoveryCodes.activate(user)
+
+
+def demo_totp_uri(email):
+    """The otpauth:// URI an authenticator app imports (as a QR code or pasted)."""
+    from allauth.mfa.adapter import get_adapter
+
+    from .models import User
+
+    return get_adapter().build_totp_url(User.objects.get(email=email), DEMO_TOTP_SECRET)
 
 
 def _credential(holder, program, number, issued_on, course=None):
@@ -69,8 +94,12 @@ def seed_demo(today=None):
     csm = Program.objects.get(code="CSM")
     counts = {"credentials": 0, "seu_entries": 0}
 
-    _login(STAFF_EMAIL, first_name="Ada", last_name="Admin", is_staff=True, is_superuser=True)
+    staff_profile = _login(
+        STAFF_EMAIL, first_name="Ada", last_name="Admin", is_staff=True, is_superuser=True
+    )
     trainer_profile = _login(TRAINER_EMAIL, first_name="Toni", last_name="Trainer")
+    for profile in (staff_profile, trainer_profile):
+        _demo_second_factor(profile.user)
     trainer, _ = Trainer.objects.get_or_create(user=trainer_profile.user)
     trainer.programs.add(cspo)
 

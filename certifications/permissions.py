@@ -5,12 +5,14 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from .mfa import mark_mfa_required
 from .selectors import can_run_courses
 
 
 def course_runner_required(view):
-    """Staff and active Certified Scrum Trainers only."""
+    """Staff and active Certified Scrum Trainers only, with two-factor sign-in (mfa.py)."""
 
+    @mark_mfa_required
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -22,6 +24,9 @@ def course_runner_required(view):
 
 
 def staff_required(view):
+    """Staff only, with two-factor sign-in (mfa.py)."""
+
+    @mark_mfa_required
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -90,11 +90,16 @@ def dashboard_cards(practitioner, *, now=None):
 ZERO = Decimal("0")
 
 
+def active_trainer_rows(user):
+    """The user's Trainer row while they are an active Certified Scrum Trainer."""
+    return Trainer.objects.filter(user=user, is_active=True)
+
+
 def can_run_courses(user):
     """Staff and Certified Scrum Trainers run courses; practitioners do not."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or Trainer.objects.filter(user=user, is_active=True).exists()
+    return user.is_staff or active_trainer_rows(user).exists()
 
 
 def courses_for(user):

@@ -65,6 +65,21 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# --- Operations (issue 11): two-factor sign-in, metrics, request ids ---
+# allauth.mfa: TOTP, WebAuthn passkeys and recovery codes; humanize for its templates.
+INSTALLED_APPS += ["django.contrib.humanize", "allauth.mfa", "django_prometheus"]
+MIDDLEWARE = [
+    # django-prometheus times each request between its first and last middleware.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id is set before anything else can log.
+    "cspo_tracker.request_logging.RequestIdMiddleware",
+    *MIDDLEWARE,
+    # Staff and trainers without a second factor are sent to set one up.
+    "certifications.mfa.RequireMFAMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+# --- end operations block ---
+
 ROOT_URLCONF = "cspo_tracker.urls"
 WSGI_APPLICATION = "cspo_tracker.wsgi.application"
 
@@ -115,6 +130,16 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_UNIQUE_EMAIL = True
 
+# --- Two-factor sign-in (issue 11): django-allauth MFA ---
+# https://docs.allauth.org/en/latest/mfa/configuration.html
+# Required for staff and trainers (certifications/mfa.py); practitioners may opt in.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "CSPO Tracker"
+# WebAuthn on http://localhost during development only; production serves HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# --- end two-factor block ---
+
 # django-axes: repeated wrong passwords lock the account and address for a while.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
@@ -146,6 +171,35 @@ STORAGES = {
 # Evidence and other uploads are private: kept outside any public URL and served
 # only through views that check permission.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
+# --- Evidence storage (issue 11): any Django storage backend under the "evidence" alias ---
+# Default: the private local folder PRIVATE_MEDIA_ROOT/evidence. EVIDENCE_STORAGE=s3 keeps
+# evidence in an S3-compatible bucket (django-storages); either way files have no public
+# URL and are served only by the permission-checked view.
+EVIDENCE_STORAGE = env.str("EVIDENCE_STORAGE", default="local")
+if EVIDENCE_STORAGE == "local":
+    STORAGES["evidence"] = {
+        "BACKEND": "seus.storage.PrivateStorage",
+        "OPTIONS": {"subdir": "evidence"},
+    }
+elif EVIDENCE_STORAGE == "s3":
+    # https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+    STORAGES["evidence"] = {
+        "BACKEND": "seus.s3_storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("EVIDENCE_S3_BUCKET"),
+            "endpoint_url": env.str("EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("EVIDENCE_S3_REGION", default="") or None,
+            "location": env.str("EVIDENCE_S3_PREFIX", default="evidence"),
+            # Empty keys leave boto3 to its own chain (instance role, ~/.aws).
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"EVIDENCE_STORAGE must be 'local' or 's3', not {EVIDENCE_STORAGE!r}"
+    )
+# --- end evidence storage block ---
 # Nothing is uploaded publicly; MEDIA_* exist only because Django expects them.
 MEDIA_ROOT = VAR_DIR / "public-media"
 MEDIA_URL = "/media/"
@@ -211,12 +265,37 @@ RENEWALS_SWEEP_BATCH_SIZE = env.int("RENEWALS_SWEEP_BATCH_SIZE", default=2000)
 RENEWALS_REMINDER_MAX_RETRIES = env.int("RENEWALS_REMINDER_MAX_RETRIES", default=6)
 RENEWALS_RETRY_BACKOFF_MAX = env.int("RENEWALS_RETRY_BACKOFF_MAX", default=3600)
 
+# --- Logging (issue 11): LOG_FORMAT=json writes one JSON object a line ---
+# Each record carries the request id (X-Request-ID or a new uuid, echoed in the response)
+# and the user id, from cspo_tracker/request_logging.py.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}")
+# One line per request (method, path, status, duration); on by default with JSON logs,
+# where gunicorn's own access log has no request id.
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "cspo_tracker.request_logging.RequestContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "cspo_tracker.request_logging.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# --- end logging block ---
+
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
@@ -239,3 +318,17 @@ EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/j
 SEU_LIST_PAGE_SIZE = env.int("SEU_LIST_PAGE_SIZE", default=50)
 # axes reads the login address from allauth's credentials and form alike (see the function).
 AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"
+
+# --- Metrics (issue 11): /metrics for Prometheus (django-prometheus) ---
+# Scrapers send "Authorization: Bearer <METRICS_TOKEN>" or come from METRICS_ALLOWED_IPS.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+if not DEBUG:
+    # Prometheus scrapes over the internal network, like the load balancer's /healthz.
+    SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
+# --- end metrics block ---
+
+# --- Scheduler health (issue 11): /healthz answers 503 past these limits ---
+HEALTH_SWEEP_MAX_AGE_HOURS = env.float("HEALTH_SWEEP_MAX_AGE_HOURS", default=26)
+HEALTH_OUTBOX_MAX_AGE_MINUTES = env.float("HEALTH_OUTBOX_MAX_AGE_MINUTES", default=60)
+# --- end scheduler health block ---

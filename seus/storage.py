@@ -1,18 +1,21 @@
-"""Evidence files live outside any public URL; views serve them after a permission check."""
+"""Evidence files live outside any public URL; views serve them after a permission check.
+
+The backend is Django's STORAGES["evidence"] (settings: EVIDENCE_STORAGE): this private
+folder by default, or an S3-compatible bucket (s3_storage.py)."""
 
 import os
 import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 
 
 class PrivateStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT/<subdir>, read at use so tests can move it.
     No base URL: asking for a file's URL is an error, so nothing is served publicly."""
 
-    def __init__(self, subdir):
+    def __init__(self, subdir="evidence"):
         self.subdir = subdir
         super().__init__(base_url=None)
 
@@ -28,11 +31,9 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL; serve them through a view.")
 
 
-_evidence_storage = PrivateStorage("evidence")
-
-
 def evidence_storage():
-    return _evidence_storage
+    """The configured evidence backend (the FileField calls this once, at import)."""
+    return storages["evidence"]
 
 
 def evidence_upload_to(instance, filename):

@@ -28,6 +28,14 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth keeps used TOTP codes and rate limits in the cache; each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -57,6 +65,12 @@ def practitioner_client(client, practitioner):
     client.force_login(practitioner.user)
     client.practitioner = practitioner
     return client
+
+
+@pytest.fixture
+def admin_user(db):
+    """pytest-django's admin (and admin_client), with the second factor staff must have."""
+    return factories.StaffFactory(email="admin@example.com")
 
 
 @pytest.fixture

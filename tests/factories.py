@@ -22,6 +22,29 @@ from certifications.services import issue_credential, new_certificate_number
 from seus.models import SeuCategory, SeuEntry
 
 PASSWORD = "correct-horse-battery-staple"
+# Staff and trainers sign in with a second factor; their factories give them a TOTP
+# authenticator with this secret (and recovery codes). totp_code() is the current code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret=TOTP_SECRET, at=None):
+    """The authenticator app's code now (or at Unix time `at`), by allauth's own helpers."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time() if at is None else at) // app_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def activate_totp(user, secret=TOTP_SECRET):
+    """Give `user` a TOTP authenticator and recovery codes, as the MFA setup page does."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, secret)
+    return RecoveryCodes.activate(user)
 
 
 class UserFactory(DjangoModelFactory):
@@ -47,8 +70,15 @@ class UserFactory(DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """Staff have two-factor sign-in set up unless made with totp=False."""
+
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            activate_totp(obj)
 
 
 class ProgramFactory(DjangoModelFactory):
@@ -77,6 +107,12 @@ class TrainerFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Trainers have two-factor sign-in set up unless made with totp=False."""
+        if create and extracted is not False:
+            activate_totp(obj.user)
 
     @factory.post_generation
     def programs(obj, create, extracted, **kwargs):

@@ -43,3 +43,21 @@ def test_the_demo_login_works(client, db):
     assert response.status_code == 302
     page = client.get("/")
     assert b"CSPO-DEMO10001" in page.content
+
+
+def test_the_demo_staff_login_asks_for_the_printed_totp_secret(client, db, capsys):
+    from certifications.demo import DEMO_TOTP_SECRET
+    from tests.factories import totp_code
+
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert f"secret={DEMO_TOTP_SECRET}" in out and "otpauth://totp/" in out
+    response = client.post(
+        "/accounts/login/", {"login": "admin@example.com", "password": "cspo-demo-2026"}
+    )
+    assert response.url == "/accounts/2fa/authenticate/"
+    call_command("demo_totp_code")
+    code = capsys.readouterr().out.strip()
+    assert code == totp_code(DEMO_TOTP_SECRET)
+    client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert client.get("/admin/").status_code == 200

@@ -70,7 +70,15 @@ def screenshot(page):
 
 
 def log_in(page, email, password):
+    """Log in through allauth; staff and trainers (factories: TOTP_SECRET) also type the
+    authenticator code when allauth asks for it."""
+    from tests.factories import totp_code
+
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.wait_for_load_state()
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.get_by_placeholder("Code").fill(totp_code())
+        page.get_by_role("button", name="Sign In", exact=True).click()

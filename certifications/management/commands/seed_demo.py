@@ -1,6 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from certifications.demo import DEMO_EMAIL, DEMO_PASSWORD, STAFF_EMAIL, TRAINER_EMAIL, seed_demo
+from certifications.demo import (
+    DEMO_EMAIL,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    STAFF_EMAIL,
+    TRAINER_EMAIL,
+    demo_totp_uri,
+    seed_demo,
+)
 
 
 class Command(BaseCommand):
@@ -15,3 +23,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Practitioner login: {DEMO_EMAIL} / {DEMO_PASSWORD}")
         self.stdout.write(f"Trainer login:      {TRAINER_EMAIL} / {DEMO_PASSWORD}")
         self.stdout.write(f"Staff login:        {STAFF_EMAIL} / {DEMO_PASSWORD} (admin at /admin/)")
+        self.stdout.write(
+            f"Trainer and staff also type a code from an authenticator app holding the demo "
+            f"TOTP secret {DEMO_TOTP_SECRET}:\n"
+            f"  {demo_totp_uri(TRAINER_EMAIL)}\n"
+            f"  {demo_totp_uri(STAFF_EMAIL)}\n"
+            f"  or print the current code: python manage.py demo_totp_code"
+        )

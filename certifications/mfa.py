@@ -1,0 +1,58 @@
+"""Two-factor sign-in is required for staff and trainers (issue 11).
+
+Staff (`is_staff`) and active Certified Scrum Trainers (`Trainer.is_active`) handle other
+people's credentials, so a password alone does not open their pages: such a user without
+a second factor (TOTP app or WebAuthn passkey, from django-allauth's MFA) is sent to the
+two-factor page before any staff or trainer page or the Django admin. Once a factor is
+set up, allauth asks for it at every login. Practitioners may opt in from the same page.
+
+One place decides: `RequireMFAMiddleware` checks the views that `staff_required` and
+`course_runner_required` mark (`mfa_required`), and everything under the admin.
+"""
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.db.models import Exists
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .selectors import active_trainer_rows
+
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def mark_mfa_required(view):
+    view.mfa_required = True
+    return view
+
+
+def needs_mfa_setup(user):
+    """True for a staff member or trainer who has not set up a second factor yet (one
+    query: this runs before every staff and trainer page)."""
+    if not user.is_authenticated:
+        return False
+    second_factor = Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS)
+    if user.is_staff:
+        return not second_factor.exists()
+    return active_trainer_rows(user).filter(~Exists(second_factor)).exists()
+
+
+class RequireMFAMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        protected = getattr(view_func, "mfa_required", False) or request.path.startswith(
+            reverse("admin:index")
+        )
+        if protected and needs_mfa_setup(request.user):
+            messages.warning(
+                request,
+                "Staff and trainers sign in with a second factor. Set up an authenticator "
+                "app or a passkey to continue.",
+            )
+            return redirect("mfa_index")
+        return None
