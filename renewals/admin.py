@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
+from .models import Reminder, ReminderOffset, Renewal, RenewalCycle, SweepRun
 
 
 @admin.register(RenewalCycle)
@@ -68,3 +68,28 @@ class ReminderAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["cycle__credential__program", "offset"]
     raw_id_fields = ["cycle"]
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    """Completed daily sweeps, read-only: written by the sweep itself (renewals/sweep_runs.py)."""
+
+    list_display = [
+        "finished_at",
+        "trigger",
+        "duration",
+        "credentials_scanned",
+        "statuses_changed",
+        "reminders_claimed",
+        "reminders_sent",
+        "reminders_failed",
+        "renewals_completed",
+    ]
+    list_filter = ["trigger"]
+    date_hierarchy = "finished_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -188,3 +188,41 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.offset} for {self.cycle}"
+
+
+class SweepRun(models.Model):
+    """One completed daily sweep (task or command), so /healthz and /metrics can tell a
+    scheduler that stopped running: a silent cron is how reminder systems fail."""
+
+    class Trigger(models.TextChoices):
+        TASK = "task", "Celery beat task"
+        COMMAND = "command", "Management command"
+
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(db_index=True)
+    credentials_scanned = models.PositiveIntegerField(default=0)
+    statuses_changed = models.PositiveIntegerField(default=0)
+    reminders_claimed = models.PositiveIntegerField(default=0)
+    reminders_sent = models.PositiveIntegerField(
+        default=0, help_text="Sent in-process (command) or handed to the worker (task)."
+    )
+    reminders_failed = models.PositiveIntegerField(default=0)
+    renewals_completed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-finished_at"]
+        get_latest_by = "finished_at"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__gte=F("started_at")),
+                name="sweep_run_finishes_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"Sweep finished {self.finished_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at

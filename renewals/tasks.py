@@ -9,6 +9,8 @@ from celery import shared_task
 from django.conf import settings
 
 from . import services
+from .models import SweepRun
+from .sweep_runs import run_recorded_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ def _enqueue_reminders(reminder_ids, result):
 @shared_task(acks_late=True)
 def daily_sweep():
     """Refresh statuses and enqueue every reminder that is due (beat runs it daily)."""
-    result = services.run_sweep(dispatch=_enqueue_reminders)
+    result = run_recorded_sweep(trigger=SweepRun.Trigger.TASK, dispatch=_enqueue_reminders)
     counts = {
         "credentials_scanned": result.credentials_scanned,
         "statuses_changed": result.statuses_changed,

@@ -5,6 +5,8 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from renewals import services
+from renewals.models import SweepRun
+from renewals.sweep_runs import run_recorded_sweep
 
 
 class Command(BaseCommand):
@@ -46,7 +48,9 @@ class Command(BaseCommand):
                 else:
                     result.skipped += 1
 
-        result = services.run_sweep(today=today, dry_run=dry_run, dispatch=send_now)
+        result = run_recorded_sweep(
+            trigger=SweepRun.Trigger.COMMAND, today=today, dry_run=dry_run, dispatch=send_now
+        )
         prefix = "Dry run, nothing written or sent. " if dry_run else ""
         sent_label = "reminders that would be sent" if dry_run else "reminders sent"
         sent = result.reminders_due if dry_run else result.reminders_sent
