@@ -294,6 +294,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+# The Celery worker logs through LOGGING too (by default it replaces the root handler).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # --- end logging block ---
 
 
