@@ -6,8 +6,10 @@ a second factor (TOTP app or WebAuthn passkey, from django-allauth's MFA) is sen
 two-factor page before any staff or trainer page or the Django admin. Once a factor is
 set up, allauth asks for it at every login. Practitioners may opt in from the same page.
 
-One place decides: `RequireMFAMiddleware` checks the views that `staff_required` and
-`course_runner_required` mark (`mfa_required`), and everything under the admin.
+One place decides: `RequireMFAMiddleware`. Staff can reach other people's evidence and
+certificates from ordinary pages too, so a staff member is sent to set up a factor before
+any page but allauth's own (login, logout, two-factor setup) and the probes; a trainer
+before the views `staff_required` and `course_runner_required` mark (`mfa_required`).
 """
 
 from allauth.mfa.models import Authenticator
@@ -19,6 +21,15 @@ from django.urls import reverse
 from .selectors import active_trainer_rows
 
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+# Views a staff member without a second factor may still open: allauth's (where the
+# factor is set up, and logout) and the load balancer's and Prometheus's probes.
+OPEN_VIEW_MODULES = ("allauth.", "cspo_tracker.views", "cspo_tracker.metrics")
+
+
+def _open_to_staff_without_mfa(view_func):
+    return getattr(view_func, "__module__", "").startswith(OPEN_VIEW_MODULES)
 
 
 def mark_mfa_required(view):
@@ -45,10 +56,16 @@ class RequireMFAMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        protected = getattr(view_func, "mfa_required", False) or request.path.startswith(
-            reverse("admin:index")
-        )
-        if protected and needs_mfa_setup(request.user):
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if user.is_staff:
+            protected = not _open_to_staff_without_mfa(view_func)
+        else:
+            protected = getattr(view_func, "mfa_required", False) or request.path.startswith(
+                reverse("admin:index")
+            )
+        if protected and needs_mfa_setup(user):
             messages.warning(
                 request,
                 "Staff and trainers sign in with a second factor. Set up an authenticator "

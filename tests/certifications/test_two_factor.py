@@ -29,6 +29,24 @@ def test_a_staff_member_without_a_second_factor_is_sent_to_set_one_up(client, pa
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page", ["/", "/seus/", "/profile/"])
+def test_a_staff_member_without_a_second_factor_reaches_no_page_at_all(client, page):
+    """Staff open others' evidence and certificates from ordinary pages too."""
+    client.force_login(StaffFactory(totp=False))
+    assert client.get(page).url == reverse("mfa_index")
+
+
+@pytest.mark.django_db
+def test_a_staff_member_without_a_second_factor_can_still_set_one_up_and_log_out(client):
+    client.force_login(StaffFactory(totp=False))
+    assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.get(reverse("mfa_activate_totp")).status_code == 302  # to reauthenticate
+    assert client.get(reverse("account_reauthenticate")).status_code == 200
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
 def test_a_trainer_without_a_second_factor_is_sent_to_set_one_up(client):
     trainer = TrainerFactory(totp=False)
     client.force_login(trainer.user)
