@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class RenewalsConfig(AppConfig):
     name = "renewals"
     verbose_name = "Renewals"
-
-    def ready(self):
-        from . import metrics
-
-        metrics.register()
