@@ -269,11 +269,6 @@ class Enrollment(models.Model):
         Practitioner, on_delete=models.CASCADE, related_name="enrollments"
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
-    invitation_sent_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When the invitation to set a password went out (new accounts, once).",
-    )
 
     class Meta:
         ordering = ["course", "practitioner__user__last_name"]
@@ -333,9 +328,6 @@ class Credential(models.Model):
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
     )
-    welcome_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the welcome email went out (sent once)."
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CredentialQuerySet.as_manager()
@@ -366,6 +358,10 @@ class Credential(models.Model):
     def grace_ends_on(self):
         """The last day an expired credential can still renew on its old schedule."""
         return self.expires_on + timedelta(days=self.program.grace_days)
+
+    def is_lapsed_on(self, today):
+        """Past its grace period: a lapsed credential renews only with staff approval."""
+        return today > self.grace_ends_on
 
 
 class AttendanceChange(models.Model):

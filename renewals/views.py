@@ -12,7 +12,7 @@ from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
 from cspo_tracker.csv_export import SafeWriter
 
-from . import selectors, services
+from . import reminders, selectors, services
 from .forms import RejectFeeForm, RenewalForm
 from .models import Reminder, Renewal
 
@@ -244,12 +244,12 @@ def approve(request, pk):
 def unsubscribe(request, token):
     """A signed link in each optional reminder; POST stops them (a GET only asks, so
     mail scanners that follow links change nothing)."""
-    practitioner = services.practitioner_for_unsubscribe_token(token)
+    practitioner = reminders.practitioner_for_unsubscribe_token(token)
     if practitioner is None:
         raise Http404("This unsubscribe link is not valid.")
     done = False
     if request.method == "POST":
-        services.unsubscribe_optional_reminders(practitioner=practitioner)
+        reminders.unsubscribe_optional_reminders(practitioner=practitioner)
         done = True
     return render(
         request, "renewals/unsubscribe.html", {"practitioner": practitioner, "done": done}

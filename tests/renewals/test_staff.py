@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from renewals import services
+from renewals import services, sweep
 from renewals.models import Reminder
 from tests.factories import PractitionerFactory, credential_expiring, seus_for
 
@@ -75,7 +75,7 @@ def test_staff_see_renewals_awaiting_fee_confirmation_and_reminders_sent_and_fai
         practitioner=holder, credentials=[credential], payment_reference="REF-77"
     )
     other = credential_expiring(D(2026, 6, 25))
-    services.run_sweep(dispatch=lambda ids, r: None)
+    sweep.run_sweep(dispatch=lambda ids, r: None)
     Reminder.objects.filter(cycle__credential=other).update(
         status="failed", attempts=3, last_error="451 busy"
     )
@@ -107,7 +107,7 @@ def test_the_staff_page_query_count_does_not_grow_with_the_data(
             )
             holder.seu_entries.filter(seus=4).delete()
             services.confirm_fee(renewal=renewal, by=staff)
-    services.run_sweep(dispatch=lambda ids, r: None)
+    sweep.run_sweep(dispatch=lambda ids, r: None)
     with django_assert_max_num_queries(18):
         assert staff_browser.get(STAFF).status_code == 200
 
@@ -185,6 +185,6 @@ def test_a_held_renewal_completes_once_the_missing_seus_are_logged(db, today):
     renewal = services.confirm_fee(renewal=renewal, by=StaffFactory())
     assert "4 SEUs missing" in renewal.held_reason
     seus_for(holder, 4, earned_on=D(2026, 2, 1))
-    assert services.run_sweep(dispatch=lambda ids, r: None).renewals_completed == 1
+    assert sweep.run_sweep(dispatch=lambda ids, r: None).renewals_completed == 1
     renewal.refresh_from_db()
     assert (renewal.status, renewal.held_reason) == ("completed", "")
