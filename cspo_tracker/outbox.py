@@ -101,7 +101,9 @@ def publish(email_ids):
                 tasks.deliver_email.apply_async(args=[pk], connection=conn, retry=False)
     except Exception as exc:  # kombu raises transport-specific errors; all mean "not now"
         _broker_down_until = time.monotonic() + settings.OUTBOX_BROKER_BACKOFF_SECONDS
-        logger.warning("broker unavailable; %d email(s) wait in the outbox: %s", len(email_ids), exc)
+        logger.warning(
+            "broker unavailable; %d email(s) wait in the outbox: %s", len(email_ids), exc
+        )
         return False
     return True
 
@@ -181,6 +183,13 @@ def backlog():
         count=Count("pk"), oldest=Min("created_at")
     )
     return row["count"], row["oldest"]
+
+
+def unsent(*, limit=50):
+    """Emails failed or still waiting, oldest first, for the staff page."""
+    return OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).order_by(
+        "created_at", "pk"
+    )[:limit]
 
 
 def emails_to(address):

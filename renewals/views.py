@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from certifications.models import Credential
 from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
+from cspo_tracker import outbox
 from cspo_tracker.csv_export import SafeWriter
 
 from . import reminders, selectors, services
@@ -104,7 +105,7 @@ def _window(request):
 @staff_required
 def staff_overview(request):
     """Expiring credentials with what each is missing, renewals awaiting staff, and the
-    reminders sent and failed."""
+    reminders sent, and the emails failed or waiting in the outbox."""
     within = _window(request)
     today = timezone.localdate()
     page = Paginator(
@@ -128,9 +129,7 @@ def staff_overview(request):
             "held": selectors.renewals_held(),
             "reject_form": RejectFeeForm(),
             "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
-            "failed": selectors.recent_reminders(
-                statuses=[Reminder.Status.FAILED, Reminder.Status.PENDING]
-            ),
+            "unsent_emails": outbox.unsent(limit=50),
         },
     )
 

@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('renewals', '0008_renewal_held_reason'),
+        ("renewals", "0008_renewal_held_reason"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='renewal',
-            name='confirmation_sent_at',
+            model_name="renewal",
+            name="confirmation_sent_at",
         ),
     ]

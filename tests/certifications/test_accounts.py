@@ -8,8 +8,8 @@ from axes.models import AccessAttempt
 from django.core import mail
 from django.urls import reverse
 
-from cspo_tracker import outbox
 from certifications.models import User
+from cspo_tracker import outbox
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
