@@ -6,6 +6,7 @@ The SEU import builds on these helpers in seus.imports.
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from .dates import LATEST_DATE, validate_sane_date
 from .issuing import issue_credential
-from .models import Credential, Program, User
+from .models import CERTIFICATE_NUMBER_PATTERN, Credential, Program, User
 from .services import get_or_create_practitioner
 
 
@@ -66,11 +68,34 @@ def read_csv(text, required):
 
 
 def parse_date(value, name, problems):
+    """An ISO date within the sane range (certifications.dates), or None with a problem."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         problems.append(f"{name} '{value}' is not an ISO date (YYYY-MM-DD)")
         return None
+    try:
+        validate_sane_date(day)
+    except ValidationError as error:
+        problems.append(f"{name} {value}: {error.messages[0]}")
+        return None
+    return day
+
+
+def cell_problems(row, *, lengths):
+    """Problems no database should see: control characters (a NUL byte, a line break
+    inside a quoted cell) in any cell, and cells longer than their column allows."""
+    problems = [
+        f"{name} contains a control character"
+        for name, value in row.items()
+        if any(ord(char) < 32 or ord(char) == 127 for char in value)
+    ]
+    problems += [
+        f"{name} is longer than {limit} characters"
+        for name, limit in lengths.items()
+        if len(row.get(name, "")) > limit
+    ]
+    return problems
 
 
 def clean_email(value, problems):
@@ -92,8 +117,15 @@ def import_credentials(*, text, dry_run=False):
     expiry later than the file's is a renewal since the first import, not a conflict.
     Any bad row refuses the whole file (ImportRefused) and nothing is written."""
     rows = read_csv(text, CREDENTIAL_COLUMNS)
+    for _, row in rows:  # numbers are stored in capitals: cspo-123 is CSPO-123
+        row["certificate_number"] = row["certificate_number"].upper()
     programs = {p.code.upper(): p for p in Program.objects.all()}
     numbers = [row["certificate_number"] for _, row in rows]
+    lengths = {
+        "first_name": User._meta.get_field("first_name").max_length,
+        "last_name": User._meta.get_field("last_name").max_length,
+        "certificate_number": Credential._meta.get_field("certificate_number").max_length,
+    }
     stored = {
         c.certificate_number: c
         for c in Credential.objects.filter(certificate_number__in=numbers).select_related(
@@ -102,7 +134,7 @@ def import_credentials(*, text, dry_run=False):
     }
     errors, plan, seen = [], [], {}
     for line, row in rows:
-        problems = []
+        problems = cell_problems(row, lengths=lengths)
         email = clean_email(row["email"], problems)
         program = programs.get(row["program"].upper())
         if program is None:
@@ -110,8 +142,10 @@ def import_credentials(*, text, dry_run=False):
         number = row["certificate_number"]
         if not number:
             problems.append("certificate_number is empty")
-        elif len(number) > Credential._meta.get_field("certificate_number").max_length:
-            problems.append("certificate_number is too long")
+        elif not problems and not re.fullmatch(CERTIFICATE_NUMBER_PATTERN, number):
+            problems.append(
+                f"certificate_number {number} may hold only capital letters, digits and hyphens"
+            )
         elif number in seen:
             problems.append(f"certificate_number {number} repeats line {seen[number]}")
         seen.setdefault(number, line)
@@ -121,6 +155,9 @@ def import_credentials(*, text, dry_run=False):
             expires_on = parse_date(row["expires_on"], "expires_on", problems)
         elif program and issued_on:
             expires_on = program.expiry_for(issued_on)
+            if expires_on > LATEST_DATE:
+                problems.append(f"issued_on {issued_on}: the expiry would pass {LATEST_DATE}")
+                expires_on = None
         if issued_on and expires_on and expires_on <= issued_on:
             problems.append("expires_on must be after issued_on")
         existing = stored.get(number)

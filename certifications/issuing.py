@@ -4,6 +4,7 @@ Issuing sends `credential_issued` (certifications.signals): the renewals app ope
 credential's first renewal cycle from it, in the same transaction.
 """
 
+import re
 import secrets
 
 from django.conf import settings
@@ -19,7 +20,8 @@ from .signals import credential_issued
 def new_certificate_number(program):
     """A certificate number that cannot be guessed from its neighbours:
     the program code and 40 random bits, e.g. CSPO-7F3A9C21B4."""
-    return f"{program.code.upper()}-{secrets.token_hex(5).upper()}"
+    prefix = re.sub(r"[^A-Z0-9]", "", program.code.upper()) or "CERT"
+    return f"{prefix}-{secrets.token_hex(5).upper()}"
 
 
 @transaction.atomic

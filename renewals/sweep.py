@@ -7,6 +7,7 @@ that decides to send it (INSERT ... ON CONFLICT DO NOTHING), so two sweeps at on
 claim only the rows they won.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,6 +24,8 @@ from . import selectors
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
 from .reminders import Outcome, send_reminder
 from .services import complete_if_ready, locked
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,7 @@ class SweepResult:
     renewals_completed: int = 0
     confirmations_sent: int = 0
     batches: int = 0
+    bad_rows: list = field(default_factory=list)  # (credential id, problem): skipped, logged
     status_counts: dict = field(default_factory=lambda: defaultdict(int))
 
 
@@ -205,13 +209,18 @@ def _sweep_batch(rows, *, offsets, now, today, dry_run, result):
     for row in rows:
         day = today or today_in(row.time_zone, now)
         met = row.requirements_met
-        status = selectors.status_on(
-            expires_on=row.expires_on,
-            today=day,
-            lead_days=row.lead_days,
-            grace_days=row.grace_days,
-            requirements_met=met,
-        )
+        try:
+            status = selectors.status_on(
+                expires_on=row.expires_on,
+                today=day,
+                lead_days=row.lead_days,
+                grace_days=row.grace_days,
+                requirements_met=met,
+            )
+        except (OverflowError, ValueError) as error:  # e.g. a date no one can add days to
+            logger.error("sweep: credential %s skipped: %s", row.credential_id, error)
+            result.bad_rows.append((row.credential_id, str(error)))
+            continue
         result.status_counts[status] += 1
         if status != row.stored_status:
             changed[(status, day)].append(row.credential_id)

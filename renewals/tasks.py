@@ -20,6 +20,7 @@ def daily_sweep():
         "reminders_enqueued": result.reminders_sent,
         "already_sent": result.already_sent,
         "renewals_completed": result.renewals_completed,
+        "credentials_skipped": [pk for pk, _problem in result.bad_rows],
     }
     logger.info("daily renewal sweep: %s", counts)
     return counts

@@ -8,7 +8,14 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from certifications.imports import ImportRefused, ImportResult, clean_email, parse_date, read_csv
+from certifications.imports import (
+    ImportRefused,
+    ImportResult,
+    cell_problems,
+    clean_email,
+    parse_date,
+    read_csv,
+)
 from certifications.models import Practitioner, User
 
 from .models import SeuCategory, SeuEntry
@@ -43,7 +50,7 @@ def import_seus(*, text, dry_run=False):
     errors = []
     created = unchanged = 0
     for line, row in rows:
-        problems = []
+        problems = cell_problems(row, lengths={"activity": activity_max})
         email = clean_email(row["email"], problems)
         practitioner = practitioners.get(email) if email else None
         if email and practitioner is None:
@@ -63,8 +70,6 @@ def import_seus(*, text, dry_run=False):
         activity = row["activity"]
         if not activity:
             problems.append("activity is empty")
-        elif len(activity) > activity_max:
-            problems.append(f"activity is longer than {activity_max} characters")
         if not problems:
             key = (practitioner.pk, earned_on, category.pk, activity, seus)
             if stored[key]:

@@ -56,12 +56,14 @@ def test_the_expiring_list_exports_as_csv(staff_browser, today):
     assert rows[0]["status"] == "renewal_due"
 
 
-def test_the_expiring_csv_defuses_formulas_in_numbers_and_email_addresses(staff_browser, today):
+def test_the_expiring_csv_defuses_formulas_in_email_addresses(staff_browser, today):
+    """Certificate numbers cannot look like formulas any more (their alphabet is letters,
+    digits and hyphens, enforced by the database); an email address still can."""
     holder = PractitionerFactory(user__email="=1+2@example.com")
-    credential_expiring(D(2026, 6, 20), holder=holder, certificate_number="+CMD-1")
+    credential_expiring(D(2026, 6, 20), holder=holder, certificate_number="CMD-1")
     response = staff_browser.get(reverse("renewals:staff_expiring_csv"), {"within": 30})
     [row] = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert row["certificate_number"] == "'+CMD-1"
+    assert row["certificate_number"] == "CMD-1"
     assert row["holder_email"] == "'=1+2@example.com"
 
 

@@ -37,6 +37,8 @@ class Command(BaseCommand):
         emails_sent = emails_failed = 0
         if not dry_run:  # this process delivers what the sweep wrote to the outbox
             emails_sent, emails_failed = outbox.deliver_due()
+        for credential_id, problem in result.bad_rows:
+            self.stderr.write(f"credential {credential_id} skipped, fix its dates: {problem}")
         prefix = "Dry run, nothing written or sent. " if dry_run else ""
         sent_label = "reminders that would be sent" if dry_run else "reminders sent"
         sent = result.reminders_due if dry_run else result.reminders_sent
