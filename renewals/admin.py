@@ -32,7 +32,6 @@ class RenewalAdmin(admin.ModelAdmin):
         "fee_status",
         "payment_reference",
         "submitted_at",
-        "confirmation_sent_at",
     ]
     list_filter = ["status", "fee_status"]
     search_fields = ["practitioner__user__email", "payment_reference"]
@@ -82,7 +81,6 @@ class SweepRunAdmin(admin.ModelAdmin):
         "statuses_changed",
         "reminders_claimed",
         "reminders_sent",
-        "reminders_failed",
         "renewals_completed",
     ]
     list_filter = ["trigger"]

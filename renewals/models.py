@@ -100,9 +100,6 @@ class Renewal(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    confirmation_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the renewal confirmation email went out."
-    )
     held_reason = models.CharField(
         max_length=300,
         blank=True,
@@ -205,9 +202,8 @@ class SweepRun(models.Model):
     statuses_changed = models.PositiveIntegerField(default=0)
     reminders_claimed = models.PositiveIntegerField(default=0)
     reminders_sent = models.PositiveIntegerField(
-        default=0, help_text="Sent in-process (command) or handed to the worker (task)."
+        default=0, help_text="Reminder emails written to the outbox."
     )
-    reminders_failed = models.PositiveIntegerField(default=0)
     renewals_completed = models.PositiveIntegerField(default=0)
 
     class Meta:

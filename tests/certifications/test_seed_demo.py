@@ -46,7 +46,7 @@ def test_the_demo_login_works(client, db):
 
 
 def test_the_demo_staff_login_asks_for_the_printed_totp_secret(client, db, capsys):
-    from certifications.demo import DEMO_TOTP_SECRET
+    from renewals.demo import DEMO_TOTP_SECRET
     from tests.factories import totp_code
 
     call_command("seed_demo")

@@ -96,3 +96,18 @@ def test_before_the_first_sweep_there_is_no_sweep_duration(client):
     samples = scrape(client, REMOTE_ADDR="127.0.0.1")
     assert ("cspo_reminders_claimed", ()) in samples
     assert ("cspo_sweep_last_duration_seconds", ()) not in samples
+
+
+@pytest.mark.django_db
+def test_metrics_report_the_outbox_backlog(client):
+    import time_machine
+    from django.utils import timezone
+
+    from cspo_tracker import outbox
+
+    written = timezone.now() - datetime.timedelta(minutes=10)
+    with time_machine.travel(written, tick=False):
+        outbox.store(template="test", to="holder@example.com", subject="Hi", body_text="Hi")
+    samples = scrape(client, REMOTE_ADDR="127.0.0.1")
+    assert samples[("cspo_outbox_unsent_emails", ())] == 1
+    assert 600 <= samples[("cspo_outbox_oldest_unsent_age_seconds", ())] < 660

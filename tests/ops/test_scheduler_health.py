@@ -7,11 +7,14 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from cspo_tracker import outbox
+from cspo_tracker.models import OutboundEmail
 from renewals.models import SweepRun
 
 pytestmark = pytest.mark.django_db
 
 HOUR = datetime.timedelta(hours=1)
+MINUTE = datetime.timedelta(minutes=1)
 
 
 def swept(finished_at):
@@ -68,32 +71,44 @@ def test_running_the_sweep_makes_a_late_scheduler_healthy_again(client, capsys):
     assert status == 200 and body["sweep"]["detail"] == "on time"
 
 
-def test_an_unsent_email_older_than_an_hour_answers_503(client, monkeypatch):
+def waiting_email(written_at):
+    """An email stored in the outbox at `written_at` whose delivery never happened (the
+    test's transaction never commits, so it is never handed to the broker)."""
+    with time_machine.travel(written_at, tick=False):
+        return outbox.store(
+            template="test", to="holder@example.com", subject="Hello", body_text="Hi"
+        )
+
+
+def test_an_unsent_email_older_than_an_hour_answers_503(client):
     swept(timezone.now())
-    oldest = timezone.now() - 61 * datetime.timedelta(minutes=1)
-    monkeypatch.setattr("cspo_tracker.health.outbox_backlog", lambda: (3, oldest))
+    oldest = waiting_email(timezone.now() - 61 * MINUTE)
+    waiting_email(timezone.now() - 2 * MINUTE)
     status, body = health(client)
     assert status == 503
     assert body["outbox"]["ok"] is False
-    assert body["outbox"]["unsent"] == 3
-    assert body["outbox"]["oldest_unsent_at"] == oldest.isoformat()
+    assert body["outbox"]["unsent"] == 2
+    assert body["outbox"]["oldest_unsent_at"] == oldest.created_at.isoformat()
 
 
-def test_a_recent_backlog_is_healthy(client, monkeypatch):
+def test_a_recent_backlog_is_healthy(client):
     swept(timezone.now())
-    recent = timezone.now() - 5 * datetime.timedelta(minutes=1)
-    monkeypatch.setattr("cspo_tracker.health.outbox_backlog", lambda: (2, recent))
+    recent = waiting_email(timezone.now() - 5 * MINUTE)
     status, body = health(client)
     assert status == 200
     assert body["outbox"] == {
         "ok": True,
-        "unsent": 2,
-        "oldest_unsent_at": recent.isoformat(),
+        "unsent": 1,
+        "oldest_unsent_at": recent.created_at.isoformat(),
         "detail": "flowing",
     }
 
 
-def test_an_empty_outbox_is_healthy(client, monkeypatch):
-    monkeypatch.setattr("cspo_tracker.health.outbox_backlog", lambda: (0, None))
+def test_a_sent_email_is_not_a_backlog(client):
+    swept(timezone.now())
+    email = waiting_email(timezone.now() - 3 * HOUR)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now()
+    )
     status, body = health(client)
     assert status == 200 and body["outbox"]["unsent"] == 0

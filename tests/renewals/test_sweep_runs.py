@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from renewals import services
+from renewals import sweep
 from renewals.models import Reminder, SweepRun
 from renewals.tasks import daily_sweep
 from tests.factories import credential_expiring
@@ -51,20 +51,20 @@ def test_a_sweep_that_fails_records_nothing(due_in_a_month, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("database went away mid-sweep")
 
-    monkeypatch.setattr(services, "run_sweep", broken)
+    monkeypatch.setattr(sweep, "run_sweep", broken)
     with pytest.raises(RuntimeError):
         call_command("send_renewal_reminders")
     assert not SweepRun.objects.exists()
 
 
 def test_the_run_records_how_long_the_sweep_took(due_in_a_month, monkeypatch):
-    real_sweep = services.run_sweep
+    real_sweep = sweep.run_sweep
     with time_machine.travel(NOW, tick=False) as traveller:
 
         def slow_sweep(**kwargs):
             traveller.shift(datetime.timedelta(seconds=42))
             return real_sweep(**kwargs)
 
-        monkeypatch.setattr(services, "run_sweep", slow_sweep)
+        monkeypatch.setattr(sweep, "run_sweep", slow_sweep)
         call_command("send_renewal_reminders")
     assert SweepRun.objects.get().duration == datetime.timedelta(seconds=42)

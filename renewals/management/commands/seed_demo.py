@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from certifications.demo import (
+from renewals.demo import (
     DEMO_EMAIL,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,

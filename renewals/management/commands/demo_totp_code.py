@@ -6,7 +6,7 @@ from allauth.mfa import app_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management.base import BaseCommand
 
-from certifications.demo import DEMO_TOTP_SECRET
+from renewals.demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
