@@ -314,6 +314,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's loggers write through the root handler only: its default console handler
+    # would print a second, unformatted copy of each line while DJANGO_DEBUG is on.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
 # The Celery worker logs through LOGGING too (by default it replaces the root handler).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -69,13 +69,18 @@ def test_log_format_json_switches_every_log_line_to_json():
         "LOG_FORMAT": "json",
         "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings",
     }
-    code = "import django, logging; django.setup(); logging.getLogger('x.y').warning('hello %s', 1)"
+    code = (
+        "import django, logging; django.setup(); logging.getLogger('x.y').warning('hello %s', 1);"
+        "logging.getLogger('django.request').warning('Not Found: /nowhere')"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    line = json.loads(done.stderr.strip().splitlines()[-1])
-    assert line["message"] == "hello 1" and line["level"] == "WARNING"
-    assert line["logger"] == "x.y" and line["request_id"] is None and "time" in line
+    lines = [json.loads(line) for line in done.stderr.strip().splitlines()]
+    assert [line["message"] for line in lines] == ["hello 1", "Not Found: /nowhere"]
+    line = lines[0]
+    assert line["level"] == "WARNING" and line["logger"] == "x.y"
+    assert line["request_id"] is None and "time" in line
 
 
 def test_the_default_log_format_stays_human_readable():
