@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 from .storage import evidence_storage, evidence_upload_to
 
@@ -48,7 +50,10 @@ class SeuEntry(models.Model):
     activity = models.CharField(max_length=200)
     provider = models.CharField(max_length=200, blank=True)
     seus = models.DecimalField("SEUs", max_digits=5, decimal_places=2)
-    description = models.TextField(blank=True)
+    # Notes about the activity: a paragraph or two. Without a limit a single entry once
+    # stored 200 000 characters (issue 11); the form says so beside the field and the
+    # database refuses longer text from any other path.
+    description = models.TextField(blank=True, max_length=2000)
     evidence = models.FileField(
         upload_to=evidence_upload_to, storage=evidence_storage, blank=True, max_length=255
     )
@@ -70,6 +75,10 @@ class SeuEntry(models.Model):
         verbose_name_plural = "SEU entries"
         constraints = [
             models.CheckConstraint(condition=Q(seus__gt=0), name="seu_entry_seus_positive"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), 2000),
+                name="seu_entry_description_max_length",
+            ),
         ]
         indexes = [models.Index(fields=["practitioner", "earned_on"])]
 
