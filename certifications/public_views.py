@@ -12,7 +12,7 @@ from .models import Credential
 
 def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
-    nothing else personal. An expired credential shows as expired (shared/domain.md)."""
+    nothing else personal. An expired credential shows as expired (docs/domain.md)."""
     credentials = Credential.objects.filter(certificate_number=certificate_number)
     progress = credential_progress(credentials)
     if not progress:

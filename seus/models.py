@@ -9,7 +9,7 @@ from .storage import evidence_storage, evidence_upload_to
 
 
 class SeuCategory(models.Model):
-    """A Scrum Alliance SEU category (shared/domain.md, "SEUs"). Caps are optional data."""
+    """A Scrum Alliance SEU category (docs/domain.md, "SEUs"). Caps are optional data."""
 
     code = models.CharField(max_length=2, unique=True)
     name = models.CharField(max_length=120)
@@ -37,7 +37,7 @@ class SeuCategory(models.Model):
 
 class SeuEntryQuerySet(models.QuerySet):
     def unconsumed(self):
-        """SEUs count once: a completed renewal consumes them (shared/domain.md)."""
+        """SEUs count once: a completed renewal consumes them (docs/domain.md)."""
         return self.filter(consumed_by__isnull=True)
 
 
