@@ -253,9 +253,14 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # Off until the operator knows every subdomain serves HTTPS (HSTS cannot be undone).
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+    # --- Production readiness (issue 11): the rest of HSTS, for check --deploy. Subdomains
+    # of the app's host are covered by default; preloading is a submission to browser
+    # vendors, so it stays the operator's explicit choice.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 
 # Practitioners' SEU log and evidence (issue 3). Rules are settings, not bare numbers.
-# At most this many SEUs per calendar day, summed over the day's entries (shared/domain.md).
+# At most this many SEUs per calendar day, summed over the day's entries (docs/domain.md).
 SEU_DAILY_CAP = Decimal(env.str("SEU_DAILY_CAP", default="8"))
 # SEUs are hours entered in steps of this size (a quarter hour).
 SEU_STEP = Decimal(env.str("SEU_STEP", default="0.25"))
