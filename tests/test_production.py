@@ -86,3 +86,18 @@ def test_a_command_with_the_database_unreachable_prints_one_line_and_exits_1():
     assert lines[0].startswith("Database unavailable: ")
     assert "127.0.0.1" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_the_readme_refers_to_nothing_outside_the_repository():
+    """A newcomer has only the clone: every path the README names must be in it."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    assert "../" not in readme
+    assert "shared/" not in readme
+    for path in re.findall(r"\]\(((?:docs|bin|tests|static|templates)/[^)#]+)\)", readme):
+        assert (ROOT / path).exists(), path
+    assert (ROOT / "docs" / "domain.md").exists()
+    # the newcomer's two commands come first
+    assert readme.index("## The two commands") < readme.index("## Configuration")
+    assert readme.index("bin/run") < readme.index("## What it does")
