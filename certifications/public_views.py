@@ -4,34 +4,34 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from renewals.selectors import credential_progress
-
 from .certificates import certificate_pdf
+from .dates import today_for
 from .models import Credential
 
 
 def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
-    nothing else personal. An expired credential shows as expired (docs/domain.md)."""
-    credentials = Credential.objects.filter(certificate_number=certificate_number)
-    progress = credential_progress(credentials)
-    if not progress:
+    nothing else personal. A credential past its expiry date shows as expired, in grace
+    or lapsed alike (docs/domain.md); a public page needs the dates, not the holder's
+    SEU count."""
+    credential = (
+        Credential.objects.with_related().filter(certificate_number=certificate_number).first()
+    )
+    if credential is None:
         return render(
             request,
             "certifications/verify_not_found.html",
             {"certificate_number": certificate_number},
             status=404,
         )
-    p = progress[0]
     return render(
         request,
         "certifications/verify.html",
         {
-            "credential": p.credential,
-            "progress": p,
-            "is_expired": p.status in (Credential.Status.GRACE, Credential.Status.LAPSED),
+            "credential": credential,
+            "is_expired": credential.expires_on < today_for(credential.holder),
             "is_holder": request.user.is_authenticated
-            and p.credential.holder.user_id == request.user.pk,
+            and credential.holder.user_id == request.user.pk,
         },
     )
 

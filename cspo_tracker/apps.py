@@ -3,16 +3,16 @@ from django.db.models.signals import post_migrate
 
 
 class CspoTrackerConfig(AppConfig):
-    """The project package as an app: only for project-wide hooks."""
+    """The project's own infrastructure, below every domain app: the email outbox, and
+    the project-wide hook that keeps the Site row in step with SITE_URL."""
 
     name = "cspo_tracker"
-    verbose_name = "CSPO Tracker"
+    verbose_name = "Infrastructure"
 
     def ready(self):
         from .site import sync_site_from_settings
 
-        # post_migrate is sent per app with models; this package has none, so listen for
-        # the sites app (after django.contrib.sites' own default example.com row).
+        # After django.contrib.sites' own post_migrate (which makes example.com).
         post_migrate.connect(
             sync_site_from_settings,
             sender=apps.get_app_config("sites"),

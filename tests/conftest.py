@@ -74,3 +74,11 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     broker = settings.CELERY_BROKER_URL or "none (tasks in-process)"
     return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}", f"broker: {broker}"]
+
+
+@pytest.fixture(autouse=True)
+def _broker_backoff_reset():
+    """Each test starts with the outbox's memory of a broker outage cleared."""
+    from cspo_tracker import outbox
+
+    outbox._broker_down_until = 0.0

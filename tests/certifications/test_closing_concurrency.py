@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.db import connection, connections
 
+from certifications.courses import close_course
 from certifications.models import Credential
-from certifications.services import close_course
 from tests.factories import course_with_attendees
 
 

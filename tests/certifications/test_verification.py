@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from certifications.services import close_course
+from certifications.courses import close_course
 from tests.factories import (
     CredentialFactory,
     PractitionerFactory,

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from certifications.demo import DEMO_EMAIL, DEMO_PASSWORD
+from renewals.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.e2e.conftest import ARTIFACTS, log_in
 
 URL = os.environ.get("PRODUCTION_URL", "").rstrip("/")

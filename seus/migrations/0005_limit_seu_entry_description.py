@@ -17,9 +17,7 @@ def truncate_overlong_descriptions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certifications", "0005_practitioner_time_zone_validated"),
-        ("renewals", "0008_renewal_held_reason"),
-        ("seus", "0003_drop_entry_cap_constraint"),
+        ("seus", "0004_sane_earned_on"),
     ]
 
     operations = [
