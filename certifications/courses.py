@@ -24,7 +24,7 @@ from django.utils import timezone
 from cspo_tracker import outbox
 
 from .dates import today_for
-from .imports import clean_email
+from .imports import cell_problems, clean_email
 from .issuing import enqueue_welcome_email, issue_credential
 from .models import (
     Attendance,
@@ -167,22 +167,33 @@ class Attendee:
     last_name: str = ""
 
 
+NAME_LENGTHS = {
+    "first_name": User._meta.get_field("first_name").max_length,
+    "last_name": User._meta.get_field("last_name").max_length,
+}
+
+
 def parse_attendees(text):
     """Attendees from CSV lines `email,first_name,last_name` (a header line is optional).
     Raises ValidationError with one message per bad line."""
     attendees, errors = [], []
-    for line, row in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
-        cells = [cell.strip() for cell in row]
-        if not any(cells) or (line == 1 and cells[0].lower() == "email"):
-            continue
-        problems = []
-        email = clean_email(cells[0], problems)
-        if len(cells) > 3:
-            problems.append("expected at most 3 columns: email,first_name,last_name")
-        if problems:
-            errors.append(f"line {line}: {'; '.join(problems)}")
-        else:
-            attendees.append(Attendee(email, *cells[1:3]))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        for line, row in enumerate(reader, start=1):
+            cells = [cell.strip() for cell in row]
+            if not any(cells) or (line == 1 and cells[0].lower() == "email"):
+                continue
+            names = dict(zip(("first_name", "last_name"), cells[1:3], strict=False))
+            problems = cell_problems(names, lengths=NAME_LENGTHS)
+            email = clean_email(cells[0], problems)
+            if len(cells) > 3:
+                problems.append("expected at most 3 columns: email,first_name,last_name")
+            if problems:
+                errors.append(f"line {line}: {'; '.join(problems)}")
+            else:
+                attendees.append(Attendee(email, *cells[1:3]))
+    except csv.Error as error:
+        errors.append(f"line {reader.line_num}: not a readable CSV line: {error}")
     if errors:
         raise ValidationError(errors)
     if not attendees:

@@ -51,17 +51,20 @@ CREDENTIAL_COLUMNS = (
 
 def read_csv(text, required):
     """Rows of a CSV text as (line number, dict); a missing column refuses the file."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise ImportRefused([(1, f"missing column(s): {', '.join(missing)}")])
-    reader.fieldnames = header
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     rows = []
-    for row in reader:
-        values = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        if any(values.values()):
-            rows.append((reader.line_num, values))
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise ImportRefused([(1, f"missing column(s): {', '.join(missing)}")])
+        reader.fieldnames = header
+        for row in reader:
+            values = {k: (v or "").strip() for k, v in row.items() if k is not None}
+            if any(values.values()):
+                rows.append((reader.line_num, values))
+    except csv.Error as error:
+        raise ImportRefused([(reader.line_num or 1, f"not a readable CSV line: {error}")]) from None
     if not rows:
         raise ImportRefused([(1, "the file has no rows")])
     return rows
@@ -120,7 +123,13 @@ def import_credentials(*, text, dry_run=False):
     for _, row in rows:  # numbers are stored in capitals: cspo-123 is CSPO-123
         row["certificate_number"] = row["certificate_number"].upper()
     programs = {p.code.upper(): p for p in Program.objects.all()}
-    numbers = [row["certificate_number"] for _, row in rows]
+    # Only well-formed numbers are looked up (a NUL byte cannot even be sent to PostgreSQL);
+    # the others are refused with their line below.
+    numbers = [
+        row["certificate_number"]
+        for _, row in rows
+        if re.fullmatch(CERTIFICATE_NUMBER_PATTERN, row["certificate_number"])
+    ]
     lengths = {
         "first_name": User._meta.get_field("first_name").max_length,
         "last_name": User._meta.get_field("last_name").max_length,

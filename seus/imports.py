@@ -36,7 +36,11 @@ def import_seus(*, text, dry_run=False):
     changes nothing. Any bad row refuses the whole file."""
     rows = read_csv(text, SEU_COLUMNS)
     categories = {c.code.upper(): c for c in SeuCategory.objects.all()}
-    emails = {User.objects.normalize_email(row["email"]).lower() for _, row in rows}
+    emails = {
+        User.objects.normalize_email(row["email"]).lower()
+        for _, row in rows
+        if not cell_problems({"email": row["email"]}, lengths={})  # no NUL to the database
+    }
     practitioners = {
         p.user.email: p
         for p in Practitioner.objects.filter(user__email__in=emails).select_related("user")

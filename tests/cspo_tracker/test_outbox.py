@@ -100,13 +100,14 @@ def test_subjects_and_text_are_not_html_escaped(django_capture_on_commit_callbac
 @pytest.fixture
 def broker_down(settings):
     """A real broker URL on a port nothing listens on: every connection is refused."""
-    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"
-    celery_app.conf.task_always_eager = False
+    conf = celery_app.conf
+    saved = conf.broker_url, conf.broker_write_url, conf.task_always_eager
+    conf.broker_url = conf.broker_write_url = "redis://127.0.0.1:9/0"
+    conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app._pool = None
     yield
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+    conf.broker_url, conf.broker_write_url, conf.task_always_eager = saved
     celery_app._pool = None
 
 
