@@ -9,6 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from renewals.reminders import unsubscribe_token
 from tests.factories import (
     CourseFactory,
     CourseSessionFactory,
@@ -53,6 +54,7 @@ def world():
         "entry": entry,
         "course": course,
         "calendar": practitioner.calendar_token,
+        "unsubscribe": unsubscribe_token(practitioner),
     }
 
 
@@ -66,6 +68,7 @@ def pages(w):
         (None, "/accounts/password/reset/"),
         (None, f"/verify/{number}/"),
         (None, "/verify/CSPO-UNKNOWN0/"),  # the site's 404 page
+        (None, f"/renewals/unsubscribe/{w['unsubscribe']}/"),
         ("practitioner", "/"),
         ("practitioner", "/seus/"),
         ("practitioner", "/seus/new/"),
