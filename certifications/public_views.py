@@ -12,7 +12,7 @@ from .models import Credential
 def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
     nothing else personal. A credential past its expiry date shows as expired, in grace
-    or lapsed alike (shared/domain.md); a public page needs the dates, not the holder's
+    or lapsed alike (docs/domain.md); a public page needs the dates, not the holder's
     SEU count."""
     credential = (
         Credential.objects.with_related().filter(certificate_number=certificate_number).first()
