@@ -177,6 +177,11 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "CSPO Tracker"
 # WebAuthn on http://localhost during development only; production serves HTTPS.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# allauth remembers each used TOTP code in Django's cache (so a code cannot be replayed
+# within its 30-second window) and counts failed attempts there. The default cache is per
+# process; with several gunicorn workers set CACHE_URL (e.g. redis://redis:6379/2) so
+# they share it.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # --- end two-factor block ---
 
 # django-axes: repeated wrong passwords lock the account and address for a while.

@@ -146,3 +146,39 @@ def test_a_recovery_code_signs_in_once(client):
 @pytest.mark.django_db
 def test_a_practitioner_may_opt_in(practitioner_client):
     assert practitioner_client.get(reverse("mfa_index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_code_works_once(client):
+    staff = StaffFactory()
+    code = totp_code()
+    log_in_with_password(client, staff)
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    client.post(reverse("account_logout"))
+    log_in_with_password(client, staff)
+    replay = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert replay.status_code == 200 and "Incorrect code" in replay.text
+
+
+def test_cache_url_gives_every_worker_the_same_cache_of_used_codes():
+    """Settings are read at start-up: a fresh process with CACHE_URL set to Redis."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'], settings.CACHES['default']['LOCATION'])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings",
+        "CACHE_URL": "redis://127.0.0.1:6379/2",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/2",
+    ]
