@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.db.models import Count
 from django.http import HttpResponseForbidden
 from django.utils import timezone
 from django_prometheus.exports import ExportToDjangoView
@@ -14,6 +15,7 @@ from prometheus_client import REGISTRY
 from prometheus_client.core import GaugeMetricFamily
 
 from .health import outbox_backlog
+from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +27,17 @@ def register_collector(collector, registry=REGISTRY):
 
 
 class OutboxCollector:
-    """The outbox backlog, read from the database at scrape time like /healthz."""
+    """The outbox, read from the database at scrape time like /healthz: every email by
+    template and status (a reminder's delivery is its `renewal_reminder` email: sent, or
+    failed after OUTBOX_MAX_ATTEMPTS), and the backlog waiting to be sent."""
 
     def _families(self):
         return (
+            GaugeMetricFamily(
+                "cspo_outbox_emails",
+                "Emails in the outbox by template and status (pending, sent, failed).",
+                labels=["template", "status"],
+            ),
             GaugeMetricFamily("cspo_outbox_unsent_emails", "Emails waiting to be sent."),
             GaugeMetricFamily(
                 "cspo_outbox_oldest_unsent_age_seconds",
@@ -40,15 +49,22 @@ class OutboxCollector:
         return list(self._families())
 
     def collect(self):
-        unsent_family, age_family = self._families()
+        emails_family, unsent_family, age_family = self._families()
         try:
+            counts = list(
+                OutboundEmail.objects.order_by()
+                .values_list("template", "status")
+                .annotate(n=Count("pk"))
+            )
             unsent, oldest = outbox_backlog()
         except DatabaseError as exc:
             logger.warning("metrics: database unavailable: %s", exc)
             return
+        for template, status, n in counts:
+            emails_family.add_metric([template, status], n)
         unsent_family.add_metric([], unsent)
         age_family.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0)
-        yield from (unsent_family, age_family)
+        yield from (emails_family, unsent_family, age_family)
 
 
 register_collector(OutboxCollector())

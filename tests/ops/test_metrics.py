@@ -104,10 +104,26 @@ def test_metrics_report_the_outbox_backlog(client):
     from django.utils import timezone
 
     from cspo_tracker import outbox
+    from cspo_tracker.models import OutboundEmail
 
     written = timezone.now() - datetime.timedelta(minutes=10)
     with time_machine.travel(written, tick=False):
         outbox.store(template="test", to="holder@example.com", subject="Hi", body_text="Hi")
+        sent = outbox.store(
+            template="renewal_reminder", to="a@example.com", subject="Hi", body_text="Hi"
+        )
+        failed = outbox.store(
+            template="renewal_reminder", to="b@example.com", subject="Hi", body_text="Hi"
+        )
+    OutboundEmail.objects.filter(pk=sent.pk).update(status="sent", sent_at=timezone.now())
+    OutboundEmail.objects.filter(pk=failed.pk).update(status="failed", attempts=10)
     samples = scrape(client, REMOTE_ADDR="127.0.0.1")
     assert samples[("cspo_outbox_unsent_emails", ())] == 1
     assert 600 <= samples[("cspo_outbox_oldest_unsent_age_seconds", ())] < 660
+
+    def emails(template, status):
+        return samples[("cspo_outbox_emails", (("status", status), ("template", template)))]
+
+    assert emails("renewal_reminder", "sent") == 1
+    assert emails("renewal_reminder", "failed") == 1
+    assert emails("test", "pending") == 1
