@@ -336,6 +336,18 @@ class Credential(models.Model):
     welcome_sent_at = models.DateTimeField(
         null=True, blank=True, help_text="When the welcome email went out (sent once)."
     )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set by revoking; a revoked credential never renews."
+    )
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who revoked it (kept for audit).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CredentialQuerySet.as_manager()
@@ -361,6 +373,10 @@ class Credential(models.Model):
     def renewal_opens_on(self):
         """Renewal opens `renewal_opens_after_days` after issue (shared/domain.md)."""
         return self.issued_on + timedelta(days=self.program.renewal_opens_after_days)
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
 
     @property
     def grace_ends_on(self):
@@ -395,3 +411,51 @@ class AttendanceChange(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} / {self.session}: {self.old_hours} -> {self.new_hours}"
+
+
+class SignedCredential(models.Model):
+    """One signed Open Badges 3.0 / W3C Verifiable Credential for a credential, valid until
+    `valid_until`. A renewal makes a new one with the new expiry; the earlier one stays
+    valid until its own date. Its primary key is its index in the status lists
+    (W3C Bitstring Status List), so a revoked or lapsed credential flips exactly its bits."""
+
+    credential = models.ForeignKey(
+        Credential, on_delete=models.CASCADE, related_name="signed_documents"
+    )
+    valid_from = models.DateField()
+    valid_until = models.DateField()
+    document = models.JSONField(null=True, blank=True, help_text="The signed JSON-LD.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["credential", "-valid_until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credential", "valid_until"], name="signed_credential_once_per_expiry"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.credential} signed until {self.valid_until}"
+
+
+class StatusList(models.Model):
+    """A signed BitstringStatusListCredential, re-signed only when one of its bits changes."""
+
+    class Purpose(models.TextChoices):
+        REVOCATION = "revocation", "Revocation"
+        SUSPENSION = "suspension", "Suspension"
+
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    number = models.PositiveIntegerField()
+    encoded_list = models.TextField()
+    document = models.JSONField()
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "number"], name="status_list_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} status list {self.number}"

@@ -3,17 +3,24 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 from renewals.selectors import credential_progress
 
 from .certificates import certificate_pdf
 from .models import Credential
+from .vc import views as vc_views
 
 
+@vary_on_headers("Accept")
 def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
-    nothing else personal. An expired credential shows as expired (shared/domain.md)."""
+    nothing else personal. An expired credential shows as expired (shared/domain.md), a
+    revoked one as revoked. With `Accept: application/ld+json` the answer is the signed
+    Open Badges credential itself."""
     credentials = Credential.objects.filter(certificate_number=certificate_number)
+    if "application/ld+json" in request.headers.get("Accept", ""):
+        return vc_views.signed_credential_for_number(request, certificate_number)
     progress = credential_progress(credentials)
     if not progress:
         return render(
@@ -29,6 +36,7 @@ def verify_credential(request, certificate_number):
         {
             "credential": p.credential,
             "progress": p,
+            "is_revoked": p.credential.is_revoked,
             "is_expired": p.status in (Credential.Status.GRACE, Credential.Status.LAPSED),
             "is_holder": request.user.is_authenticated
             and p.credential.holder.user_id == request.user.pk,

@@ -1,0 +1,18 @@
+"""Reads for portable credentials."""
+
+from ..models import SignedCredential
+from .status_list import LIST_SIZE
+
+
+def list_in_use(number):
+    """A status list exists once a signed credential has an index in it."""
+    return SignedCredential.objects.filter(pk__gte=number * LIST_SIZE).exists()
+
+
+def current_signed(credential):
+    """The signed credential for the current expiry, if made already."""
+    return (
+        SignedCredential.objects.filter(credential=credential, valid_until=credential.expires_on)
+        .exclude(document__isnull=True)
+        .first()
+    )
