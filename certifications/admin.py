@@ -153,3 +153,5 @@ class CredentialAdmin(admin.ModelAdmin):
     list_select_related = ["holder__user", "program"]
     date_hierarchy = "expires_on"
     raw_id_fields = ["holder", "course"]
+    # Revocation goes through its service (status lists, audit): /staff/credentials/<no>/revoke/.
+    readonly_fields = ["revoked_at", "revoked_reason", "revoked_by"]

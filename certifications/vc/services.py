@@ -124,3 +124,16 @@ def refresh_status_list(*, purpose, number, now=None):
     current.encoded_list, current.document, current.signed_at = encoded, document, now
     current.save(update_fields=["encoded_list", "document", "signed_at"])
     return current
+
+
+def refresh_status_lists(*, now=None):
+    """Re-sign every status list in use whose bits changed (after the daily sweep has
+    lapsed or reinstated credentials); lists that did not change are left alone."""
+    last = SignedCredential.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if last is None:
+        return []
+    return [
+        refresh_status_list(purpose=purpose, number=number, now=now)
+        for number in range(status_list.location(last)[0] + 1)
+        for purpose in StatusList.Purpose.values
+    ]

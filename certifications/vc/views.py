@@ -5,13 +5,16 @@ and the /verify/ check of a pasted or uploaded credential."""
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ..models import Credential, Program, SignedCredential, StatusList
+from ..permissions import staff_required
 from . import badge, documents, selectors, services
 from .did import did_document, issuer_did
 from .verification import MAX_BYTES, UnreadableCredential, parse_credential, verify_document
@@ -161,3 +164,29 @@ def signed_credential_for_number(request, certificate_number):
     response = _json(signed.document, content_type=LD_JSON)
     response["Vary"] = "Accept"
     return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def revoke(request, certificate_number):
+    """Staff revoke a credential with a reason; the status lists follow at once."""
+    credential = get_object_or_404(
+        Credential.objects.with_related(), certificate_number=certificate_number
+    )
+    error = ""
+    if request.method == "POST" and not credential.is_revoked:
+        try:
+            services.revoke_credential(
+                credential=credential, by=request.user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.message_dict.get("reason", exc.messages))
+        else:
+            messages.success(request, f"{credential.certificate_number} is revoked.")
+            return redirect("verify_credential", credential.certificate_number)
+    return render(
+        request,
+        "certifications/vc/revoke.html",
+        {"credential": credential, "error": error},
+        status=400 if error else 200,
+    )

@@ -118,3 +118,38 @@ def test_a_status_list_is_re_signed_only_when_a_bit_changes_and_may_be_cached(cl
 def test_an_unknown_status_list_answers_404(client, signed):
     assert client.get("/credentials/status/revocation/9").status_code == 404
     assert client.get("/credentials/status/other/0").status_code == 404
+
+
+@time_machine.travel(NOW)
+def test_staff_revoke_a_credential_with_a_reason_and_the_verification_page_says_so(client, signed):
+    staff = StaffFactory()
+    client.force_login(staff)
+    url = reverse("vc_revoke", args=[signed.credential.certificate_number])
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 400
+    assert "Say why the credential is revoked." in refused.content.decode()
+    response = client.post(url, {"reason": "Attendance was falsified"}, follow=True)
+    assert 'data-status="revoked"' in response.content.decode()
+    credential = Credential.objects.get(pk=signed.credential.pk)
+    assert (credential.revoked_by, credential.revoked_reason) == (
+        staff,
+        "Attendance was falsified",
+    )
+    assert _bit(client, signed, "revocation") is True
+
+
+def test_practitioners_cannot_revoke(client, signed):
+    client.force_login(signed.credential.holder.user)
+    url = reverse("vc_revoke", args=[signed.credential.certificate_number])
+    assert client.post(url, {"reason": "mine"}).status_code == 403
+    assert Credential.objects.get(pk=signed.credential.pk).revoked_at is None
+
+
+@time_machine.travel(NOW)
+def test_the_sweep_hook_re_signs_only_the_lists_whose_bits_changed(signed):
+    first = {(s.purpose, s.number): s.signed_at for s in services.refresh_status_lists()}
+    Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.LAPSED)
+    with time_machine.travel(NOW + datetime.timedelta(days=1)):
+        second = {(s.purpose, s.number): s.signed_at for s in services.refresh_status_lists()}
+    assert second[("revocation", 0)] == first[("revocation", 0)]
+    assert second[("suspension", 0)] > first[("suspension", 0)]
