@@ -171,6 +171,8 @@ def test_the_signing_key_appears_in_no_response(client, credential, settings):
         "/credentials/status/revocation/0",
         reverse("admin:certifications_credential_change", args=[credential.pk]),
         reverse("admin:index"),
+        reverse("admin:certifications_signedcredential_changelist"),
+        reverse("admin:certifications_statuslist_changelist"),
     ]
     for url in urls:
         response = client.get(url)
