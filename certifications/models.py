@@ -4,6 +4,7 @@ Program rules (validity, SEUs, fee, grace, attendance) are data on the Program r
 so another certification is a new row, not new code (shared/domain.md).
 """
 
+import json
 import secrets
 import zoneinfo
 from datetime import timedelta
@@ -424,7 +425,9 @@ class SignedCredential(models.Model):
     )
     valid_from = models.DateField()
     valid_until = models.DateField()
-    document = models.JSONField(null=True, blank=True, help_text="The signed JSON-LD.")
+    signed_json = models.TextField(
+        blank=True, help_text="The signed JSON-LD exactly as issued (text keeps its key order)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -438,6 +441,14 @@ class SignedCredential(models.Model):
     def __str__(self):
         return f"{self.credential} signed until {self.valid_until}"
 
+    @property
+    def document(self):
+        return json.loads(self.signed_json) if self.signed_json else None
+
+    @document.setter
+    def document(self, value):
+        self.signed_json = json.dumps(value, indent=2, ensure_ascii=False)
+
 
 class StatusList(models.Model):
     """A signed BitstringStatusListCredential, re-signed only when one of its bits changes."""
@@ -449,7 +460,7 @@ class StatusList(models.Model):
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     number = models.PositiveIntegerField()
     encoded_list = models.TextField()
-    document = models.JSONField()
+    signed_json = models.TextField(help_text="The signed JSON-LD exactly as issued.")
     signed_at = models.DateTimeField()
 
     class Meta:
@@ -459,3 +470,11 @@ class StatusList(models.Model):
 
     def __str__(self):
         return f"{self.purpose} status list {self.number}"
+
+    @property
+    def document(self):
+        return json.loads(self.signed_json) if self.signed_json else None
+
+    @document.setter
+    def document(self, value):
+        self.signed_json = json.dumps(value, indent=2, ensure_ascii=False)

@@ -13,6 +13,6 @@ def current_signed(credential):
     """The signed credential for the current expiry, if made already."""
     return (
         SignedCredential.objects.filter(credential=credential, valid_until=credential.expires_on)
-        .exclude(document__isnull=True)
+        .exclude(signed_json="")
         .first()
     )

@@ -18,9 +18,11 @@ def issue_signed_credential(credential, *, now=None):
     """The signed OpenBadgeCredential for `credential`'s current expiry, made (and
     stored) the first time it is needed; the same one afterwards. A credential whose
     expiry moved (a renewal) gets a new one; earlier ones stay valid until their date."""
-    existing = SignedCredential.objects.filter(
-        credential=credential, valid_until=credential.expires_on, document__isnull=False
-    ).first()
+    existing = (
+        SignedCredential.objects.filter(credential=credential, valid_until=credential.expires_on)
+        .exclude(signed_json="")
+        .first()
+    )
     if existing:
         return existing
     now = now or timezone.now()
@@ -37,7 +39,7 @@ def issue_signed_credential(credential, *, now=None):
         )
     signed.credential = Credential.objects.with_related().get(pk=credential.pk)
     signed.document = signing.sign(documents.open_badge_credential(signed), created=now)
-    signed.save(update_fields=["document"])
+    signed.save(update_fields=["signed_json"])
     return signed
 
 
@@ -122,7 +124,7 @@ def refresh_status_list(*, purpose, number, now=None):
         except IntegrityError:
             current = StatusList.objects.select_for_update().get(purpose=purpose, number=number)
     current.encoded_list, current.document, current.signed_at = encoded, document, now
-    current.save(update_fields=["encoded_list", "document", "signed_at"])
+    current.save(update_fields=["encoded_list", "signed_json", "signed_at"])
     return current
 
 

@@ -73,7 +73,7 @@ def signed_credential(request, certificate_number, pk):
         SignedCredential,
         pk=pk,
         credential__certificate_number=certificate_number,
-        document__isnull=False,
+        signed_json__gt="",
     )
     return _json(signed.document, content_type=LD_JSON)
 

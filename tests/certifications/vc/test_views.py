@@ -41,6 +41,7 @@ def test_the_holder_downloads_the_signed_credential_from_the_dashboard_card(clie
     document = json.loads(response.content)
     assert check_proof(document).valid
     assert document["credentialSubject"]["name"] == "Grace Hopper"
+    assert response.content.startswith(b'{\n  "@context"')  # key order as issued
     assert client.get(url).content == response.content  # signed once, served again
 
 
