@@ -48,8 +48,12 @@ def canonicalize(document):
             expanded,
             {**options, "algorithm": "URDNA2015", "format": "application/n-quads"},
         )
+    except CanonicalizationError:
+        raise
     except JsonLdError as error:
         raise CanonicalizationError(_root_message(error)) from None
+    except ValueError as error:  # pyld's RDF step refuses, e.g., a relative IRI with no base
+        raise CanonicalizationError(str(error).splitlines()[0]) from None
 
 
 def _root_message(error):

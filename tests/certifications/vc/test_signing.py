@@ -148,3 +148,12 @@ def test_the_same_credential_is_signed_once_per_expiry(signed):
     again = services.issue_signed_credential(signed.credential)
     assert again.pk == signed.pk
     assert again.document == signed.document
+
+
+@time_machine.travel(NOW)
+def test_json_ld_that_cannot_be_canonicalized_is_reported_not_raised(signed):
+    tampered = copy.deepcopy(signed.document)
+    tampered["credentialSubject"]["achievement"]["@context"] = "@type"
+    report = verify_document(tampered)
+    assert not report.signature_valid
+    assert "not valid JSON-LD" in report.problem
