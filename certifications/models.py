@@ -417,14 +417,17 @@ class AttendanceChange(models.Model):
 class SignedCredential(models.Model):
     """One signed Open Badges 3.0 / W3C Verifiable Credential for a credential, valid until
     `valid_until`. A renewal makes a new one with the new expiry; the earlier one stays
-    valid until its own date. Its primary key is its index in the status lists
-    (W3C Bitstring Status List), so a revoked or lapsed credential flips exactly its bits."""
+    valid until its own date. `status_index` is its bit in the status lists (W3C Bitstring
+    Status List), so a revoked or lapsed credential flips exactly its bits."""
 
     credential = models.ForeignKey(
         Credential, on_delete=models.CASCADE, related_name="signed_documents"
     )
     valid_from = models.DateField()
     valid_until = models.DateField()
+    status_index = models.PositiveIntegerField(
+        unique=True, help_text="Its bit in the status lists, drawn at random (herd privacy)."
+    )
     signed_json = models.TextField(
         blank=True, help_text="The signed JSON-LD exactly as issued (text keeps its key order)."
     )

@@ -106,8 +106,8 @@ def open_badge_credential(signed):
             "achievement": achievement(credential.program),
         },
         "credentialStatus": [
-            status_entry("revocation", signed.pk),
-            status_entry("suspension", signed.pk),
+            status_entry("revocation", signed.status_index),
+            status_entry("suspension", signed.status_index),
         ],
     }
 

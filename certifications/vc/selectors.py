@@ -5,8 +5,11 @@ from .status_list import LIST_SIZE
 
 
 def list_in_use(number):
-    """A status list exists once a signed credential has an index in it."""
-    return SignedCredential.objects.filter(pk__gte=number * LIST_SIZE).exists()
+    """A status list exists once a signed credential has its index in it."""
+    first = number * LIST_SIZE
+    return SignedCredential.objects.filter(
+        status_index__gte=first, status_index__lt=first + LIST_SIZE
+    ).exists()
 
 
 def current_signed(credential):

@@ -26,21 +26,36 @@ def issue_signed_credential(credential, *, now=None):
     if existing:
         return existing
     now = now or timezone.now()
-    try:
-        with transaction.atomic():
-            signed = SignedCredential.objects.create(
-                credential=credential,
-                valid_from=credential.issued_on,
-                valid_until=credential.expires_on,
-            )
-    except IntegrityError:  # another request is signing the same one right now
-        return SignedCredential.objects.select_for_update().get(
-            credential=credential, valid_until=credential.expires_on
-        )
+    signed = _new_signed_credential(credential)
+    if signed.signed_json:  # another request signed it first
+        return signed
     signed.credential = Credential.objects.with_related().get(pk=credential.pk)
     signed.document = signing.sign(documents.open_badge_credential(signed), created=now)
     signed.save(update_fields=["signed_json"])
     return signed
+
+
+def _new_signed_credential(credential):
+    """A row for the credential's current expiry with a free random status index. A clash
+    on the index draws again; a clash on (credential, expiry) means another request is
+    signing it: wait for that one (row lock) and return it."""
+    used = SignedCredential.objects.count()
+    for _attempt in range(20):
+        try:
+            with transaction.atomic():
+                return SignedCredential.objects.create(
+                    credential=credential,
+                    valid_from=credential.issued_on,
+                    valid_until=credential.expires_on,
+                    status_index=status_list.random_index(used),
+                )
+        except IntegrityError:
+            taken = SignedCredential.objects.select_for_update().filter(
+                credential=credential, valid_until=credential.expires_on
+            )
+            if taken.exists():
+                return taken.get()
+    raise RuntimeError("Could not draw a free status index in 20 attempts.")  # pragma: no cover
 
 
 def reissue_after_renewal(credential, *, now=None):
@@ -73,22 +88,24 @@ def revoke_credential(*, credential, by, reason, now=None):
 
 
 def _list_numbers(credential):
-    pks = credential.signed_documents.values_list("pk", flat=True)
-    return sorted({status_list.location(pk)[0] for pk in pks})
+    indexes = credential.signed_documents.values_list("status_index", flat=True)
+    return sorted({status_list.location(index)[0] for index in indexes})
 
 
 def _positions_set(purpose, number):
     """Positions whose bit is set, computed from the database: revoked credentials for
     revocation; lapsed (and not revoked) credentials for suspension."""
     first = number * status_list.LIST_SIZE
-    signed = SignedCredential.objects.filter(pk__gte=first, pk__lt=first + status_list.LIST_SIZE)
+    signed = SignedCredential.objects.filter(
+        status_index__gte=first, status_index__lt=first + status_list.LIST_SIZE
+    )
     if purpose == StatusList.Purpose.REVOCATION:
         signed = signed.filter(credential__revoked_at__isnull=False)
     else:
         signed = signed.filter(
             credential__status=Credential.Status.LAPSED, credential__revoked_at__isnull=True
         )
-    return [pk - first for pk in signed.values_list("pk", flat=True)]
+    return [index - first for index in signed.values_list("status_index", flat=True)]
 
 
 @transaction.atomic
@@ -131,7 +148,11 @@ def refresh_status_list(*, purpose, number, now=None):
 def refresh_status_lists(*, now=None):
     """Re-sign every status list in use whose bits changed (after the daily sweep has
     lapsed or reinstated credentials); lists that did not change are left alone."""
-    last = SignedCredential.objects.order_by("-pk").values_list("pk", flat=True).first()
+    last = (
+        SignedCredential.objects.order_by("-status_index")
+        .values_list("status_index", flat=True)
+        .first()
+    )
     if last is None:
         return []
     return [

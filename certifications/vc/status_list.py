@@ -3,11 +3,15 @@
 The bitstring is at least 16 KB (131,072 entries) so that one credential cannot be
 told apart from its neighbours; index 0 is the leftmost bit of the first byte. The
 list is GZIP-compressed and multibase base64url-encoded ("u..."). A signed credential's
-index is its primary key: list number `pk // LIST_SIZE`, position `pk % LIST_SIZE`.
+status index is drawn at random (the specification's privacy advice: an index must not
+tell when or in what order a credential was issued): list number `index // LIST_SIZE`,
+position `index % LIST_SIZE`. Lists are kept at most half full, so a draw rarely hits a
+used index; a new list opens when they fill.
 """
 
 import base64
 import gzip
+import secrets
 
 LIST_SIZE = 131072
 
@@ -15,6 +19,13 @@ LIST_SIZE = 131072
 def location(index):
     """(list number, position in that list) of a status index."""
     return divmod(index, LIST_SIZE)
+
+
+def random_index(used):
+    """A status index to try for the next signed credential, `used` being how many are
+    taken: uniform over enough lists to keep them at most half full."""
+    lists = used // (LIST_SIZE // 2) + 1
+    return secrets.randbelow(lists * LIST_SIZE)
 
 
 def encode(positions):

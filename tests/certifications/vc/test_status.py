@@ -153,3 +153,19 @@ def test_the_sweep_hook_re_signs_only_the_lists_whose_bits_changed(signed):
         second = {(s.purpose, s.number): s.signed_at for s in services.refresh_status_lists()}
     assert second[("revocation", 0)] == first[("revocation", 0)]
     assert second[("suspension", 0)] > first[("suspension", 0)]
+
+
+def test_status_indexes_are_drawn_at_random_and_a_taken_one_is_drawn_again(monkeypatch):
+    draws = iter([5, 5, 9])
+    monkeypatch.setattr(status_list, "random_index", lambda used: next(draws))
+    first = services.issue_signed_credential(CredentialFactory())
+    second = services.issue_signed_credential(CredentialFactory())
+    assert (first.status_index, second.status_index) == (5, 9)
+    assert second.document["credentialStatus"][0]["statusListIndex"] == "9"
+
+
+def test_lists_are_kept_at_most_half_full():
+    half = status_list.LIST_SIZE // 2
+    assert all(status_list.random_index(0) < status_list.LIST_SIZE for _ in range(50))
+    assert max(status_list.random_index(half) for _ in range(200)) >= status_list.LIST_SIZE
+    assert all(status_list.random_index(half) < 2 * status_list.LIST_SIZE for _ in range(50))
