@@ -91,7 +91,7 @@ def download(request, certificate_number):
     return _json(
         signed.document,
         content_type=LD_JSON,
-        filename=f"{credential.program.code}-{credential.certificate_number}.json",
+        filename=f"{credential.certificate_number}-open-badge.json",
     )
 
 
@@ -148,7 +148,7 @@ def baked_badge(request, certificate_number):
         content_type="image/png",
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="{credential.program.code}-{credential.certificate_number}.png"'
+        f'attachment; filename="{credential.certificate_number}-open-badge.png"'
     )
     return response
 

@@ -37,7 +37,9 @@ def test_the_holder_downloads_the_signed_credential_from_the_dashboard_card(clie
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
-    assert "attachment" in response["Content-Disposition"]
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{credential.certificate_number}-open-badge.json"'
+    )
     document = json.loads(response.content)
     assert check_proof(document).valid
     assert document["credentialSubject"]["name"] == "Grace Hopper"
