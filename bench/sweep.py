@@ -118,7 +118,7 @@ def run_sweep():
     """Runs in a child process so max RSS is the sweep's, not the seeding's."""
     from django.db import connection
 
-    from renewals import services
+    from renewals import sweep
 
     queries = 0
 
@@ -133,7 +133,7 @@ def run_sweep():
         collected = []
         started = time.perf_counter()
         with connection.execute_wrapper(count):
-            result = services.run_sweep(today=TODAY, dispatch=collect(collected))
+            result = sweep.run_sweep(today=TODAY, dispatch=collect(collected))
         figures.append(
             {
                 "seconds": round(time.perf_counter() - started, 2),

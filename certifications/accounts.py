@@ -1,4 +1,26 @@
-"""Glue between django-allauth and django-axes."""
+"""Glue between django-allauth, django-axes and the outbox."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from cspo_tracker import outbox
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's account emails (address confirmation, password reset) go through the
+    outbox like every other email: stored first, delivered once."""
+
+    def send_mail(self, template_prefix, email, context):
+        message = self.render_mail(template_prefix, email, context)
+        html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
+        if message.content_subtype == "html":
+            html = message.body
+        outbox.store(
+            template=template_prefix.rsplit("/", 1)[-1],
+            to=email,
+            subject=message.subject,
+            body_text=message.body,
+            body_html=html,
+        )
 
 
 def login_username(request, credentials=None):

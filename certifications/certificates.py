@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from .services import verification_url
+from .issuing import verification_url
 
 QR_SIZE = 38 * mm
 

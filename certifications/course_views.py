@@ -10,7 +10,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import courses
 from .course_forms import CourseForm, EnrollForm, RosterUploadForm, session_formset
 from .permissions import course_runner_required
 from .selectors import attendance_changes, attendance_grid, courses_for
@@ -40,7 +40,7 @@ def course_create(request):
     form = CourseForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            course = services.create_course(**form.cleaned_data)
+            course = courses.create_course(**form.cleaned_data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -64,8 +64,8 @@ def course_edit(request, pk):
         ]
         try:
             with transaction.atomic():
-                services.update_course(course=course, **fields)
-                services.save_sessions(course=course, sessions=rows)
+                courses.update_course(course=course, **fields)
+                courses.save_sessions(course=course, sessions=rows)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -107,17 +107,17 @@ def course_enroll(request, pk):
         form = upload_form
         if form.is_valid():
             try:
-                attendees = services.parse_attendees(form.cleaned_data["text"])
+                attendees = courses.parse_attendees(form.cleaned_data["text"])
             except ValidationError as error:
                 form.add_error(None, error)
     else:
         enroll_form = EnrollForm(request.POST)
         form = enroll_form
         if form.is_valid():
-            attendees = [services.Attendee(**form.cleaned_data)]
+            attendees = [courses.Attendee(**form.cleaned_data)]
     if form.is_valid():
         try:
-            created = services.enroll(course=course, attendees=attendees)
+            created = courses.enroll(course=course, attendees=attendees)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -142,7 +142,7 @@ def course_attendance(request, pk):
                     continue
                 submitted[(enrollment_id, session_id)] = value
         try:
-            changes = services.record_attendance(course=course, hours=submitted, by=request.user)
+            changes = courses.record_attendance(course=course, hours=submitted, by=request.user)
         except ValidationError as error:
             errors = {
                 f"h-{e}-{s}": messages_[0] for (e, s), messages_ in error.message_dict.items()
@@ -175,7 +175,7 @@ def course_attendance(request, pk):
 @course_runner_required
 def course_close(request, pk):
     course = _course(request, pk)
-    result = services.close_course(course=course, by=request.user)
+    result = courses.close_course(course=course, by=request.user)
     messages.success(
         request,
         f"Course closed: {len(result.issued)} credential(s) issued"

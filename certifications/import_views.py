@@ -3,28 +3,15 @@
 
 from django.shortcuts import render
 
-from . import services
+from . import imports
 from .course_forms import ImportForm
 from .permissions import staff_required
 
-IMPORTS = {
-    "credentials": {
-        "title": "Import credentials",
-        "service": services.import_credentials,
-        "header": ",".join(services.CREDENTIAL_COLUMNS) + "[,expires_on]",
-        "command": "import_credentials",
-    },
-    "seus": {
-        "title": "Import SEUs",
-        "service": services.import_seus,
-        "header": ",".join(services.SEU_COLUMNS),
-        "command": "import_seus",
-    },
-}
 
-
-def _import_page(request, kind):
-    spec = IMPORTS[kind]
+def import_page(request, *, kind, title, service, header, command):
+    """The upload page of one import: `service(text=..., dry_run=...)` does the work
+    (seus.views uses it for the SEU import)."""
+    spec = {"title": title, "service": service, "header": header, "command": command}
     form = ImportForm(request.POST or None, request.FILES or None)
     result = errors = None
     if request.method == "POST" and form.is_valid():
@@ -32,7 +19,7 @@ def _import_page(request, kind):
             result = spec["service"](
                 text=form.cleaned_data["file"], dry_run=form.cleaned_data["dry_run"]
             )
-        except services.ImportRefused as refused:
+        except imports.ImportRefused as refused:
             errors = refused.errors
     return render(
         request,
@@ -43,9 +30,11 @@ def _import_page(request, kind):
 
 @staff_required
 def import_credentials(request):
-    return _import_page(request, "credentials")
-
-
-@staff_required
-def import_seus(request):
-    return _import_page(request, "seus")
+    return import_page(
+        request,
+        kind="credentials",
+        title="Import credentials",
+        service=imports.import_credentials,
+        header=",".join(imports.CREDENTIAL_COLUMNS) + "[,expires_on]",
+        command="import_credentials",
+    )

@@ -14,10 +14,11 @@ from functools import cache
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-from .dates import add_months
+from .dates import EARLIEST_DATE, LATEST_DATE, add_months, validate_sane_date
 
 
 class UserManager(BaseUserManager):
@@ -215,8 +216,8 @@ class Course(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="courses")
     trainer = models.ForeignKey(Trainer, on_delete=models.PROTECT, related_name="courses")
     title = models.CharField(max_length=200)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    starts_on = models.DateField(validators=[validate_sane_date])
+    ends_on = models.DateField(validators=[validate_sane_date])
     is_online = models.BooleanField(default=False)
     location = models.CharField(max_length=200, blank=True)
     capacity = models.PositiveSmallIntegerField(default=30)
@@ -249,7 +250,7 @@ class CourseSession(models.Model):
     """One day (or part) of a course, with the hours of instruction it carries."""
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField()
+    held_on = models.DateField(validators=[validate_sane_date])
     position = models.PositiveSmallIntegerField(default=1)
     hours = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("8"))
 
@@ -270,11 +271,6 @@ class Enrollment(models.Model):
         Practitioner, on_delete=models.CASCADE, related_name="enrollments"
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
-    invitation_sent_at = models.DateTimeField(
-        null=True,
-        blank=True,
-        help_text="When the invitation to set a password went out (new accounts, once).",
-    )
 
     class Meta:
         ordering = ["course", "practitioner__user__last_name"]
@@ -310,6 +306,17 @@ class Attendance(models.Model):
         return f"{self.enrollment} / {self.session}: {self.hours_attended} h"
 
 
+# One alphabet for certificate numbers, everywhere: URLs (/verify/<number>/), PDF file
+# names and email headers can carry them safely. Numbers are stored in capitals.
+CERTIFICATE_NUMBER_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,31}$"
+validate_certificate_number = RegexValidator(
+    CERTIFICATE_NUMBER_PATTERN,
+    "A certificate number has 1 to 32 capital letters, digits and hyphens "
+    "(it starts with a letter or digit).",
+    code="certificate_number_alphabet",
+)
+
+
 class CredentialQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related("program", "holder__user", "course")
@@ -326,16 +333,18 @@ class Credential(models.Model):
 
     holder = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="credentials")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="credentials")
-    certificate_number = models.CharField(max_length=32, unique=True)
-    issued_on = models.DateField()
-    expires_on = models.DateField()
+    certificate_number = models.CharField(
+        max_length=32,
+        unique=True,
+        validators=[validate_certificate_number],
+        help_text="Capital letters, digits and hyphens, e.g. CSPO-7F3A9C21B4.",
+    )
+    issued_on = models.DateField(validators=[validate_sane_date])
+    expires_on = models.DateField(validators=[validate_sane_date])
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     status_changed_on = models.DateField(null=True, blank=True)
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
-    )
-    welcome_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the welcome email went out (sent once)."
     )
     revoked_at = models.DateTimeField(
         null=True, blank=True, help_text="Set by revoking; a revoked credential never renews."
@@ -358,6 +367,14 @@ class Credential(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(expires_on__gt=F("issued_on")), name="credential_expires_after_issue"
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_on__gte=EARLIEST_DATE, expires_on__lte=LATEST_DATE),
+                name="credential_dates_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(certificate_number__regex=CERTIFICATE_NUMBER_PATTERN),
+                name="credential_number_alphabet",
             ),
             models.UniqueConstraint(
                 fields=["course", "holder"],
@@ -383,6 +400,10 @@ class Credential(models.Model):
     def grace_ends_on(self):
         """The last day an expired credential can still renew on its old schedule."""
         return self.expires_on + timedelta(days=self.program.grace_days)
+
+    def is_lapsed_on(self, today):
+        """Past its grace period: a lapsed credential renews only with staff approval."""
+        return today > self.grace_ends_on
 
 
 class AttendanceChange(models.Model):

@@ -5,9 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
-from renewals.selectors import credential_progress
-
 from .certificates import certificate_pdf
+from .dates import today_for
 from .models import Credential
 from .vc import views as vc_views
 
@@ -15,31 +14,31 @@ from .vc import views as vc_views
 @vary_on_headers("Accept")
 def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
-    nothing else personal. An expired credential shows as expired (shared/domain.md), a
-    revoked one as revoked. With `Accept: application/ld+json` the answer is the signed
-    Open Badges credential itself."""
-    credentials = Credential.objects.filter(certificate_number=certificate_number)
+    nothing else personal. A credential past its expiry date shows as expired, in grace
+    or lapsed alike (shared/domain.md); a revoked one as revoked, never active; a public
+    page needs the dates, not the holder's SEU count. With `Accept: application/ld+json`
+    the answer is the signed Open Badges credential itself."""
     if "application/ld+json" in request.headers.get("Accept", ""):
         return vc_views.signed_credential_for_number(request, certificate_number)
-    progress = credential_progress(credentials)
-    if not progress:
+    credential = (
+        Credential.objects.with_related().filter(certificate_number=certificate_number).first()
+    )
+    if credential is None:
         return render(
             request,
             "certifications/verify_not_found.html",
             {"certificate_number": certificate_number},
             status=404,
         )
-    p = progress[0]
     return render(
         request,
         "certifications/verify.html",
         {
-            "credential": p.credential,
-            "progress": p,
-            "is_revoked": p.credential.is_revoked,
-            "is_expired": p.status in (Credential.Status.GRACE, Credential.Status.LAPSED),
+            "credential": credential,
+            "is_revoked": credential.is_revoked,
+            "is_expired": credential.expires_on < today_for(credential.holder),
             "is_holder": request.user.is_authenticated
-            and p.credential.holder.user_id == request.user.pk,
+            and credential.holder.user_id == request.user.pk,
         },
     )
 

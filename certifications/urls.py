@@ -3,10 +3,8 @@ from django.urls import include, path
 from . import course_views, import_views, public_views, report_views, views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
     path("profile/calendar/reset/", views.calendar_reset, name="calendar_reset"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     # Courses (trainers and staff), verification and certificates, staff imports and reports.
     path("courses/", course_views.course_list, name="course_list"),
     path("courses/new/", course_views.course_create, name="course_create"),
@@ -28,7 +26,6 @@ urlpatterns = [
         name="credential_certificate",
     ),
     path("staff/imports/credentials/", import_views.import_credentials, name="import_credentials"),
-    path("staff/imports/seus/", import_views.import_seus, name="import_seus"),
     path("staff/reports/", report_views.reports, name="staff_reports"),
     path("staff/reports/courses.csv", report_views.courses_csv, name="staff_report_courses_csv"),
     path(

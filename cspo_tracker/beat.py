@@ -8,9 +8,9 @@ from django.conf import settings
 def ship_periodic_task(apps, name, *, description=""):
     CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    if PeriodicTask.objects.filter(name=name).exists():
-        return
-    entry = settings.INITIAL_BEAT_SCHEDULE[name]
+    entry = settings.INITIAL_BEAT_SCHEDULE.get(name)
+    if entry is None or PeriodicTask.objects.filter(name=name).exists():
+        return  # retired since (a later migration removes it) or shipped already
     schedule = entry["schedule"]
     crontab, _ = CrontabSchedule.objects.get_or_create(
         minute=str(schedule._orig_minute),

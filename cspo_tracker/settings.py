@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "django_celery_beat",
+    # The project's own apps, layered one way: cspo_tracker (the email outbox) <-
+    # certifications <- seus <- renewals (docs/architecture.md).
+    "cspo_tracker",
     "certifications",
     "seus",
     "renewals",
@@ -81,6 +84,15 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text email parts and subjects: not HTML, so nothing is HTML-escaped
+    # ("Tom's CSPO & A-CSPO", never "Tom&#x27;s"). cspo_tracker/emails.py uses it.
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {
@@ -109,6 +121,8 @@ SITE_ID = 1
 
 # django-allauth: email is the login; addresses are confirmed by a link.
 ACCOUNT_LOGIN_METHODS = {"email"}
+# Account emails are written to the outbox like every other email (certifications/accounts.py).
+ACCOUNT_ADAPTER = "certifications.accounts.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
@@ -203,21 +217,28 @@ INITIAL_BEAT_SCHEDULE = {
         "task": "renewals.tasks.daily_sweep",
         "schedule": crontab(hour=6, minute=0),
     },
-    # Welcome emails and invitations whose queueing failed (broker down) go out here.
-    "pending-course-emails": {
-        "task": "certifications.tasks.send_pending_course_emails",
-        "schedule": crontab(minute=15),
+    # The outbox: emails whose queueing failed (broker down) or whose SMTP send failed
+    # and is due again go out here.
+    "deliver-outbox": {
+        "task": "cspo_tracker.tasks.deliver_due_emails",
+        "schedule": crontab(minute="*"),
     },
 }
 CELERY_BEAT_SCHEDULE = {}
 
+# --- The email outbox (cspo_tracker/outbox.py) ---
+# A failed send is tried again after 1, 2, 4 ... minutes (capped at the maximum), and
+# marked failed for staff after this many attempts.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
+# After the broker refused a message, requests skip it for this many seconds (the
+# emails wait in the outbox for the delivery run), so an outage costs one timeout, not
+# one per email.
+OUTBOX_BROKER_BACKOFF_SECONDS = env.int("OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
+
 # --- Renewals, reminders and the scheduler (issue 5) ---
 # Credentials per sweep batch: a constant number of queries per batch, memory flat.
 RENEWALS_SWEEP_BATCH_SIZE = env.int("RENEWALS_SWEEP_BATCH_SIZE", default=2000)
-# Reminder sends retry with exponential back-off (seconds, capped) before giving up;
-# the next daily sweep re-sends a failed or stuck reminder.
-RENEWALS_REMINDER_MAX_RETRIES = env.int("RENEWALS_REMINDER_MAX_RETRIES", default=6)
-RENEWALS_RETRY_BACKOFF_MAX = env.int("RENEWALS_RETRY_BACKOFF_MAX", default=3600)
 
 LOGGING = {
     "version": 1,

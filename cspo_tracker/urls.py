@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from seus import views as seus_views
+
 from . import views
 
 urlpatterns = [
@@ -8,6 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("seus/", include("seus.urls")),
+    # Staff pages outside the seus/ prefix, beside the credential import.
+    path("staff/imports/seus/", seus_views.import_seus, name="import_seus"),
     path("renewals/", include("renewals.urls")),
+    path("", include("renewals.home_urls")),
     path("", include("certifications.urls")),
 ]

@@ -32,7 +32,6 @@ class RenewalAdmin(admin.ModelAdmin):
         "fee_status",
         "payment_reference",
         "submitted_at",
-        "confirmation_sent_at",
     ]
     list_filter = ["status", "fee_status"]
     search_fields = ["practitioner__user__email", "payment_reference"]

@@ -100,9 +100,6 @@ class Renewal(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    confirmation_sent_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the renewal confirmation email went out."
-    )
     held_reason = models.CharField(
         max_length=300,
         blank=True,

@@ -17,45 +17,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.db.models import F, Q, QuerySet, Sum
-from django.utils import timezone
 
+from certifications.dates import today_for
 from certifications.models import Credential
 from seus.models import SeuCategory, SeuEntry
 
-from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
+from .models import Reminder, Renewal, RenewalCycle
 
 ZERO = Decimal("0")
 
 
 logger = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=512)
-def _zone(name):
-    """The named zone. An unknown name (stored before the field was validated) falls
-    back to settings.TIME_ZONE with a warning, so one bad row cannot stop the daily
-    sweep or its holder's dashboard."""
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        logger.warning("Unknown time zone %r; using %s instead", name, settings.TIME_ZONE)
-        return ZoneInfo(settings.TIME_ZONE)
-
-
-def today_in(time_zone, now=None):
-    """Today's date in the named time zone."""
-    now = now or timezone.now()
-    return now.astimezone(_zone(time_zone)).date()
-
-
-def today_for(practitioner, now=None):
-    """Today's date in the practitioner's time zone."""
-    return today_in(practitioner.time_zone, now)
 
 
 def status_on(*, expires_on, today, lead_days, grace_days, requirements_met):
@@ -67,11 +41,6 @@ def status_on(*, expires_on, today, lead_days, grace_days, requirements_met):
     if today >= expires_on - timedelta(days=lead_days) and not requirements_met:
         return Credential.Status.RENEWAL_DUE
     return Credential.Status.ACTIVE
-
-
-def is_lapsed(credential, today):
-    """Past its grace period: a lapsed credential renews only with staff approval."""
-    return today > credential.grace_ends_on
 
 
 def current_cycles(credentials):
@@ -433,122 +402,3 @@ def recent_reminders(*, statuses, limit=50):
         .select_related("offset", "cycle__credential__program", "cycle__credential__holder__user")
         .order_by("-due_on", "-pk")[:limit]
     )
-
-
-# --- The daily sweep ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SweepRow:
-    """One credential as the sweep sees it, from a handful of set-based queries."""
-
-    credential_id: int
-    stored_status: str
-    expires_on: object
-    lead_days: int
-    grace_days: int
-    time_zone: str
-    optional_reminders: bool
-    cycle_id: int | None
-    cycle_status: str | None
-    seus_counted: Decimal
-    seus_required: Decimal
-    fee_confirmed: bool
-
-    @property
-    def requirements_met(self):
-        return self.cycle_id is not None and requirements_met(
-            seus_counted=self.seus_counted,
-            seus_required=self.seus_required,
-            fee_is_confirmed=self.fee_confirmed,
-        )
-
-
-def sweep_batch(*, after_pk, size, caps):
-    """The next `size` credentials after `after_pk` (keyset order), each with its current
-    cycle, SEUs counted and fee state: three queries, whatever the batch holds."""
-    credentials = list(
-        Credential.objects.filter(pk__gt=after_pk)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "status",
-            "expires_on",
-            "program__reminder_lead_days",
-            "program__grace_days",
-            "holder__time_zone",
-            "holder__optional_reminders",
-        )[:size]
-    )
-    if not credentials:
-        return []
-    in_batch = current_cycles_between(credentials[0][0], credentials[-1][0])
-    cycles = {
-        row[1]: row
-        for row in in_batch.values_list(
-            "pk", "credential_id", "status", "seus_required", "renewal__fee_status"
-        )
-    }
-    counted = seus_counted_by_cycle(in_batch.values("pk"), caps=caps)
-    rows = []
-    for pk, status, expires_on, lead, grace, tz, optional in credentials:
-        cycle = cycles.get(pk)
-        rows.append(
-            SweepRow(
-                credential_id=pk,
-                stored_status=status,
-                expires_on=expires_on,
-                lead_days=lead,
-                grace_days=grace,
-                time_zone=tz,
-                optional_reminders=optional,
-                cycle_id=cycle[0] if cycle else None,
-                cycle_status=cycle[2] if cycle else None,
-                seus_counted=counted[cycle[0]] if cycle else ZERO,
-                seus_required=cycle[3] if cycle else ZERO,
-                fee_confirmed=bool(cycle and fee_confirmed(cycle[4])),
-            )
-        )
-    return rows
-
-
-def current_cycles_between(first_credential_id, last_credential_id):
-    """The current cycles of a keyset batch of credentials: a range, not a list of ids,
-    so the batch's queries stay small whatever its size."""
-    return RenewalCycle.objects.filter(
-        credential_id__gte=first_credential_id, credential_id__lte=last_credential_id
-    ).exclude(status=RenewalCycle.Status.COMPLETED)
-
-
-def active_offsets():
-    """Reminder offsets in the order they fall due (90 days before first)."""
-    return list(ReminderOffset.objects.filter(is_active=True).order_by("-days_before_expiry"))
-
-
-def most_recent_due_offset(offsets, *, expires_on, today):
-    """The latest offset already due on `today`: a sweep that missed days sends only this
-    one, not a burst of stale reminders."""
-    due = None
-    for offset in offsets:
-        if expires_on - timedelta(days=offset.days_before_expiry) <= today:
-            due = offset
-    return due
-
-
-def reminders_for_cycles(cycles):
-    """{(cycle_id, offset_id): (reminder_id, status)} for the given cycles (a queryset),
-    in one query."""
-    return {
-        (cycle_id, offset_id): (pk, status)
-        for pk, cycle_id, offset_id, status in Reminder.objects.filter(
-            cycle__in=cycles.values("pk")
-        ).values_list("pk", "cycle_id", "offset_id", "status")
-    }
-
-
-def renewals_with_unsent_confirmation():
-    """Completed renewals whose confirmation email has not gone out (e.g. the broker was
-    down when they completed): the sweep sends them."""
-    return Renewal.objects.filter(
-        status=Renewal.Status.COMPLETED, confirmation_sent_at__isnull=True
-    ).values_list("pk", flat=True)

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 from certifications.models import Credential
 from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
+from cspo_tracker import outbox
 from cspo_tracker.csv_export import SafeWriter
 
-from . import selectors, services
+from . import reminders, selectors, services
 from .forms import RejectFeeForm, RenewalForm
 from .models import Reminder, Renewal
 
@@ -104,7 +105,7 @@ def _window(request):
 @staff_required
 def staff_overview(request):
     """Expiring credentials with what each is missing, renewals awaiting staff, and the
-    reminders sent and failed."""
+    reminders sent, and the emails failed or waiting in the outbox."""
     within = _window(request)
     today = timezone.localdate()
     page = Paginator(
@@ -128,9 +129,7 @@ def staff_overview(request):
             "held": selectors.renewals_held(),
             "reject_form": RejectFeeForm(),
             "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
-            "failed": selectors.recent_reminders(
-                statuses=[Reminder.Status.FAILED, Reminder.Status.PENDING]
-            ),
+            "unsent_emails": outbox.unsent(limit=50),
         },
     )
 
@@ -244,12 +243,12 @@ def approve(request, pk):
 def unsubscribe(request, token):
     """A signed link in each optional reminder; POST stops them (a GET only asks, so
     mail scanners that follow links change nothing)."""
-    practitioner = services.practitioner_for_unsubscribe_token(token)
+    practitioner = reminders.practitioner_for_unsubscribe_token(token)
     if practitioner is None:
         raise Http404("This unsubscribe link is not valid.")
     done = False
     if request.method == "POST":
-        services.unsubscribe_optional_reminders(practitioner=practitioner)
+        reminders.unsubscribe_optional_reminders(practitioner=practitioner)
         done = True
     return render(
         request, "renewals/unsubscribe.html", {"practitioner": practitioner, "done": done}

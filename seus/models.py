@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from certifications.dates import validate_sane_date
+
 from .storage import evidence_storage, evidence_upload_to
 
 
@@ -43,7 +45,7 @@ class SeuEntry(models.Model):
     practitioner = models.ForeignKey(
         "certifications.Practitioner", on_delete=models.CASCADE, related_name="seu_entries"
     )
-    earned_on = models.DateField()
+    earned_on = models.DateField(validators=[validate_sane_date])
     category = models.ForeignKey(SeuCategory, on_delete=models.PROTECT, related_name="entries")
     activity = models.CharField(max_length=200)
     provider = models.CharField(max_length=200, blank=True)

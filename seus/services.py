@@ -14,9 +14,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 
+from certifications.dates import today_for
 from certifications.models import Practitioner
-from renewals.selectors import current_cycles, today_for
 
+from . import windows
 from .models import SeuEntry
 from .selectors import is_reserved
 
@@ -93,17 +94,10 @@ def _daily_cap_errors(*, others, earned_on, seus):
 def _category_cap_errors(*, practitioner, others, earned_on, category, seus):
     """A capped category counts at most `cap` SEUs in a renewal window: refuse an entry
     that would take the unconsumed total of a window containing its date past the cap."""
-    windows = current_cycles(practitioner.credentials.all()).filter(
-        window_starts_on__lte=earned_on, ends_on__gte=earned_on
-    )
-    for cycle in windows:
+    for starts_on, ends_on in windows.provider().windows_containing(practitioner, earned_on):
         total = (
             others.unconsumed()
-            .filter(
-                category=category,
-                earned_on__gte=cycle.window_starts_on,
-                earned_on__lte=cycle.ends_on,
-            )
+            .filter(category=category, earned_on__gte=starts_on, earned_on__lte=ends_on)
             .aggregate(total=Sum("seus"))["total"]
             or 0
         )
@@ -111,7 +105,7 @@ def _category_cap_errors(*, practitioner, others, earned_on, category, seus):
             return {
                 "seus": f"Category {category.code} counts at most {_number(category.cap)} "
                 f"SEUs per renewal window; {_number(total)} are already logged in the "
-                f"window ending {cycle.ends_on:%-d %b %Y}."
+                f"window ending {ends_on:%-d %b %Y}."
             }
     return {}
 

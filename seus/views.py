@@ -11,11 +11,15 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from certifications.import_views import import_page
+from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
 from cspo_tracker.csv_export import csv_response
 
 from . import selectors, services
 from .forms import SeuEntryForm, SeuFilterForm
+from .imports import SEU_COLUMNS
+from .imports import import_seus as import_seus_service
 
 
 def _filtered(request, practitioner):
@@ -185,4 +189,17 @@ def export_csv(request):
             ]
             for entry in entries.order_by("earned_on", "id")
         ),
+    )
+
+
+@staff_required
+def import_seus(request):
+    """The staff upload page of the SEU import (the same service as `import_seus`)."""
+    return import_page(
+        request,
+        kind="seus",
+        title="Import SEUs",
+        service=import_seus_service,
+        header=",".join(SEU_COLUMNS),
+        command="import_seus",
     )

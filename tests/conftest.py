@@ -87,3 +87,27 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     broker = settings.CELERY_BROKER_URL or "none (tasks in-process)"
     return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}", f"broker: {broker}"]
+
+
+@pytest.fixture(autouse=True)
+def _broker_backoff_reset():
+    """Each test starts with the outbox's memory of a broker outage cleared."""
+    from cspo_tracker import outbox
+
+    outbox._broker_down_until = 0.0
+
+
+def pytest_terminal_summary(terminalreporter):
+    """End every run by naming each skipped test and why: a green run on SQLite (or
+    without a browser) skips the PostgreSQL-only proofs, and must not pass for them."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    count = f"{len(skipped)} test{'s' if len(skipped) != 1 else ''}"
+    terminalreporter.write_sep(
+        "!", f"{count} SKIPPED — this run is not the whole proof:", red=True, bold=True
+    )
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        reason = str(reason).removeprefix("Skipped: ")
+        terminalreporter.write_line(f"SKIPPED {report.nodeid}: {reason}", yellow=True, bold=True)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from certifications.issuing import issue_credential, new_certificate_number
 from certifications.models import (
     Attendance,
     Course,
@@ -18,7 +19,6 @@ from certifications.models import (
     Trainer,
     User,
 )
-from certifications.services import issue_credential, new_certificate_number
 from seus.models import SeuCategory, SeuEntry
 
 PASSWORD = "correct-horse-battery-staple"

@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from certifications.models import User
+from cspo_tracker import outbox
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ def test_a_visitor_signs_up_confirms_their_address_and_reaches_the_dashboard(cli
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.person@example.com")
+    assert outbox.deliver_due() == (1, 0)  # account emails go through the outbox too
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["new.person@example.com"]
 
     # Not confirmed yet: logging in sends a confirmation again instead of letting them in.
@@ -82,6 +84,7 @@ def test_repeated_wrong_passwords_lock_the_account_with_a_clear_message(client, 
 def test_a_forgotten_password_is_reset_by_email(client):
     user = UserFactory()
     client.post(reverse("account_reset_password"), {"email": user.email})
+    assert outbox.deliver_due() == (1, 0)
     assert len(mail.outbox) == 1
     reset_path = re.sub(r"^https?://[^/]+", "", link_in(mail.outbox[0]))
     form_page = client.get(reset_path, follow=True)

@@ -6,9 +6,11 @@ import pytest
 from django.core import mail
 from django.db import connection, connections
 
+from certifications.courses import close_course
 from certifications.models import Credential
-from certifications.services import close_course
 from tests.factories import course_with_attendees
+
+JOIN_TIMEOUT = 60  # seconds; closing five attendees takes well under one
 
 
 @pytest.mark.postgres
@@ -29,11 +31,14 @@ def test_two_simultaneous_closings_issue_and_mail_each_credential_once():
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=close) for _ in range(2)]
+    # Daemon threads with a bounded join: a closing that deadlocks fails the test
+    # instead of hanging the run.
+    threads = [threading.Thread(target=close, daemon=True) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=JOIN_TIMEOUT)
+    assert not any(t.is_alive() for t in threads), f"a closing still ran after {JOIN_TIMEOUT}s"
     assert errors == []
     assert sorted(len(r.issued) for r in results) == [0, 5]
     assert Credential.objects.filter(course=course).count() == 5

@@ -8,8 +8,8 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
+from certifications.courses import close_course
 from certifications.models import Credential
-from certifications.services import close_course
 from renewals.models import RenewalCycle
 from renewals.services import submit_renewal
 from seus.models import SeuEntry

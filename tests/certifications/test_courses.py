@@ -9,6 +9,14 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from certifications.courses import (
+    Attendee,
+    close_course,
+    create_course,
+    enroll,
+    parse_attendees,
+    record_attendance,
+)
 from certifications.models import (
     Attendance,
     AttendanceChange,
@@ -17,17 +25,9 @@ from certifications.models import (
     Enrollment,
     User,
 )
-from certifications.services import (
-    Attendee,
-    close_course,
-    create_course,
-    enroll,
-    get_or_create_practitioner,
-    parse_attendees,
-    record_attendance,
-    send_pending_course_emails,
-    send_welcome_email,
-)
+from certifications.services import get_or_create_practitioner
+from cspo_tracker import outbox
+from cspo_tracker.models import OutboundEmail
 from renewals.models import RenewalCycle
 from tests.factories import (
     CourseFactory,
@@ -93,7 +93,7 @@ def test_enrolling_a_new_email_creates_an_account_and_sends_one_invitation(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.person@example.com"]
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
-    assert send_pending_course_emails() == 0  # already sent: nothing twice
+    assert outbox.deliver_due() == (0, 0)  # already sent: nothing twice
     assert len(mail.outbox) == 1
 
 
@@ -222,8 +222,9 @@ def test_a_retried_welcome_task_sends_nothing_twice(django_capture_on_commit_cal
     course, _ = course_with_attendees(1)
     with django_capture_on_commit_callbacks(execute=True):
         (credential,) = close_course(course=course).issued
-    assert send_welcome_email(credential_id=credential.pk) is False
-    assert send_pending_course_emails() == 0
+    email = OutboundEmail.objects.get(key=f"welcome:credential:{credential.pk}")
+    assert outbox.deliver(email.pk) is False
+    assert outbox.deliver_due() == (0, 0)
     assert len(mail.outbox) == 1
 
 
@@ -233,7 +234,7 @@ def test_a_welcome_email_whose_queueing_failed_goes_out_with_the_pending_sweep(
     course, _ = course_with_attendees(1)
     close_course(course=course)  # on_commit callbacks never run: as if the broker were down
     assert mail.outbox == []
-    assert send_pending_course_emails() == 1
+    assert outbox.deliver_due() == (1, 0)
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("Welcome: you are now a CSPO")
 
@@ -270,17 +271,18 @@ def test_a_broker_outage_while_closing_is_logged_and_the_email_stays_pending(
 ):
     from kombu.exceptions import OperationalError
 
-    from certifications import tasks
+    from cspo_tracker import tasks
 
     def broker_down(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(tasks.send_welcome_email, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_email, "apply", broker_down)
+    monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
     course, _ = course_with_attendees(1)
     with django_capture_on_commit_callbacks(execute=True):
         (credential,) = close_course(course=course).issued
-    assert "stays pending" in caplog.text
+    assert "wait in the outbox" in caplog.text
     assert mail.outbox == []
-    assert send_pending_course_emails() == 1
-    credential.refresh_from_db()
-    assert credential.welcome_sent_at is not None
+    assert outbox.deliver_due() == (1, 0)
+    email = OutboundEmail.objects.get(key=f"welcome:credential:{credential.pk}")
+    assert email.status == OutboundEmail.Status.SENT and email.sent_at is not None

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from certifications.selectors import next_action
+from renewals.dashboard import next_action
 from renewals.models import Renewal, RenewalCycle
 from renewals.selectors import credential_progress
 from tests.factories import CredentialFactory, SeuEntryFactory

@@ -83,7 +83,11 @@ def test_the_calendar_feed_runs_a_fixed_number_of_queries(
     for _ in range(5):
         CredentialFactory(holder=practitioner)
     with django_assert_max_num_queries(3):
-        client.get(reverse("calendar_feed", args=[practitioner.calendar_token]))
+        response = client.get(reverse("calendar_feed", args=[practitioner.calendar_token]))
+    # A 404 also runs few queries: the feed must really list all five credentials.
+    assert response.status_code == 200
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    assert sum(str(e["summary"]).endswith(" expires") for e in events) == 5
 
 
 @pytest.mark.parametrize("name", ["profile", "calendar_reset"])

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from certifications.services import close_course
+from certifications.courses import close_course
 from tests.factories import CredentialFactory, ProgramFactory, course_with_attendees
 
 pytestmark = pytest.mark.django_db

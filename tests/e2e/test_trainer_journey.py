@@ -1,5 +1,7 @@
 import datetime
 
+import time_machine
+
 from certifications.models import Credential
 from tests.e2e.conftest import log_in
 from tests.factories import (
@@ -10,7 +12,14 @@ from tests.factories import (
     TrainerFactory,
 )
 
+# A week after the factory's course (2-3 March 2026): the credential it issues runs to
+# 3 March 2028, so the public page must say "Active" whatever the real date. tick=True
+# lets the clock run on from there (the browser waits on it), and time-machine's patch
+# reaches the live server's thread too.
+SOON_AFTER_THE_COURSE = datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC)
 
+
+@time_machine.travel(SOON_AFTER_THE_COURSE, tick=True)
 def test_a_trainer_records_attendance_closes_the_course_and_the_credential_verifies(
     page, screenshot
 ):

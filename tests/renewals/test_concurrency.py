@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from certifications.models import Credential
-from renewals import services
+from renewals import reminders, services, sweep
 from renewals.models import Reminder, Renewal
 from seus.models import SeuEntry
 from tests.factories import PractitionerFactory, StaffFactory, credential_expiring, seus_for
@@ -49,11 +49,11 @@ def run_together(*targets):
 
 
 def sweep_and_send():
-    services.run_sweep(
+    sweep.run_sweep(
         today=TODAY,
         batch_size=5,
         dispatch=lambda ids, result: [
-            services.send_reminder(reminder_id=i, today=TODAY) for i in ids
+            reminders.send_reminder(reminder_id=i, today=TODAY) for i in ids
         ],
     )
 
@@ -70,12 +70,12 @@ def test_two_sweeps_running_at_once_send_each_reminder_once():
 def test_two_workers_delivering_the_same_reminder_send_it_once():
     credential_expiring(EXPIRES)
     claimed = []
-    services.run_sweep(today=TODAY, dispatch=lambda ids, result: claimed.extend(ids))
+    sweep.run_sweep(today=TODAY, dispatch=lambda ids, result: claimed.extend(ids))
     [reminder_id] = claimed
     outcomes = []
 
     def deliver():
-        outcomes.append(services.send_reminder(reminder_id=reminder_id, today=TODAY))
+        outcomes.append(reminders.send_reminder(reminder_id=reminder_id, today=TODAY))
 
     run_together(deliver, deliver)
     assert sorted(outcomes) == ["already", "sent"]

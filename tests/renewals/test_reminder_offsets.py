@@ -27,6 +27,8 @@ def test_the_database_refuses_a_second_expiry_day_offset_that_is_optional(expiry
 def test_other_offsets_can_be_made_optional_or_switched_off(db):
     thirty = ReminderOffset.objects.get(days_before_expiry=30)
     ReminderOffset.objects.filter(pk=thirty.pk).update(is_optional=True, is_active=False)
+    thirty.refresh_from_db()
+    assert (thirty.is_optional, thirty.is_active) == (True, False)
 
 
 def test_admin_shows_the_expiry_day_row_read_only_and_ignores_a_posted_change(

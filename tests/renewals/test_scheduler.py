@@ -1,4 +1,3 @@
-import smtplib
 from importlib import import_module
 
 from django.apps import apps
@@ -42,15 +41,16 @@ def test_beat_starting_up_does_not_overwrite_the_edited_schedule(transactional_d
     assert (task.crontab.minute, task.crontab.hour) == ("15", "4")
 
 
-def test_reminder_sends_acknowledge_late_and_retry_smtp_errors_with_back_off():
-    for task in (tasks.send_reminder, tasks.send_renewal_confirmation):
+def test_tasks_acknowledge_late_so_a_killed_worker_loses_nothing():
+    from cspo_tracker import tasks as outbox_tasks
+
+    for task in (outbox_tasks.deliver_email, outbox_tasks.deliver_due_emails, tasks.daily_sweep):
         assert task.acks_late is True
-        assert smtplib.SMTPException in task.autoretry_for
-        assert task.retry_backoff and task.retry_jitter and task.max_retries >= 3
     assert celery_app.conf.task_reject_on_worker_lost is True
 
 
-def test_the_course_email_sweep_ships_as_a_periodic_task_too(db):
-    task = PeriodicTask.objects.get(name="pending-course-emails")
-    assert task.task == "certifications.tasks.send_pending_course_emails" and task.enabled
-    assert (task.crontab.minute, task.crontab.hour) == ("15", "*")
+def test_the_outbox_delivery_ships_as_a_periodic_task_every_minute(db):
+    assert not PeriodicTask.objects.filter(name="pending-course-emails").exists()
+    task = PeriodicTask.objects.get(name="deliver-outbox")
+    assert task.task == "cspo_tracker.tasks.deliver_due_emails" and task.enabled
+    assert (task.crontab.minute, task.crontab.hour) == ("*", "*")

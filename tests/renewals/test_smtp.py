@@ -9,6 +9,8 @@ import time_machine
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
+from cspo_tracker import tasks as outbox_tasks
+from cspo_tracker.models import OutboundEmail
 from renewals import tasks
 from renewals.models import Reminder
 from tests.factories import credential_expiring
@@ -60,51 +62,51 @@ def at(day):
     )
 
 
-@pytest.fixture
-def eager_retries():
-    """In-process tasks run their retries inline (as a worker would, minus the back-off
-    wait) instead of raising the Retry to the caller."""
-    from cspo_tracker.celery import app
-
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = True
-
-
-def test_a_busy_smtp_server_makes_the_task_retry_and_the_reminder_is_sent_once(
-    db, smtp, eager_retries, django_capture_on_commit_callbacks
+def test_a_busy_smtp_server_leaves_the_email_in_the_outbox_until_it_is_sent_once(
+    db, smtp, django_capture_on_commit_callbacks
 ):
     credential_expiring(EXPIRES)
     smtp.failures = 2
     smtp.start()
-    with (
-        at(EXPIRES - datetime.timedelta(days=30)),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        tasks.daily_sweep.delay()
-    reminder = Reminder.objects.get()
-    assert (reminder.status, reminder.attempts) == ("sent", 3)
+    day = EXPIRES - datetime.timedelta(days=30)
+    with at(day), django_capture_on_commit_callbacks(execute=True):
+        tasks.daily_sweep.delay()  # writes the reminder; its delivery after commit fails
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.attempts) == ("pending", 1) and "451" in email.last_error
+    for minutes in (1, 3, 10):  # the periodic delivery run, after each back-off
+        with time_machine.travel(
+            datetime.datetime(day.year, day.month, day.day, 12, minutes, tzinfo=datetime.UTC),
+            tick=False,
+        ):
+            outbox_tasks.deliver_due_emails.apply()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 3)
+    assert Reminder.objects.get().status == "sent"
     assert len(smtp.received) == 1
     assert "20 SEUs and the US$100 fee" in smtp.received[0]
 
 
-def test_a_reminder_the_smtp_outage_left_failed_is_sent_by_the_next_run(db, smtp):
+def test_a_reminder_the_smtp_outage_held_back_is_delivered_by_the_next_run(db, smtp):
     credential_expiring(EXPIRES)
-    day = (EXPIRES - datetime.timedelta(days=7)).isoformat()
+    day = EXPIRES - datetime.timedelta(days=7)
 
     first = StringIO()
-    call_command("send_renewal_reminders", "--today", day, stdout=first, stderr=StringIO())
-    assert "failed: 1" in first.getvalue() and "reminders sent: 0" in first.getvalue()
-    reminder = Reminder.objects.get()
-    assert reminder.status == Reminder.Status.FAILED and reminder.last_error
+    with at(day):
+        call_command("send_renewal_reminders", stdout=first, stderr=StringIO())
+    assert "reminders sent: 1" in first.getvalue() and "failed: 1" in first.getvalue()
+    email = OutboundEmail.objects.get()
+    assert email.status == OutboundEmail.Status.PENDING and email.last_error
 
     smtp.start()  # the server comes back
+    later = datetime.datetime(day.year, day.month, day.day, 13, tzinfo=datetime.UTC)
     second = StringIO()
-    call_command("send_renewal_reminders", "--today", day, stdout=second, stderr=StringIO())
-    assert "reminders sent: 1" in second.getvalue() and "failed: 0" in second.getvalue()
+    with time_machine.travel(later, tick=False):
+        call_command("send_renewal_reminders", stdout=second, stderr=StringIO())
+    assert "emails delivered: 1" in second.getvalue() and "failed: 0" in second.getvalue()
     third = StringIO()
-    call_command("send_renewal_reminders", "--today", day, stdout=third, stderr=StringIO())
-    assert "already sent: 1" in third.getvalue()
-    reminder.refresh_from_db()
-    assert (reminder.status, reminder.attempts) == ("sent", 2)
+    with time_machine.travel(later, tick=False):
+        call_command("send_renewal_reminders", stdout=third, stderr=StringIO())
+    assert "already sent: 1" in third.getvalue() and "emails delivered: 0" in third.getvalue()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 2)
     assert len(smtp.received) == 1

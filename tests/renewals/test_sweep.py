@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certifications.models import Credential
-from renewals import services, tasks
+from cspo_tracker import outbox
+from renewals import reminders, services, tasks
+from renewals import sweep as sweeping
 from renewals.models import Reminder, ReminderOffset
 from tests.factories import PractitionerFactory, StaffFactory, credential_expiring, seus_for
 
@@ -126,12 +128,12 @@ def test_a_reminder_claimed_before_the_holder_submitted_is_skipped_not_sent(db):
     seus_for(credential.holder, 20)
     with at(EXPIRES - datetime.timedelta(days=7)):
         sent = []
-        services.run_sweep(dispatch=lambda ids, result: sent.extend(ids))  # claimed, not sent
+        sweeping.run_sweep(dispatch=lambda ids, result: sent.extend(ids))  # claimed, not sent
         services.submit_renewal(
             practitioner=credential.holder, credentials=[credential], payment_reference="P"
         )
-        outcome = services.send_reminder(reminder_id=sent[0])
-    assert outcome == services.Outcome.SKIPPED
+        outcome = reminders.send_reminder(reminder_id=sent[0])
+    assert outcome == reminders.Outcome.SKIPPED
     assert Reminder.objects.get().status == Reminder.Status.SKIPPED
     assert mail.outbox == []
 
@@ -160,7 +162,7 @@ def test_a_practitioner_who_unsubscribed_still_gets_the_expiry_day_notice(db, cl
 
 def test_a_tampered_unsubscribe_link_answers_404(db, client):
     holder = PractitionerFactory()
-    token = services.unsubscribe_token(holder)
+    token = reminders.unsubscribe_token(holder)
     assert client.get(reverse("renewals:unsubscribe", args=[token + "x"])).status_code == 404
 
 
@@ -171,11 +173,12 @@ def test_the_reminder_gives_the_deadline_in_the_holders_time_zone(db, sweep):
     # 02:00 UTC on the 7-days-before day is still the evening before in New York.
     sweep_day = EXPIRES - datetime.timedelta(days=7)
     with time_machine.travel(datetime.datetime(2026, 6, 23, 2, tzinfo=datetime.UTC), tick=False):
-        services.run_sweep(
-            dispatch=lambda ids, r: [services.send_reminder(reminder_id=i) for i in ids]
+        sweeping.run_sweep(
+            dispatch=lambda ids, r: [reminders.send_reminder(reminder_id=i) for i in ids]
         )
     assert Reminder.objects.get().offset.code == "30-days-before"  # New York: 8 days before
     assert sweep_day == D(2026, 6, 23)
+    assert outbox.deliver_due() == (1, 0)
     [email] = mail.outbox
     assert "(America/New_York)" in email.body and "6 SEUs and the US$100 fee" in email.body
 
@@ -229,7 +232,7 @@ def test_the_sweep_runs_a_constant_number_of_queries_per_batch(db):
         for i in range(n):
             credential_expiring(D(2026, 7, 1) + datetime.timedelta(days=i % 20))
         with CaptureQueriesContext(connection) as captured:
-            services.run_sweep(today=D(2026, 6, 1), dispatch=lambda ids, r: None, batch_size=1000)
+            sweeping.run_sweep(today=D(2026, 6, 1), dispatch=lambda ids, r: None, batch_size=1000)
         return len(captured)
 
     small = queries_for_one_batch(3)
@@ -247,24 +250,27 @@ def test_offsets_are_data_an_inactive_offset_is_never_sent(db, sweep):
     assert Reminder.objects.get().offset.code == "90-days-before"
 
 
-def test_a_send_cut_off_mid_way_leaves_the_reminder_pending_for_the_redelivery(db, monkeypatch):
-    """A worker killed while sending: its transaction never commits, the message is
-    delivered again (late acknowledgement) and the redelivery sends the reminder."""
+def test_a_reminder_cut_off_mid_way_stays_pending_and_is_written_once_by_the_retry(db, monkeypatch):
+    """A worker killed while writing the reminder: its transaction never commits, the
+    message is delivered again (late acknowledgement) and the redelivery writes the
+    reminder's one email."""
     credential_expiring(EXPIRES)
     claimed = []
-    services.run_sweep(today=EXPIRES, dispatch=lambda ids, result: claimed.extend(ids))
+    sweeping.run_sweep(today=EXPIRES, dispatch=lambda ids, result: claimed.extend(ids))
 
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(services, "send_email", killed)
+    monkeypatch.setattr(reminders.outbox, "enqueue", killed)
     with pytest.raises(SystemExit):
-        services.send_reminder(reminder_id=claimed[0], today=EXPIRES)
+        reminders.send_reminder(reminder_id=claimed[0], today=EXPIRES)
     reminder = Reminder.objects.get()
     assert (reminder.status, reminder.attempts) == ("pending", 0)
 
     monkeypatch.undo()
-    assert services.send_reminder(reminder_id=claimed[0], today=EXPIRES) == "sent"
+    assert reminders.send_reminder(reminder_id=claimed[0], today=EXPIRES) == "sent"
+    assert reminders.send_reminder(reminder_id=claimed[0], today=EXPIRES) == "already"
+    assert outbox.deliver_due() == (1, 0)
     assert len(mail.outbox) == 1
 
 

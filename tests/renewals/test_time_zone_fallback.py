@@ -7,8 +7,9 @@ import logging
 import pytest
 import time_machine
 
+from certifications import dates
 from certifications.models import Practitioner
-from renewals import selectors, services
+from renewals import sweep
 from renewals.models import Reminder
 from tests.factories import credential_expiring
 
@@ -17,7 +18,7 @@ EXPIRES = datetime.date(2026, 6, 30)
 
 @pytest.fixture
 def unknown_zone_holder(db):
-    selectors._zone.cache_clear()  # the warning is logged when a name is first looked up
+    dates._zone.cache_clear()  # the warning is logged when a name is first looked up
     credential = credential_expiring(EXPIRES)
     Practitioner.objects.filter(pk=credential.holder_id).update(time_zone="Europe/Atlantis")
     return Practitioner.objects.select_related("user").get(pk=credential.holder_id)
@@ -30,9 +31,9 @@ def test_one_unknown_time_zone_does_not_stop_the_sweep_for_everyone(
     other = credential_expiring(EXPIRES)
     with (
         time_machine.travel(datetime.datetime(2026, 6, 10, 12, tzinfo=datetime.UTC), tick=False),
-        caplog.at_level(logging.WARNING, logger="renewals.selectors"),
+        caplog.at_level(logging.WARNING, logger="certifications.dates"),
     ):
-        services.run_sweep(dispatch=lambda ids, retry: None)
+        sweep.run_sweep(dispatch=lambda ids, retry: None)
     claimed = set(Reminder.objects.values_list("cycle__credential__holder_id", flat=True))
     assert claimed == {unknown_zone_holder.pk, other.holder_id}
     assert "Unknown time zone 'Europe/Atlantis'; using UTC instead" in caplog.text

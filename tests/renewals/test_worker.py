@@ -13,9 +13,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from cspo_tracker import tasks
 from cspo_tracker.celery import app as celery_app
-from renewals import services, tasks
-from renewals.models import Reminder
+from cspo_tracker.models import OutboundEmail
+from renewals import sweep
 from tests.factories import credential_expiring
 
 from .test_smtp import FlakyHandler, free_port
@@ -56,7 +57,6 @@ def test_a_real_worker_sends_a_claimed_reminder_once():
         "EMAIL_PORT": str(port),
         "EMAIL_USE_TLS": "false",
         "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings",
-        "RENEWALS_RETRY_BACKOFF_MAX": "1",
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "cspo_tracker", "worker", "-Q", queue,
@@ -67,23 +67,20 @@ def test_a_real_worker_sends_a_claimed_reminder_once():
     celery_app.conf.task_always_eager = False
     try:
         credential_expiring(EXPIRES)
-        claimed = []
-        services.run_sweep(
-            today=EXPIRES - datetime.timedelta(days=7),
-            dispatch=lambda ids, result: claimed.extend(ids),
-        )
-        [reminder_id] = claimed
-        tasks.send_reminder.apply_async(args=[reminder_id], queue=queue)
-        tasks.send_reminder.apply_async(args=[reminder_id], queue=queue)  # a duplicate delivery
+        sweep.run_sweep(today=EXPIRES - datetime.timedelta(days=7))  # writes the outbox row
+        email = OutboundEmail.objects.get(template="renewal_reminder")
+        for _ in range(3):  # the first attempt fails, the second sends, the third is a duplicate
+            tasks.deliver_email.apply_async(args=[email.pk], queue=queue)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            reminder = Reminder.objects.get(pk=reminder_id)
-            if reminder.status == Reminder.Status.SENT and handler.received:
+            email.refresh_from_db()
+            if email.status == OutboundEmail.Status.SENT and handler.received:
                 break
             time.sleep(0.5)
         time.sleep(2)  # let the duplicate message be processed too
-        reminder = Reminder.objects.get(pk=reminder_id)
-        assert reminder.status == Reminder.Status.SENT, reminder.last_error
+        email.refresh_from_db()
+        assert email.status == OutboundEmail.Status.SENT, email.last_error
+        assert email.attempts == 2
         assert len(handler.received) == 1
         assert "SEUs and the US$100 fee" in handler.received[0]
     finally:
@@ -95,4 +92,4 @@ def test_a_real_worker_sends_a_claimed_reminder_once():
             worker.kill()
             output, _ = worker.communicate()
         smtp.stop()
-    assert "renewals.tasks.send_reminder" in output
+    assert "cspo_tracker.tasks.deliver_email" in output

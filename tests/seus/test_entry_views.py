@@ -101,8 +101,10 @@ def test_deleting_asks_for_confirmation_then_deletes(practitioner_client):
     assert not SeuEntry.objects.filter(pk=entry.pk).exists()
 
 
-def test_another_practitioners_entry_answers_404(practitioner_client):
-    other = SeuEntryFactory()
+def test_another_practitioners_entry_answers_404(practitioner_client, pdf):
+    # With evidence, so the evidence page's 404 can only come from ownership.
+    other = SeuEntryFactory(evidence=pdf)
+    assert other.evidence
     for name in ["seus:update", "seus:delete", "seus:evidence"]:
         assert practitioner_client.get(reverse(name, args=[other.pk])).status_code == 404
     assert practitioner_client.post(reverse("seus:delete", args=[other.pk])).status_code == 404

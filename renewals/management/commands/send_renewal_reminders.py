@@ -1,10 +1,12 @@
-"""Run the daily sweep now, synchronously: refresh statuses and send due reminders."""
+"""Run the daily sweep now, in this process: refresh statuses, send due reminders and
+deliver the outbox."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from renewals import services
+from cspo_tracker import outbox
+from renewals import sweep
 
 
 class Command(BaseCommand):
@@ -31,22 +33,12 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--today must be a date as YYYY-MM-DD, not {today!r}") from exc
 
-        def send_now(reminder_ids, result):
-            for reminder_id in reminder_ids:
-                try:
-                    outcome = services.send_reminder(reminder_id=reminder_id, today=today)
-                except OSError as exc:
-                    result.failed += 1
-                    self.stderr.write(f"reminder {reminder_id} failed, left for a retry: {exc}")
-                    continue
-                if outcome == services.Outcome.SENT:
-                    result.reminders_sent += 1
-                elif outcome == services.Outcome.ALREADY:
-                    result.already_sent += 1
-                else:
-                    result.skipped += 1
-
-        result = services.run_sweep(today=today, dry_run=dry_run, dispatch=send_now)
+        result = sweep.run_sweep(today=today, dry_run=dry_run)
+        emails_sent = emails_failed = 0
+        if not dry_run:  # this process delivers what the sweep wrote to the outbox
+            emails_sent, emails_failed = outbox.deliver_due()
+        for credential_id, problem in result.bad_rows:
+            self.stderr.write(f"credential {credential_id} skipped, fix its dates: {problem}")
         prefix = "Dry run, nothing written or sent. " if dry_run else ""
         sent_label = "reminders that would be sent" if dry_run else "reminders sent"
         sent = result.reminders_due if dry_run else result.reminders_sent
@@ -55,6 +47,7 @@ class Command(BaseCommand):
             f"statuses changed: {result.statuses_changed}\n"
             f"{sent_label}: {sent}\n"
             f"already sent: {result.already_sent}\n"
-            f"failed: {result.failed}\n"
+            f"emails delivered: {emails_sent}\n"
+            f"failed: {emails_failed}\n"
             f"skipped (unsubscribed or met): {result.skipped}"
         )

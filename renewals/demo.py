@@ -1,4 +1,5 @@
-"""Demo data for a fresh install: idempotent, dated relative to today."""
+"""Demo data for a fresh install: idempotent, dated relative to today. It lives in
+renewals, the top app, because it makes credentials, SEU entries and renewals alike."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,11 +8,19 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from certifications.dates import add_months
+from certifications.issuing import issue_credential
+from certifications.models import (
+    Attendance,
+    Course,
+    CourseSession,
+    Credential,
+    Enrollment,
+    Program,
+    Trainer,
+)
+from certifications.services import get_or_create_practitioner
 from seus.models import SeuCategory, SeuEntry
-
-from .dates import add_months
-from .models import Attendance, Course, CourseSession, Credential, Enrollment, Program, Trainer
-from .services import get_or_create_practitioner, issue_credential
 
 DEMO_PASSWORD = "cspo-demo-2026"
 DEMO_EMAIL = "demo@example.com"
@@ -113,10 +122,6 @@ def seed_demo(today=None):
             counts["credentials"] += _credential(
                 person, cspo, f"CSPO-DEMO{position:05d}", course.ends_on, course
             )[1]
-    # Demo holders are not sent welcome emails by the pending-emails sweep.
-    Credential.objects.filter(course=course, welcome_sent_at__isnull=True).update(
-        welcome_sent_at=timezone.now()
-    )
     if course.status != Course.Status.CLOSED:
         course.status, course.closed_at = Course.Status.CLOSED, timezone.now()
         course.save(update_fields=["status", "closed_at"])

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from renewals.models import ReminderOffset
+from certifications.models import Credential
 
-from .models import Credential
+from .models import ReminderOffset
 
 
 def _event(*, uid, on, summary, description, stamp):

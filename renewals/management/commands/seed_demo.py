@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from certifications.demo import DEMO_EMAIL, DEMO_PASSWORD, STAFF_EMAIL, TRAINER_EMAIL, seed_demo
+from renewals.demo import DEMO_EMAIL, DEMO_PASSWORD, STAFF_EMAIL, TRAINER_EMAIL, seed_demo
 
 
 class Command(BaseCommand):

@@ -1,6 +1,5 @@
-from certifications.services import import_seus
-
-from .import_credentials import Command as ImportCommand
+from certifications.management.commands.import_credentials import Command as ImportCommand
+from seus.imports import import_seus
 
 
 class Command(ImportCommand):

@@ -1,0 +1,80 @@
+"""Issuing credentials: the one place a credential is made, and its welcome email.
+
+Issuing sends `credential_issued` (certifications.signals): the renewals app opens the
+credential's first renewal cycle from it, in the same transaction.
+"""
+
+import re
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from cspo_tracker import outbox
+
+from .models import Credential
+from .signals import credential_issued
+
+
+def new_certificate_number(program):
+    """A certificate number that cannot be guessed from its neighbours:
+    the program code and 40 random bits, e.g. CSPO-7F3A9C21B4."""
+    prefix = re.sub(r"[^A-Z0-9]", "", program.code.upper()) or "CERT"
+    return f"{prefix}-{secrets.token_hex(5).upper()}"
+
+
+@transaction.atomic
+def issue_credential(
+    *, holder, program, issued_on, course=None, certificate_number=None, expires_on=None
+):
+    """Issue `program` to `holder`, valid for the program's validity from `issued_on`.
+    Receivers of `credential_issued` run in this transaction (its renewal cycle opens)."""
+    expires_on = expires_on or program.expiry_for(issued_on)
+    for _attempt in range(5):
+        number = certificate_number or new_certificate_number(program)
+        try:
+            with transaction.atomic():
+                credential = Credential.objects.create(
+                    holder=holder,
+                    program=program,
+                    certificate_number=number,
+                    issued_on=issued_on,
+                    expires_on=expires_on,
+                    course=course,
+                )
+            break
+        except IntegrityError:
+            if certificate_number or not _number_taken(number):
+                raise
+    else:  # pragma: no cover - 5 collisions in 2**40 numbers
+        raise RuntimeError("Could not draw a free certificate number.")
+    credential_issued.send(sender=Credential, credential=credential)
+    return credential
+
+
+def _number_taken(number):
+    return Credential.objects.filter(certificate_number=number).exists()
+
+
+def verification_url(credential):
+    return settings.SITE_URL + reverse("verify_credential", args=[credential.certificate_number])
+
+
+def enqueue_welcome_email(credential):
+    """The welcome email with the certificate's details: one per credential (outbox key)."""
+    credential = (
+        Credential.objects.with_related()
+        .select_related("course__trainer__user")
+        .get(pk=credential.pk)
+    )
+    return outbox.enqueue(
+        "welcome",
+        {
+            "credential": credential,
+            "holder": credential.holder,
+            "verify_url": verification_url(credential),
+        },
+        to=credential.holder.user.email,
+        key=f"welcome:credential:{credential.pk}",
+    )

@@ -1,0 +1,32 @@
+"""The practitioner's home pages that show renewal progress: the dashboard and the
+calendar feed of expiry and reminder dates."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from certifications.models import Practitioner
+from certifications.selectors import practitioner_for
+
+from .calendar import calendar_feed as build_calendar_feed
+from .dashboard import dashboard_cards
+
+
+@login_required
+def dashboard(request):
+    practitioner = practitioner_for(request.user)
+    return render(
+        request,
+        "renewals/dashboard.html",
+        {"practitioner": practitioner, "cards": dashboard_cards(practitioner)},
+    )
+
+
+def calendar_feed(request, token):
+    """The secret per-user .ics feed: no login (calendar apps cannot log in); the token
+    is the credential. An unknown token answers 404."""
+    practitioner = get_object_or_404(Practitioner, calendar_token=token)
+    response = HttpResponse(build_calendar_feed(practitioner), content_type="text/calendar")
+    response["Content-Disposition"] = 'inline; filename="cspo-tracker.ics"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,15 @@
+"""What renewals does when the certifications app announces an event
+(certifications/signals.py); connected once in RenewalsConfig.ready()."""
+
+from . import services
+
+
+def open_first_cycle(sender, *, credential, **kwargs):
+    """A newly issued credential opens its first renewal cycle."""
+    services.open_cycle(credential=credential)
+
+
+def renew_for_completed_course(sender, *, holder, expires_on, **kwargs):
+    """Completing a course renews the holder's other credentials to the new expiry;
+    returns those renewed (the closing result lists them)."""
+    return services.renew_credentials_for_course(holder=holder, expires_on=expires_on)
