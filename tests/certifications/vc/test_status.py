@@ -95,6 +95,9 @@ def test_a_lapsed_credential_is_suspended_and_its_bit_clears_when_it_is_no_longe
     Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.LAPSED)
     assert _bit(client, signed, "suspension") is True
     assert verify_document(signed.document).verdict == "suspended"
+    with time_machine.travel(datetime.datetime(2028, 7, 1, 12, tzinfo=datetime.UTC)):
+        page = client.get(reverse("verify_credential", args=[signed.credential.certificate_number]))
+    assert "signed copies show as suspended" in page.content.decode()
     Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.ACTIVE)
     assert _bit(client, signed, "suspension") is False
 
