@@ -346,7 +346,9 @@ class Credential(models.Model):
         Course, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
     )
     revoked_at = models.DateTimeField(
-        null=True, blank=True, help_text="Set by revoking; a revoked credential never renews."
+        null=True,
+        blank=True,
+        help_text="Set by revoking (certifications.vc.services.revoke_credential), for good.",
     )
     revoked_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(
