@@ -197,3 +197,19 @@ def test_the_holders_badge_image_has_the_signed_credential_baked_in(client, cred
     baked = badge.baked_credential(response.content)
     assert check_proof(baked).valid
     assert baked["credentialSubject"]["name"] == "Grace Hopper"
+
+
+@time_machine.travel(NOW)
+def test_serving_a_signed_credential_or_a_status_list_takes_few_queries(
+    client, django_assert_max_num_queries
+):
+    credentials = [CredentialFactory() for _ in range(30)]
+    for credential in credentials:
+        services.issue_signed_credential(credential)
+    client.get("/credentials/status/revocation/0")  # signed once
+    with django_assert_max_num_queries(6):  # the bits in one query, whatever the list holds
+        assert client.get("/credentials/status/revocation/0").status_code == 200
+    client.force_login(credentials[0].holder.user)
+    with django_assert_max_num_queries(8):
+        url = reverse("vc_download", args=[credentials[0].certificate_number])
+        assert client.get(url).status_code == 200
