@@ -1,6 +1,8 @@
 """Glue between django-allauth, django-axes and the outbox."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 
 from cspo_tracker import outbox
 
@@ -10,6 +12,16 @@ class AccountAdapter(DefaultAccountAdapter):
     outbox like every other email: stored first, delivered once."""
 
     def send_mail(self, template_prefix, email, context):
+        # The context allauth's own send_mail gives its templates: without current_site
+        # they read "Hello from !" (the site's name comes from SITE_URL, see
+        # cspo_tracker/site.py).
+        request = allauth_context.request
+        context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
         if message.content_subtype == "html":

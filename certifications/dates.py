@@ -26,7 +26,7 @@ LATEST_DATE = date(2199, 12, 31)
 def add_months(day, months):
     """`day` plus `months` calendar months, clamped to the month's end.
 
-    2024-02-29 + 24 months = 2026-02-28 (shared/domain.md, "Earning a CSPO");
+    2024-02-29 + 24 months = 2026-02-28 (docs/domain.md, "Earning a CSPO");
     2025-08-31 + 6 months = 2026-02-28; negative months go back.
     """
     return day + relativedelta(months=months)

@@ -1,7 +1,7 @@
 """Programs, people, courses, attendance and credentials.
 
 Program rules (validity, SEUs, fee, grace, attendance) are data on the Program row,
-so another certification is a new row, not new code (shared/domain.md).
+so another certification is a new row, not new code (docs/domain.md).
 """
 
 import secrets
@@ -58,7 +58,7 @@ class User(AbstractUser):
 
 
 class Program(models.Model):
-    """A certification and its rules, as data (shared/domain.md, "Programs and levels")."""
+    """A certification and its rules, as data (docs/domain.md, "Programs and levels")."""
 
     class Level(models.IntegerChoices):
         FOUNDATIONAL = 1, "Foundational"
@@ -390,7 +390,7 @@ class Credential(models.Model):
 
     @property
     def renewal_opens_on(self):
-        """Renewal opens `renewal_opens_after_days` after issue (shared/domain.md)."""
+        """Renewal opens `renewal_opens_after_days` after issue (docs/domain.md)."""
         return self.issued_on + timedelta(days=self.program.renewal_opens_after_days)
 
     @property

@@ -15,7 +15,7 @@ from .vc import views as vc_views
 def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
     nothing else personal. A credential past its expiry date shows as expired, in grace
-    or lapsed alike (shared/domain.md); a revoked one as revoked, never active; a public
+    or lapsed alike (docs/domain.md); a revoked one as revoked, never active; a public
     page needs the dates, not the holder's SEU count. With `Accept: application/ld+json`
     the answer is the signed Open Badges credential itself."""
     if "application/ld+json" in request.headers.get("Accept", ""):

@@ -98,7 +98,7 @@ class AttendanceOutcome:
 
 
 def attendance_outcome(*, program, sessions, hours_by_session):
-    """The program's attendance rule (shared/domain.md, "Earning a CSPO"): at least
+    """The program's attendance rule (docs/domain.md, "Earning a CSPO"): at least
     `course_hours_required` hours in total and, when `course_requires_all_sessions`,
     every session attended in full. `hours_by_session` maps session id to hours."""
     total = ZERO

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -47,8 +48,11 @@ INSTALLED_APPS = [
     "allauth.account",
     "axes",
     "django_celery_beat",
+    # --- Production readiness (issue 11): strict CSP with nonces (django-csp). ---
+    "csp",
     # The project's own apps, layered one way: cspo_tracker (the email outbox) <-
-    # certifications <- seus <- renewals (docs/architecture.md).
+    # certifications <- seus <- renewals (docs/architecture.md). cspo_tracker also sets
+    # the Site row from SITE_URL after migrate (cspo_tracker/apps.py).
     "cspo_tracker",
     "certifications",
     "seus",
@@ -57,7 +61,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # --- Production readiness (issue 11) ---
+    # CSP header with a per-request nonce (django-csp); policy below.
+    "csp.middleware.CSPMiddleware",
+    # Refuses a body larger than MAX_REQUEST_BYTES with 413 before anything reads it
+    # (placed before every middleware that can read the body; after the two above so
+    # the refusal still carries the security headers).
+    "cspo_tracker.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every page and download the app renders is private: Cache-Control: private, no-store
+    # (static files are answered by WhiteNoise above and stay cacheable).
+    "cspo_tracker.middleware.PrivateNoStoreMiddleware",
+    # --- end production readiness ---
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +96,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # CSP_NONCE for the <script>/<link> tags of templates/base.html.
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -107,6 +124,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+]
+# --- Production readiness (issue 11): Argon2 first; the others still verify (and
+# upgrade on login) hashes stored before the switch. Tests use a fast hasher (tests/conftest.py).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -256,9 +281,14 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # Off until the operator knows every subdomain serves HTTPS (HSTS cannot be undone).
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+    # --- Production readiness (issue 11): the rest of HSTS, for check --deploy. Subdomains
+    # of the app's host are covered by default; preloading is a submission to browser
+    # vendors, so it stays the operator's explicit choice.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 
 # Practitioners' SEU log and evidence (issue 3). Rules are settings, not bare numbers.
-# At most this many SEUs per calendar day, summed over the day's entries (shared/domain.md).
+# At most this many SEUs per calendar day, summed over the day's entries (docs/domain.md).
 SEU_DAILY_CAP = Decimal(env.str("SEU_DAILY_CAP", default="8"))
 # SEUs are hours entered in steps of this size (a quarter hour).
 SEU_STEP = Decimal(env.str("SEU_STEP", default="0.25"))
@@ -268,3 +298,35 @@ EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/j
 SEU_LIST_PAGE_SIZE = env.int("SEU_LIST_PAGE_SIZE", default=50)
 # axes reads the login address from allauth's credentials and form alike (see the function).
 AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"
+
+# --- Production readiness (issue 11): security headers and limits ---
+# Strict Content-Security-Policy (django-csp 4.x dict format): scripts and styles only
+# from this site (plus the per-request nonce); no inline script, style or event handler
+# anywhere (templates load static/js and static/css). data: images are Bootstrap's
+# embedded SVG icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# SecurityMiddleware's defaults, stated: nosniff, same-origin referrer and opener.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Largest request body accepted (Content-Length), refused with 413 before it is read:
+# a little above the evidence limit, for the form fields sent with the file.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=EVIDENCE_MAX_BYTES + 1024 * 1024)
+# The Site row (account emails say "[CSPO Tracker]", links use its domain) follows
+# SITE_URL after every migrate (cspo_tracker/apps.py).
+SITE_NAME = "CSPO Tracker"
+# --- end production readiness ---

@@ -28,5 +28,4 @@ def calendar_feed(request, token):
     practitioner = get_object_or_404(Practitioner, calendar_token=token)
     response = HttpResponse(build_calendar_feed(practitioner), content_type="text/calendar")
     response["Content-Disposition"] = 'inline; filename="cspo-tracker.ics"'
-    response["Cache-Control"] = "private, max-age=3600"
     return response

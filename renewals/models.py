@@ -64,7 +64,7 @@ class RenewalCycle(models.Model):
 
 class Renewal(models.Model):
     """A practitioner's renewal submission: one or several credentials renewed together,
-    for one fee (shared/domain.md, "Renewing")."""
+    for one fee (docs/domain.md, "Renewing")."""
 
     class FeeStatus(models.TextChoices):
         UNPAID = "unpaid", "Unpaid"

@@ -1,7 +1,7 @@
 """Reads for renewals: SEUs counted in a window, what is missing, a credential's status,
 what a set of credentials needs to renew, and the rows the daily sweep works on.
 
-Rules from shared/domain.md:
+Rules from docs/domain.md:
 - an SEU counts when earned in the cycle's look-back window (the `lookback_months`
   before the expiry date) and not yet consumed by a completed renewal;
 - a category with a cap counts at most `cap` SEUs per window;
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 
 def status_on(*, expires_on, today, lead_days, grace_days, requirements_met):
-    """The status of a credential on `today` (shared/domain.md, "Expiry")."""
+    """The status of a credential on `today` (docs/domain.md, "Expiry")."""
     if today > expires_on + timedelta(days=grace_days):
         return Credential.Status.LAPSED
     if today > expires_on:
@@ -249,7 +249,7 @@ def _rank(cycle):
 
 
 def renewal_requirement(cycles):
-    """SEUs and fee to renew these cycles' credentials together (shared/domain.md,
+    """SEUs and fee to renew these cycles' credentials together (docs/domain.md,
     "Renewing"): one fee set by the highest level renewed; SEUs = the primary amount of
     the highest credential plus the add-on amount of the highest credential in each other
     track. Lower credentials in a track add nothing: renewing the higher one renews them.
@@ -284,7 +284,7 @@ def renewal_requirement(cycles):
 
 def lower_credentials_in_track(credentials):
     """The holder's other credentials with an open cycle that sit below a selected one in
-    its track: renewing the higher credential renews them (shared/domain.md)."""
+    its track: renewing the higher credential renews them (docs/domain.md)."""
     credentials = list(credentials)
     if not credentials:
         return Credential.objects.none()

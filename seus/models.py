@@ -2,6 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 
 from certifications.dates import validate_sane_date
 
@@ -9,7 +11,7 @@ from .storage import evidence_storage, evidence_upload_to
 
 
 class SeuCategory(models.Model):
-    """A Scrum Alliance SEU category (shared/domain.md, "SEUs"). Caps are optional data."""
+    """A Scrum Alliance SEU category (docs/domain.md, "SEUs"). Caps are optional data."""
 
     code = models.CharField(max_length=2, unique=True)
     name = models.CharField(max_length=120)
@@ -37,7 +39,7 @@ class SeuCategory(models.Model):
 
 class SeuEntryQuerySet(models.QuerySet):
     def unconsumed(self):
-        """SEUs count once: a completed renewal consumes them (shared/domain.md)."""
+        """SEUs count once: a completed renewal consumes them (docs/domain.md)."""
         return self.filter(consumed_by__isnull=True)
 
 
@@ -50,7 +52,10 @@ class SeuEntry(models.Model):
     activity = models.CharField(max_length=200)
     provider = models.CharField(max_length=200, blank=True)
     seus = models.DecimalField("SEUs", max_digits=5, decimal_places=2)
-    description = models.TextField(blank=True)
+    # Notes about the activity: a paragraph or two. Without a limit a single entry once
+    # stored 200 000 characters (issue 11); the form says so beside the field and the
+    # database refuses longer text from any other path.
+    description = models.TextField(blank=True, max_length=2000)
     evidence = models.FileField(
         upload_to=evidence_upload_to, storage=evidence_storage, blank=True, max_length=255
     )
@@ -72,6 +77,10 @@ class SeuEntry(models.Model):
         verbose_name_plural = "SEU entries"
         constraints = [
             models.CheckConstraint(condition=Q(seus__gt=0), name="seu_entry_seus_positive"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), 2000),
+                name="seu_entry_description_max_length",
+            ),
         ]
         indexes = [models.Index(fields=["practitioner", "earned_on"])]
 

@@ -1,4 +1,4 @@
-"""Ship the Scrum Alliance programs of shared/domain.md as data rows."""
+"""Ship the Scrum Alliance programs of docs/domain.md as data rows."""
 
 from decimal import Decimal
 

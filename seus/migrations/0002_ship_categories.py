@@ -1,4 +1,4 @@
-"""The Scrum Alliance SEU categories (shared/domain.md, "SEUs"); no caps by default."""
+"""The Scrum Alliance SEU categories (docs/domain.md, "SEUs"); no caps by default."""
 
 from django.db import migrations
 

@@ -1,4 +1,4 @@
-"""The program's attendance rule (shared/domain.md, "Earning a CSPO": all 16 hours)."""
+"""The program's attendance rule (docs/domain.md, "Earning a CSPO": all 16 hours)."""
 
 import datetime
 from decimal import Decimal

@@ -1,5 +1,5 @@
 """Completing a new Scrum Alliance course renews the holder's existing credentials for
-two more years, aligned to the new credential's expiry (shared/domain.md, "Renewing")."""
+two more years, aligned to the new credential's expiry (docs/domain.md, "Renewing")."""
 
 import datetime
 

@@ -43,6 +43,7 @@ def test_a_trainer_records_attendance_closes_the_course_and_the_credential_verif
     page.get_by_role("link", name="Courses").click()
     page.get_by_role("link", name="CSPO Porto").click()
     page.get_by_role("link", name="Attendance").click()
+    page.wait_for_url("**/attendance/")  # the load event: static/js/attendance.js has run
 
     # Fiona: present both days (the checkbox and the "p" key); Pat: day one, half of day two.
     page.get_by_label("Present at session 1: Fiona Full").check()

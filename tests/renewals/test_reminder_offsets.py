@@ -1,4 +1,4 @@
-"""The expiry-day reminder is always sent (shared/domain.md, "Expiry"; issue 5)."""
+"""The expiry-day reminder is always sent (docs/domain.md, "Expiry"; issue 5)."""
 
 import pytest
 from django.db import IntegrityError, transaction

@@ -1,4 +1,4 @@
-"""The rules an SEU entry must satisfy, enforced by seus.services (shared/domain.md)."""
+"""The rules an SEU entry must satisfy, enforced by seus.services (docs/domain.md)."""
 
 import datetime
 from decimal import Decimal
