@@ -110,3 +110,16 @@ def test_a_bad_key_is_refused_without_echoing_it(settings, bad):
 
 def test_the_key_object_never_shows_the_private_key(signing_key):
     assert signing_key not in repr(issuer_keys())
+
+
+def test_the_deploy_check_asks_for_a_key_and_refuses_a_bad_one_without_echoing_it(settings):
+    from certifications.vc.checks import signing_key_configured
+
+    assert signing_key_configured(None) == []
+    settings.CREDENTIAL_SIGNING_KEY = ""
+    [warning] = signing_key_configured(None)
+    assert warning.id == "certifications.W001"
+    settings.CREDENTIAL_SIGNING_KEY = "zNotAKeyButSecretText"
+    [error] = signing_key_configured(None)
+    assert error.id == "certifications.E001"
+    assert "zNotAKeyButSecretText" not in error.msg
