@@ -76,6 +76,7 @@ def test_the_verification_page_answers_json_ld_with_the_signed_credential(client
 
 @time_machine.travel(NOW)
 def test_anyone_can_paste_a_credential_and_read_the_answer_in_plain_words(client, credential):
+    assert reverse("vc_verify") in client.get(reverse("account_login")).content.decode()
     signed = services.issue_signed_credential(credential)
     page = client.post(reverse("vc_verify"), {"text": json.dumps(signed.document)})
     text = page.content.decode()
