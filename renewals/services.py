@@ -1,6 +1,6 @@
 """Writes for renewals: cycles, submitting, reviewing and completing renewals.
 
-Rules (shared/domain.md, "Renewing" and "Expiry"):
+Rules (docs/domain.md, "Renewing" and "Expiry"):
 - a renewal extends from the old expiry date (old expiry + the program's validity), also
   when it completes late in grace; a lapsed credential needs staff approval;
 - it completes when its SEUs are counted and its fee is confirmed; the SEU entries it
@@ -160,7 +160,7 @@ def reject_fee(*, renewal, by, reason, now=None):
 
 @transaction.atomic
 def approve_renewal(*, renewal, by, now=None):
-    """Staff approve the renewal of a lapsed credential (shared/domain.md, "Expiry")."""
+    """Staff approve the renewal of a lapsed credential (docs/domain.md, "Expiry")."""
     now = now or timezone.now()
     renewal = locked(renewal)
     if renewal.status != Renewal.Status.NEEDS_APPROVAL:
@@ -230,7 +230,7 @@ def extend_credential(*, credential, expires_on, today):
 @transaction.atomic
 def renew_credentials_for_course(*, holder, expires_on, now=None):
     """Completing a new course renews the holder's existing credentials, aligned to the
-    new credential's expiry `expires_on` (shared/domain.md, "Renewing"). Each credential
+    new credential's expiry `expires_on` (docs/domain.md, "Renewing"). Each credential
     of `holder` that is not lapsed and expires before `expires_on` gets that expiry; its
     current cycle is completed without consuming SEUs (no renewal used them), a new cycle
     opens, and its stored status is refreshed. A credential with a renewal in progress

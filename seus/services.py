@@ -1,4 +1,4 @@
-"""Writes for the SEU log, and the rules an entry must satisfy (shared/domain.md, "SEUs").
+"""Writes for the SEU log, and the rules an entry must satisfy (docs/domain.md, "SEUs").
 
 Each rule raises a ValidationError keyed by the form field it concerns, so a form shows
 the message beside that field. Writes lock the practitioner's row first: two requests
