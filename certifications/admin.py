@@ -10,6 +10,8 @@ from .models import (
     Enrollment,
     Practitioner,
     Program,
+    SignedCredential,
+    StatusList,
     Trainer,
     User,
 )
@@ -153,3 +155,30 @@ class CredentialAdmin(admin.ModelAdmin):
     list_select_related = ["holder__user", "program"]
     date_hierarchy = "expires_on"
     raw_id_fields = ["holder", "course"]
+    # Revocation goes through its service (status lists, audit): /staff/credentials/<no>/revoke/.
+    readonly_fields = ["revoked_at", "revoked_reason", "revoked_by"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Signed documents are made only by their services (signatures, status bits)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SignedCredential)
+class SignedCredentialAdmin(ReadOnlyAdmin):
+    list_display = ["credential", "valid_from", "valid_until", "created_at"]
+    search_fields = ["credential__certificate_number"]
+    list_select_related = ["credential__program"]
+
+
+@admin.register(StatusList)
+class StatusListAdmin(ReadOnlyAdmin):
+    list_display = ["purpose", "number", "signed_at"]

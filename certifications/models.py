@@ -345,6 +345,20 @@ class Credential(models.Model):
     course = models.ForeignKey(
         Course, on_delete=models.PROTECT, null=True, blank=True, related_name="credentials"
     )
+    revoked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set by revoking (certifications.vc.services.revoke_credential), for good.",
+    )
+    revoked_reason = models.TextField(blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who revoked it (kept for audit).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CredentialQuerySet.as_manager()
@@ -378,6 +392,10 @@ class Credential(models.Model):
     def renewal_opens_on(self):
         """Renewal opens `renewal_opens_after_days` after issue (docs/domain.md)."""
         return self.issued_on + timedelta(days=self.program.renewal_opens_after_days)
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
 
     @property
     def grace_ends_on(self):
@@ -416,3 +434,7 @@ class AttendanceChange(models.Model):
 
     def __str__(self):
         return f"{self.enrollment} / {self.session}: {self.old_hours} -> {self.new_hours}"
+
+
+# Signed credentials and status lists live beside the code that signs them.
+from .vc.models import SignedCredential, StatusList  # noqa: E402, F401

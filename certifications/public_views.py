@@ -3,17 +3,23 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.vary import vary_on_headers
 
 from .certificates import certificate_pdf
 from .dates import today_for
 from .models import Credential
+from .vc import views as vc_views
 
 
+@vary_on_headers("Accept")
 def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
     nothing else personal. A credential past its expiry date shows as expired, in grace
-    or lapsed alike (docs/domain.md); a public page needs the dates, not the holder's
-    SEU count."""
+    or lapsed alike (docs/domain.md); a revoked one as revoked, never active; a public
+    page needs the dates, not the holder's SEU count. With `Accept: application/ld+json`
+    the answer is the signed Open Badges credential itself."""
+    if "application/ld+json" in request.headers.get("Accept", ""):
+        return vc_views.signed_credential_for_number(request, certificate_number)
     credential = (
         Credential.objects.with_related().filter(certificate_number=certificate_number).first()
     )
@@ -29,6 +35,7 @@ def verify_credential(request, certificate_number):
         "certifications/verify.html",
         {
             "credential": credential,
+            "is_revoked": credential.is_revoked,
             "is_expired": credential.expires_on < today_for(credential.holder),
             "is_holder": request.user.is_authenticated
             and credential.holder.user_id == request.user.pk,

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import course_views, import_views, public_views, report_views, views
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("courses/<int:pk>/attendance/", course_views.course_attendance, name="course_attendance"),
     path("courses/<int:pk>/close/", course_views.course_close, name="course_close"),
     path("courses/<int:pk>/history/", course_views.course_history, name="course_history"),
+    path("", include("certifications.vc.urls")),
     path(
         "verify/<str:certificate_number>/",
         public_views.verify_credential,

@@ -248,6 +248,14 @@ else:
 MEDIA_ROOT = VAR_DIR / "public-media"
 MEDIA_URL = "/media/"
 
+# Portable credentials (Open Badges 3.0 / W3C Verifiable Credentials): the issuer's
+# Ed25519 key (Multikey "z3u2..." or JWK). Without it only a DEBUG server signs, with a key
+# it generates once in VAR_DIR; rotated-out public keys stay in the DID document.
+CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
+CREDENTIAL_SIGNING_OLD_KEYS = env.list("CREDENTIAL_SIGNING_OLD_KEYS", default=[])
+CREDENTIAL_ISSUER_NAME = env.str("CREDENTIAL_ISSUER_NAME", default="CSPO Tracker")
+CREDENTIAL_STATUS_MAX_AGE = env.int("CREDENTIAL_STATUS_MAX_AGE", default=300)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -27,6 +27,22 @@ def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(scope="session")
+def _credential_signing_key():
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from certifications.vc.keys import private_key_multibase
+
+    return private_key_multibase(Ed25519PrivateKey.generate())
+
+
+@pytest.fixture(autouse=True)
+def _credential_signing(settings, _credential_signing_key):
+    """Tests run with DEBUG off, where signing needs a configured key: give every test one,
+    so any code path that signs a credential works as in production."""
+    settings.CREDENTIAL_SIGNING_KEY = _credential_signing_key
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """allauth keeps used TOTP codes and rate limits in the cache; each test starts clean."""

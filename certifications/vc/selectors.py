@@ -1,0 +1,21 @@
+"""Reads for portable credentials."""
+
+from ..models import SignedCredential
+from .status_list import LIST_SIZE
+
+
+def list_in_use(number):
+    """A status list exists once a signed credential has its index in it."""
+    first = number * LIST_SIZE
+    return SignedCredential.objects.filter(
+        status_index__gte=first, status_index__lt=first + LIST_SIZE
+    ).exists()
+
+
+def current_signed(credential):
+    """The signed credential for the current expiry, if made already."""
+    return (
+        SignedCredential.objects.filter(credential=credential, valid_until=credential.expires_on)
+        .exclude(signed_json="")
+        .first()
+    )

@@ -1,0 +1,175 @@
+"""Checking a credential JSON someone pasted or uploaded: signature, issuer, dates and
+live status, said in plain words. Bad input gives a clear problem, never an error page."""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from .did import issuer_did
+from .documents import absolute
+from .signing import check_proof
+from .status_list import bit_is_set, decode
+
+MAX_BYTES = 256 * 1024
+
+
+class UnreadableCredential(ValueError):
+    """The text is not a credential JSON object; the message says why, in plain words."""
+
+
+def parse_credential(text):
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            raise UnreadableCredential("The file is larger than a credential can be (256 KB).")
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UnreadableCredential(
+                "The file is not UTF-8 text; upload the .json file."
+            ) from None
+    text = (text or "").strip()
+    if not text:
+        raise UnreadableCredential("Paste the credential JSON or choose its file.")
+    if len(text) > MAX_BYTES:
+        raise UnreadableCredential("The text is larger than a credential can be (256 KB).")
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise UnreadableCredential(
+            f"This is not valid JSON (line {getattr(error, 'lineno', '?')}, column "
+            f"{getattr(error, 'colno', '?')})."
+        ) from None
+    if not isinstance(document, dict):
+        raise UnreadableCredential("This JSON is not a credential: it must be a JSON object.")
+    return document
+
+
+def _datetime(value):
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
+@dataclass
+class Report:
+    signature_valid: bool
+    problem: str = ""
+    issuer_name: str = ""
+    issuer_id: str = ""
+    holder_name: str = ""
+    achievement_name: str = ""
+    criteria: str = ""
+    valid_from: datetime.datetime | None = None
+    valid_until: datetime.datetime | None = None
+    expired: bool = False
+    not_yet_valid: bool = False
+    revoked: bool = False
+    suspended: bool = False
+    status_problems: list = field(default_factory=list)
+
+    @property
+    def verdict(self):
+        """One word for the whole answer."""
+        if not self.signature_valid:
+            return "invalid"
+        if self.revoked:
+            return "revoked"
+        if self.suspended:
+            return "suspended"
+        if self.expired:
+            return "expired"
+        if self.not_yet_valid or self.status_problems:
+            return "not valid"
+        return "valid"
+
+    def as_json(self):
+        return {
+            "verdict": self.verdict,
+            "signatureValid": self.signature_valid,
+            "problem": self.problem,
+            "issuer": {"id": self.issuer_id, "name": self.issuer_name},
+            "holderName": self.holder_name,
+            "achievement": self.achievement_name,
+            "criteria": self.criteria,
+            "validFrom": self.valid_from.isoformat() if self.valid_from else None,
+            "validUntil": self.valid_until.isoformat() if self.valid_until else None,
+            "expired": self.expired,
+            "revoked": self.revoked,
+            "suspended": self.suspended,
+            "statusProblems": self.status_problems,
+        }
+
+
+def _status_bit(entry):
+    """Whether the bit of one of our BitstringStatusListEntry items is set, read from the
+    status list as currently signed."""
+    from .services import refresh_status_list
+
+    if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+        raise ValueError("A status entry is not a BitstringStatusListEntry.")
+    url = entry.get("statusListCredential")
+    if not isinstance(url, str) or not url.startswith(absolute("/")):
+        raise ValueError("A status list is not one of this site's.")
+    try:
+        match = resolve(url[len(absolute("")) :])
+    except Resolver404:
+        raise ValueError("A status list is not one of this site's.") from None
+    if match.url_name != "vc_status_list" or match.kwargs["purpose"] != entry.get("statusPurpose"):
+        raise ValueError("A status entry does not match its list.")
+    try:
+        position = int(entry.get("statusListIndex"))
+    except (TypeError, ValueError):
+        raise ValueError("A status index is not a number.") from None
+    listed = refresh_status_list(purpose=match.kwargs["purpose"], number=match.kwargs["number"])
+    return bit_is_set(decode(listed.encoded_list), position)
+
+
+def verify_document(document, *, now=None):
+    """A report on `document` (a parsed JSON object)."""
+    now = now or timezone.now()
+    proof = check_proof(document)
+    report = Report(signature_valid=proof.valid, problem=proof.problem)
+    issuer = document.get("issuer")
+    if isinstance(issuer, dict):
+        report.issuer_id = str(issuer.get("id", ""))
+        report.issuer_name = str(issuer.get("name", ""))
+    elif isinstance(issuer, str):
+        report.issuer_id = issuer
+    subject = document.get("credentialSubject")
+    if isinstance(subject, dict):
+        report.holder_name = str(subject.get("name", ""))
+        achievement = subject.get("achievement")
+        if isinstance(achievement, dict):
+            report.achievement_name = str(achievement.get("name", ""))
+            criteria = achievement.get("criteria")
+            if isinstance(criteria, dict):
+                report.criteria = str(criteria.get("narrative", ""))
+    if not proof.valid:
+        return report  # nothing else in an unsigned or altered document can be trusted
+    if report.issuer_id != issuer_did():
+        report.signature_valid, report.problem = False, "The issuer is not this site's issuer."
+        return report
+    report.valid_from = _datetime(document.get("validFrom"))
+    report.valid_until = _datetime(document.get("validUntil"))
+    report.not_yet_valid = bool(report.valid_from and now < report.valid_from)
+    report.expired = bool(report.valid_until and now > report.valid_until)
+    entries = document.get("credentialStatus") or []
+    if isinstance(entries, dict):
+        entries = [entries]
+    for entry in entries if isinstance(entries, list) else [entries]:
+        try:
+            if _status_bit(entry):
+                if entry["statusPurpose"] == "revocation":
+                    report.revoked = True
+                else:
+                    report.suspended = True
+        except ValueError as error:
+            report.status_problems.append(str(error))
+    return report

@@ -1,0 +1,115 @@
+"""An independent verifier: Digital Bazaar's JavaScript stack (@digitalbazaar/vc with
+eddsa-rdfc-2022 and Data Integrity) checks our credentials against the running app's
+DID document and status lists. bin/test installs Node.js and tests/vc_verifier/; without
+them this test fails, unless CSPO_SKIP_NODE_TESTS=1 (never honoured when CI is set)."""
+
+import copy
+import datetime
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import timezone
+
+from certifications.vc import services
+from certifications.vc.keys import issuer_keys, private_key_multibase
+from tests.factories import CredentialFactory
+
+VERIFIER = Path(__file__).resolve().parents[2] / "vc_verifier"
+
+
+# Like the browser tests: the one way to run without Node.js is to say so.
+SKIP_NODE_TESTS = "CSPO_SKIP_NODE_TESTS"
+
+
+@pytest.fixture
+def node():
+    node = shutil.which("node")
+    installed = (VERIFIER / "node_modules" / "@digitalbazaar" / "vc").is_dir()
+    if not (node and installed):
+        if os.environ.get(SKIP_NODE_TESTS) == "1" and not os.environ.get("CI"):
+            pytest.skip(f"{SKIP_NODE_TESTS}=1 and no Node.js verifier installed")
+        pytest.fail(
+            "Node.js and tests/vc_verifier/node_modules are needed for the independent "
+            f"verifier: run bin/test (it installs both), or set {SKIP_NODE_TESTS}=1 to "
+            "skip it knowingly",
+            pytrace=False,
+        )
+    return node
+
+
+@pytest.fixture
+def site(live_server, settings):
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
+def verify_with_javascript(node, site, document, tmp_path):
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(document))
+    result = subprocess.run(
+        [node, str(VERIFIER / "verify.js"), "--credential", str(path), "--server", site],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def a_signed_credential():
+    credential = CredentialFactory(
+        issued_on=timezone.now().date() - datetime.timedelta(days=30),
+        holder__user__first_name="Katherine",
+        holder__user__last_name="Johnson",
+    )
+    return services.issue_signed_credential(credential)
+
+
+def test_the_javascript_verifier_accepts_a_fresh_credential(node, site, tmp_path):
+    signed = a_signed_credential()
+    result = verify_with_javascript(node, site, signed.document, tmp_path)
+    assert result == {
+        "verified": True,
+        "status": {"revocation": False, "suspension": False},
+        "error": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda d: d["credentialSubject"].update(name="Someone Else"),
+        lambda d: d.update(validUntil="2099-01-01T00:00:00Z"),
+        lambda d: d["credentialSubject"]["achievement"].update(name="Certified Scrum Trainer"),
+    ],
+    ids=["holder name", "validUntil", "achievement"],
+)
+def test_the_javascript_verifier_refuses_a_tampered_credential(node, site, tmp_path, tamper):
+    document = copy.deepcopy(a_signed_credential().document)
+    tamper(document)
+    result = verify_with_javascript(node, site, document, tmp_path)
+    assert result["verified"] is False
+    assert "signature" in result["error"].lower()
+
+
+def test_the_javascript_verifier_sees_a_revoked_credential_as_revoked(node, site, tmp_path):
+    signed = a_signed_credential()
+    services.revoke_credential(credential=signed.credential, by=None, reason="Issued in error")
+    result = verify_with_javascript(node, site, signed.document, tmp_path)
+    assert result["verified"] is False
+    assert result["status"] == {"revocation": True, "suspension": False}
+
+
+def test_a_credential_signed_before_a_key_rotation_still_verifies(node, site, tmp_path, settings):
+    signed = a_signed_credential()
+    settings.CREDENTIAL_SIGNING_OLD_KEYS = [issuer_keys().public_multibase]
+    settings.CREDENTIAL_SIGNING_KEY = private_key_multibase(Ed25519PrivateKey.generate())
+    assert verify_with_javascript(node, site, signed.document, tmp_path)["verified"] is True
+    settings.CREDENTIAL_SIGNING_OLD_KEYS = []
+    assert verify_with_javascript(node, site, signed.document, tmp_path)["verified"] is False
