@@ -127,3 +127,30 @@ def test_metrics_report_the_outbox_backlog(client):
     assert emails("renewal_reminder", "sent") == 1
     assert emails("renewal_reminder", "failed") == 1
     assert emails("test", "pending") == 1
+
+
+def test_in_production_prometheus_scrapes_over_plain_http_like_the_health_check():
+    """Production redirects HTTP to HTTPS; /metrics, like /healthz, is exempt."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from django.test import Client; c = Client();"
+        "print(c.get('/metrics', HTTP_AUTHORIZATION='Bearer t').status_code,"
+        " c.get('/').status_code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "testserver",
+            "METRICS_TOKEN": "t",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["200", "301"], result.stderr[-2000:]
