@@ -19,6 +19,8 @@ def next_action(progress):
     """The one thing the holder should do next for a credential, in plain words, from its
     Progress (renewals.selectors.credential_progress)."""
     credential, cycle = progress.credential, progress.cycle
+    if credential.revoked_at is not None:
+        return "This credential was revoked: it cannot be renewed. Contact staff with questions."
     if progress.status == Credential.Status.LAPSED:
         return "Your credential has lapsed: submit a renewal, which needs staff approval."
     deadline = credential.expires_on

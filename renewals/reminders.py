@@ -76,7 +76,8 @@ def send_reminder(*, reminder_id, now=None, today=None):
         )[0]
         holder = credential.holder
         stale = (
-            cycle.status != RenewalCycle.Status.OPEN
+            credential.revoked_at is not None
+            or cycle.status != RenewalCycle.Status.OPEN
             or progress.cycle is None
             or progress.cycle.pk != cycle.pk
             or progress.requirements_met

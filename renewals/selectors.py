@@ -305,7 +305,9 @@ def lower_credentials_in_track(credentials):
 def renewable_credentials(practitioner):
     """The practitioner's credentials whose current cycle is open for a renewal."""
     return (
-        Credential.objects.filter(holder=practitioner, cycles__status=RenewalCycle.Status.OPEN)
+        Credential.objects.filter(
+            holder=practitioner, cycles__status=RenewalCycle.Status.OPEN, revoked_at__isnull=True
+        )
         .select_related("program", "holder")
         .order_by("-program__level", "program__code", "expires_on")
     )
@@ -363,7 +365,9 @@ def credentials_expiring(*, today, within_days):
     """Credentials expiring between today and `within_days` from now, soonest first."""
     return (
         Credential.objects.filter(
-            expires_on__gte=today, expires_on__lte=today + timedelta(days=within_days)
+            expires_on__gte=today,
+            expires_on__lte=today + timedelta(days=within_days),
+            revoked_at__isnull=True,
         )
         .select_related("program", "holder__user")
         .order_by("expires_on", "pk")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from certifications.dates import add_months, today_for
 from certifications.models import Credential, Practitioner
+from certifications.vc import services as vc_services
 from cspo_tracker import outbox
 from seus.models import SeuEntry
 
@@ -224,7 +225,9 @@ def extend_credential(*, credential, expires_on, today):
     if status != credential.status:
         credential.status, credential.status_changed_on = status, today
     credential.save(update_fields=["expires_on", "status", "status_changed_on"])
-    return open_cycle(credential=credential)
+    cycle = open_cycle(credential=credential)
+    vc_services.reissue_after_renewal(credential)  # a signed copy with the new validUntil
+    return cycle
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from certifications.dates import today_in
 from certifications.models import Credential
+from certifications.vc import services as vc_services
 
 from . import selectors
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
@@ -44,6 +45,7 @@ class SweepRow:
     seus_counted: Decimal
     seus_required: Decimal
     fee_confirmed: bool
+    revoked: bool = False
 
     @property
     def requirements_met(self):
@@ -68,6 +70,7 @@ def sweep_batch(*, after_pk, size, caps):
             "program__grace_days",
             "holder__time_zone",
             "holder__optional_reminders",
+            "revoked_at",
         )[:size]
     )
     if not credentials:
@@ -81,7 +84,7 @@ def sweep_batch(*, after_pk, size, caps):
     }
     counted = selectors.seus_counted_by_cycle(in_batch.values("pk"), caps=caps)
     rows = []
-    for pk, status, expires_on, lead, grace, tz, optional in credentials:
+    for pk, status, expires_on, lead, grace, tz, optional, revoked_at in credentials:
         cycle = cycles.get(pk)
         rows.append(
             SweepRow(
@@ -97,6 +100,7 @@ def sweep_batch(*, after_pk, size, caps):
                 seus_counted=counted[cycle[0]] if cycle else selectors.ZERO,
                 seus_required=cycle[3] if cycle else selectors.ZERO,
                 fee_confirmed=bool(cycle and selectors.fee_confirmed(cycle[4])),
+                revoked=revoked_at is not None,
             )
         )
     return rows
@@ -184,6 +188,7 @@ def run_sweep(*, now=None, today=None, dry_run=False, dispatch=None, batch_size=
             dispatch(to_send, result)
     if not dry_run:
         _finish_renewals(now=now, result=result)
+        vc_services.refresh_status_lists(now=now)  # lapsed today: suspension bits re-signed
     return result
 
 
@@ -226,10 +231,11 @@ def _sweep_batch(rows, *, offsets, now, today, dry_run, result):
             changed[(status, day)].append(row.credential_id)
         if (
             met
+            or row.revoked
             or row.cycle_status != RenewalCycle.Status.OPEN
             or status == Credential.Status.LAPSED
         ):
-            continue  # no nagging: requirements met, a renewal is pending, or lapsed
+            continue  # no nagging: met, revoked, a renewal is pending, or lapsed
         offset = most_recent_due_offset(offsets, expires_on=row.expires_on, today=day)
         if offset is None:
             continue

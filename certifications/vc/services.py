@@ -3,9 +3,11 @@ and re-sign a status list when one of its bits changed. Keyword-only, one transa
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from cspo_tracker import outbox
 
 from ..models import Credential, SignedCredential, StatusList
 from . import documents, signing, status_list
@@ -59,10 +61,17 @@ def _new_signed_credential(credential):
 
 
 def reissue_after_renewal(credential, *, now=None):
-    """A renewal moved the expiry: sign the credential with its new validUntil now, so the
-    holder can be told (email: to be wired through the outbox)."""
+    """A renewal moved the expiry: sign the credential with its new validUntil now (the
+    renewal's confirmation email links each new signed copy). Without a signing key
+    (production misconfigured; `check --deploy` says so) the renewal still completes and
+    the signed copy is made once a key is set."""
     credential.refresh_from_db(fields=["expires_on", "issued_on"])
-    return issue_signed_credential(credential, now=now)
+    try:
+        signed = issue_signed_credential(credential, now=now)
+    except ImproperlyConfigured as error:
+        logger.error("credential %s renewed but not signed: %s", credential.pk, error)
+        return None
+    return signed
 
 
 @transaction.atomic
@@ -81,6 +90,13 @@ def revoke_credential(*, credential, by, reason, now=None):
     credential.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
     logger.info(
         "Credential %s revoked by user %s", credential.certificate_number, getattr(by, "pk", None)
+    )
+    holder = Credential.objects.with_related().get(pk=credential.pk).holder
+    outbox.enqueue(
+        "credential_revoked",
+        {"credential": credential, "holder": holder, "reason": reason},
+        to=holder.user.email,
+        key=f"credential_revoked:{credential.pk}",
     )
     for number in _list_numbers(credential):
         refresh_status_list(purpose=StatusList.Purpose.REVOCATION, number=number, now=now)
