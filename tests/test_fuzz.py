@@ -105,3 +105,53 @@ def test_any_seu_form_input_is_saved_or_refused_beside_the_field(
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert SeuEntry.objects.count() == before
+
+
+@st.composite
+def form_posts(draw, fields):
+    return {name: draw(st.one_of(cells, dates)) for name in fields}
+
+
+FORMS = [
+    # (url name, args builder, fields, who posts)
+    ("profile", None, ["first_name", "last_name", "time_zone", "optional_reminders"], "holder"),
+    ("renewals:submit", None, ["credentials", "payment_reference"], "holder"),
+    (
+        "course_create",
+        None,
+        [
+            "program",
+            "trainer",
+            "title",
+            "starts_on",
+            "ends_on",
+            "is_online",
+            "location",
+            "capacity",
+        ],
+        "staff",
+    ),
+    ("course_enroll", "course", ["email", "first_name", "last_name", "text"], "staff"),
+    ("course_attendance", "course", ["hours-1-1", "hours-1-2", "cell"], "staff"),
+    ("renewals:reject_fee", "renewal", ["reason"], "staff"),
+]
+
+
+@FUZZ
+@given(data=st.data())
+@pytest.mark.parametrize(("name", "arg", "fields", "who"), FORMS)
+def test_any_form_input_answers_without_a_server_error(client, data, name, arg, fields, who):
+    from django.test import Client
+
+    from tests.factories import CourseFactory, PractitionerFactory, StaffFactory
+
+    user = StaffFactory() if who == "staff" else PractitionerFactory().user
+    browser = Client(raise_request_exception=False)
+    browser.force_login(user)
+    args = []
+    if arg == "course":
+        args = [CourseFactory().pk]
+    elif arg == "renewal":
+        args = [999999]
+    response = browser.post(reverse(name, args=args), data.draw(form_posts(fields)))
+    assert response.status_code < 500, response.content[:500]
