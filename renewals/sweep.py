@@ -152,7 +152,6 @@ class SweepResult:
     already_sent: int = 0
     skipped: int = 0
     renewals_completed: int = 0
-    confirmations_sent: int = 0
     batches: int = 0
     bad_rows: list = field(default_factory=list)  # (credential id, problem): skipped, logged
     status_counts: dict = field(default_factory=lambda: defaultdict(int))

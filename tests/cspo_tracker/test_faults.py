@@ -32,15 +32,11 @@ from tests.factories import (
     credential_expiring,
     seus_for,
 )
+from tests.renewals.test_smtp import free_port
+from tests.renewals.test_worker import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 D = datetime.date
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class OwnRedis:
@@ -67,14 +63,6 @@ class OwnRedis:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=10)
-
-
-def database_url():
-    db = connection.settings_dict
-    auth = db["USER"] or ""
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
