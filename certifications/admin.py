@@ -1,3 +1,4 @@
+from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -18,7 +19,8 @@ from .models import (
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditlogHistoryAdminMixin, BaseUserAdmin):
+    show_auditlog_history_link = True  # the change history (audit log) per row
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
@@ -55,7 +57,8 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(admin.ModelAdmin):
+class PractitionerAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = ["__str__", "email_address", "member_id", "time_zone", "optional_reminders"]
     list_filter = ["optional_reminders", "time_zone"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "member_id"]
@@ -69,7 +72,8 @@ class PractitionerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Trainer)
-class TrainerAdmin(admin.ModelAdmin):
+class TrainerAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = ["__str__", "user", "is_active"]
     list_filter = ["is_active", "programs"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
@@ -84,7 +88,8 @@ class CourseSessionInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = ["title", "program", "trainer", "starts_on", "ends_on", "is_online", "status"]
     list_filter = ["program", "status", "is_online", "starts_on"]
     search_fields = ["title", "location", "trainer__user__email", "trainer__user__last_name"]
@@ -102,7 +107,8 @@ class CourseSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = ["practitioner", "course", "enrolled_at"]
     list_filter = ["course__program"]
     search_fields = ["practitioner__user__email", "course__title"]
@@ -148,7 +154,8 @@ class AttendanceChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credential)
-class CredentialAdmin(admin.ModelAdmin):
+class CredentialAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = ["certificate_number", "holder", "program", "issued_on", "expires_on", "status"]
     list_filter = ["program", "status", "expires_on"]
     search_fields = ["certificate_number", "holder__user__email", "holder__user__last_name"]

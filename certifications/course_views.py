@@ -4,16 +4,25 @@ A trainer sees only their own courses (another's answers 404); staff see all;
 practitioners get 403.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import courses
+from . import courses, rosters
 from .course_forms import CourseForm, EnrollForm, RosterUploadForm, session_formset
+from .dates import today_in
 from .permissions import course_runner_required
-from .selectors import attendance_changes, attendance_grid, courses_for
+from .selectors import (
+    attendance_changes,
+    attendance_grid,
+    attendance_outcome,
+    closing_preview,
+    courses_for,
+    with_progress,
+)
 
 
 def _course(request, pk):
@@ -30,8 +39,13 @@ def _apply_errors(form, error):
 
 @course_runner_required
 def course_list(request):
+    """The user's courses; `?show=ready` only those ready to close."""
+    courses = with_progress(courses_for(request.user), today=today_in(settings.TIME_ZONE))
+    ready = request.GET.get("show") == "ready"
+    if ready:
+        courses = courses.filter(ready_to_close=True)
     return render(
-        request, "certifications/course_list.html", {"courses": courses_for(request.user)}
+        request, "certifications/course_list.html", {"courses": courses, "ready_only": ready}
     )
 
 
@@ -128,19 +142,37 @@ def course_enroll(request, pk):
     return _render_detail(request, course, enroll_form, upload_form)
 
 
+ALL_PRESENT_SESSION, ALL_PRESENT_ROW = "present_session", "present_row"
+
+
+def _submitted_cells(post):
+    """The grid's cells as posted (`h-<enrollment>-<session>`), and the cells an "all
+    present" button (the no-JavaScript fallback) marks present: it fills `p`, the same
+    rule as typing it."""
+    submitted = {}
+    for key, value in post.items():
+        if key.startswith("h-"):
+            try:
+                enrollment_id, session_id = (int(part) for part in key[2:].split("-"))
+            except ValueError:
+                continue
+            submitted[(enrollment_id, session_id)] = value
+    for button, index in ((ALL_PRESENT_SESSION, 1), (ALL_PRESENT_ROW, 0)):
+        target = post.get(button, "")
+        if target.isdigit():
+            for cell in submitted:
+                if cell[index] == int(target):
+                    submitted[cell] = courses.PRESENT
+    return submitted
+
+
 @course_runner_required
 def course_attendance(request, pk):
     course = _course(request, pk)
     errors = {}
     submitted = {}
     if request.method == "POST":
-        for key, value in request.POST.items():
-            if key.startswith("h-"):
-                try:
-                    enrollment_id, session_id = (int(part) for part in key[2:].split("-"))
-                except ValueError:
-                    continue
-                submitted[(enrollment_id, session_id)] = value
+        submitted = _submitted_cells(request.POST)
         try:
             changes = courses.record_attendance(course=course, hours=submitted, by=request.user)
         except ValidationError as error:
@@ -154,16 +186,26 @@ def course_attendance(request, pk):
     grid = attendance_grid(course)
     rows = []
     for row in grid.rows:
-        cells = []
+        cells, entered = [], {}
         for session, hours in row.cells:
             name = f"h-{row.enrollment.pk}-{session.pk}"
             value = submitted.get((row.enrollment.pk, session.pk))
             if value is None:
                 value = "" if hours is None else f"{hours.normalize():f}"
+                if hours is not None:
+                    entered[session.pk] = hours
+            else:
+                # After a refused save the totals follow what was typed, not the database.
+                parsed, _error = courses.parse_hours(value, session)
+                if parsed is not None:
+                    entered[session.pk] = parsed
             cells.append(
                 {"session": session, "name": name, "value": value, "error": errors.get(name)}
             )
-        rows.append((row, cells))
+        outcome = attendance_outcome(
+            program=course.program, sessions=grid.sessions, hours_by_session=entered
+        )
+        rows.append((row, cells, outcome))
     return render(
         request,
         "certifications/attendance_grid.html",
@@ -171,10 +213,18 @@ def course_attendance(request, pk):
     )
 
 
-@require_POST
 @course_runner_required
 def course_close(request, pk):
+    """GET shows who gets a credential, who does not and why, and the emails that go out;
+    POST closes the course."""
     course = _course(request, pk)
+    if request.method != "POST":
+        grid, lines = closing_preview(course)
+        return render(
+            request,
+            "certifications/close_confirm.html",
+            {"course": course, "grid": grid, "lines": lines},
+        )
     result = courses.close_course(course=course, by=request.user)
     messages.success(
         request,
@@ -193,6 +243,28 @@ def course_close(request, pk):
         + (f"; {len(result.missed)} missed hours (listed below)." if result.missed else "."),
     )
     return redirect("course_detail", pk=course.pk)
+
+
+@course_runner_required
+def course_unenroll(request, pk, enrollment_pk):
+    """GET asks to confirm; POST takes the attendee off the roster (audited)."""
+    course = _course(request, pk)
+    enrollment = get_object_or_404(
+        course.enrollments.select_related("practitioner__user"), pk=enrollment_pk
+    )
+    if request.method == "POST":
+        try:
+            rosters.unenroll(enrollment=enrollment, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{enrollment.practitioner} is no longer enrolled.")
+        return redirect("course_detail", pk=course.pk)
+    return render(
+        request,
+        "certifications/unenroll_confirm.html",
+        {"course": course, "enrollment": enrollment},
+    )
 
 
 @course_runner_required

@@ -242,11 +242,21 @@ def enroll(*, course, attendees):
     return created
 
 
-def _parse_hours(value, session):
+PRESENT, ABSENT = "p", "a"
+
+
+def parse_hours(value, session):
+    """One attendance cell as typed: hours, or `p` (present: the session's full hours) or
+    `a` (absent: 0) in any case. Returns (hours, None) or (None, the error)."""
+    text = str(value).strip()
+    if text.lower() == PRESENT:
+        return session.hours, None
+    if text.lower() == ABSENT:
+        return Decimal("0.00"), None
     try:
-        hours = Decimal(str(value).strip() or "0")
+        hours = Decimal(text or "0")
     except InvalidOperation:
-        return None, "Hours must be a number."
+        return None, "Hours must be a number, or p (present) or a (absent)."
     if not hours.is_finite() or hours < 0 or hours > session.hours:
         return None, f"Hours must be between 0 and {session.hours.normalize():f}."
     return hours.quantize(Decimal("0.01")), None
@@ -268,7 +278,7 @@ def record_attendance(*, course, hours, by):
         if session is None or enrollment_id not in enrollments:
             errors[(enrollment_id, session_id)] = "Not a cell of this course."
             continue
-        parsed[(enrollment_id, session_id)], error = _parse_hours(value, session)
+        parsed[(enrollment_id, session_id)], error = parse_hours(value, session)
         if error:
             errors[(enrollment_id, session_id)] = error
     if errors:

@@ -1,11 +1,25 @@
 """Reads for certifications."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 
+from .dates import today_for
 from .models import (
     Attendance,
     AttendanceChange,
@@ -240,3 +254,87 @@ def credentials_issued_per_month():
         .annotate(count=Count("pk"))
         .order_by("-month", "program__code")
     )
+
+
+# --- Course progress and the closing preview (trainer home, staff console) -------------
+
+
+def _count_for_course(queryset, course_field="course"):
+    return Coalesce(
+        Subquery(
+            queryset.filter(**{course_field: OuterRef("pk")})
+            .order_by()
+            .values(course_field)
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
+def with_progress(courses, *, today):
+    """Annotate courses with what is left to do: `cells_missing` (attendance cells of
+    sessions held by `today` not yet recorded) and `ready_to_close` (open, ended, someone
+    enrolled, nothing missing). Subqueries: the same query count for any number of
+    courses."""
+    courses = courses.annotate(
+        roster=_count_for_course(Enrollment.objects.all()),
+        held_sessions=_count_for_course(CourseSession.objects.filter(held_on__lte=today)),
+        recorded=_count_for_course(
+            Attendance.objects.filter(session__held_on__lte=today), "session__course"
+        ),
+    ).annotate(cells_missing=F("roster") * F("held_sessions") - F("recorded"))
+    return courses.annotate(
+        ready_to_close=Case(
+            When(
+                Q(status=Course.Status.PLANNED, ends_on__lte=today, roster__gt=0, cells_missing=0),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def open_courses(user, *, today):
+    """The user's courses not closed yet, soonest first, with their progress."""
+    return with_progress(
+        courses_for(user).filter(status=Course.Status.PLANNED), today=today
+    ).order_by("starts_on", "pk")
+
+
+def courses_ready_to_close(user, *, today):
+    return open_courses(user, today=today).filter(ready_to_close=True)
+
+
+@dataclass(frozen=True)
+class ClosingLine:
+    """What closing the course does for one attendee."""
+
+    row: GridRow
+    outcome: str  # "issue", "issued_before", "held", "missed"
+    expires_on: object = None  # the new or renewed expiry
+    email: str = ""  # the email this closing sends the attendee, if any
+
+
+def closing_preview(course):
+    """Who closing `course` gives a credential, who not and why, and which emails go out:
+    the same decisions as certifications.courses.close_course, read without writing (the
+    attendance grid's queries, nothing per attendee)."""
+    grid = attendance_grid(course)
+    program = course.program
+    expires_on = program.expiry_for(course.ends_on)
+    lines = []
+    for row in grid.rows:
+        holder = row.enrollment.practitioner
+        if not row.outcome.met:
+            lines.append(ClosingLine(row, "missed"))
+        elif row.credential is not None:
+            lines.append(ClosingLine(row, "issued_before", row.credential.expires_on))
+        elif row.held is not None and not (
+            today_for(holder) > row.held.expires_on + timedelta(days=program.grace_days)
+        ):
+            lines.append(ClosingLine(row, "held", max(expires_on, row.held.expires_on)))
+        else:
+            lines.append(ClosingLine(row, "issue", expires_on, email="welcome"))
+    return grid, lines

@@ -13,6 +13,11 @@ urlpatterns = [
     path("courses/<int:pk>/enroll/", course_views.course_enroll, name="course_enroll"),
     path("courses/<int:pk>/attendance/", course_views.course_attendance, name="course_attendance"),
     path("courses/<int:pk>/close/", course_views.course_close, name="course_close"),
+    path(
+        "courses/<int:pk>/enrollments/<int:enrollment_pk>/remove/",
+        course_views.course_unenroll,
+        name="course_unenroll",
+    ),
     path("courses/<int:pk>/history/", course_views.course_history, name="course_history"),
     path("", include("certifications.vc.urls")),
     path(

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "certifications",
     "seus",
     "renewals",
+    # Above renewals: the staff console, trainer home, search and practitioner view.
+    "staff",
+    "auditlog",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Who made each audited change (the signed-in user), for django-auditlog.
+    "auditlog.middleware.AuditlogMiddleware",
 ]
 
 # --- Operations (issue 11): two-factor sign-in, metrics, request ids ---
@@ -113,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # CSP_NONCE for the <script>/<link> tags of templates/base.html.
                 "csp.context_processors.nonce",
+                # The role switcher and search box of staff and trainers (issue 9).
+                "certifications.roles.navigation",
             ],
         },
     },

@@ -1,3 +1,4 @@
+from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle, SweepRun
@@ -21,7 +22,8 @@ class RenewalCycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Renewal)
-class RenewalAdmin(admin.ModelAdmin):
+class RenewalAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+    show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = [
         "pk",
         "practitioner",

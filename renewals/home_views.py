@@ -3,8 +3,9 @@ calendar feed of expiry and reminder dates."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from certifications import roles
 from certifications.models import Practitioner
 from certifications.selectors import practitioner_for
 
@@ -14,6 +15,13 @@ from .dashboard import dashboard_cards
 
 @login_required
 def dashboard(request):
+    """The practitioner's dashboard; staff and trainers land on their own home (the role
+    chosen in the navbar's switcher, else their first)."""
+    role = roles.active_role(request)
+    if role == roles.STAFF:
+        return redirect("staff_console")
+    if role == roles.TRAINER:
+        return redirect("trainer_home")
     practitioner = practitioner_for(request.user)
     return render(
         request,

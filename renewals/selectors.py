@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db.models import F, Q, QuerySet, Sum
 
-from certifications.dates import today_for
+from certifications.dates import add_months, today_for
 from certifications.models import Credential
 from seus.models import SeuCategory, SeuEntry
 
@@ -405,4 +405,45 @@ def recent_reminders(*, statuses, limit=50):
         Reminder.objects.filter(status__in=statuses)
         .select_related("offset", "cycle__credential__program", "cycle__credential__holder__user")
         .order_by("-due_on", "-pk")[:limit]
+    )
+
+
+# --- What confirming a fee will do (the staff confirmation page) -------------------------
+
+
+@dataclass(frozen=True)
+class FeePreview:
+    renewal: Renewal
+    completes: bool  # confirming the fee completes the renewal now
+    waits_for_approval: bool
+    seus_counted: Decimal
+    entries: list  # the SEU entries the renewal would consume
+    renewed: list  # [(credential, new expiry)]
+    emails: list  # [(template, address)]
+
+
+def fee_confirmation_preview(renewal):
+    """What `renewals.services.confirm_fee` would do now, read without writing: which SEU
+    entries it consumes, which credential is renewed to what date, and the emails sent
+    (the same rules: complete_if_ready, complete_renewal). Fixed query count."""
+    cycles = list(renewal.cycles.select_related("credential__program").order_by("pk"))
+    entries = seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
+    counted = seus_total(entries)
+    waits = renewal.status == Renewal.Status.NEEDS_APPROVAL
+    completes = (
+        renewal.status == Renewal.Status.SUBMITTED
+        and renewal.fee_status == Renewal.FeeStatus.PENDING
+        and counted >= renewal.seus_required
+    )
+    return FeePreview(
+        renewal=renewal,
+        completes=completes,
+        waits_for_approval=waits,
+        seus_counted=counted,
+        entries=list(entries.select_related("category").order_by("earned_on", "pk")),
+        renewed=[
+            (c.credential, add_months(c.ends_on, c.credential.program.validity_months))
+            for c in cycles
+        ],
+        emails=[("renewal_confirmation", renewal.practitioner.email)] if completes else [],
     )

@@ -202,8 +202,18 @@ def _staff_action(request, pk, action, success):
 
 
 @staff_required
-@require_POST
 def confirm_fee(request, pk):
+    """GET shows what confirming the fee will do (SEUs used, credentials renewed to which
+    date, emails sent); POST confirms it."""
+    if request.method != "POST":
+        renewal = get_object_or_404(
+            Renewal.objects.select_related("practitioner__user", "fee_reviewed_by"), pk=pk
+        )
+        return render(
+            request,
+            "renewals/confirm_fee.html",
+            {"preview": selectors.fee_confirmation_preview(renewal)},
+        )
     return _staff_action(
         request,
         pk,

@@ -40,6 +40,24 @@
       total(input.dataset.enrollment);
     });
   });
+  // "All present" for a session or an attendee fills the cells here (nothing is saved
+  // until "Save attendance"); without JavaScript the button saves with them present.
+  form.querySelectorAll(".all-present").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      const selector = button.dataset.session
+        ? '.hours-input[data-session="' + button.dataset.session + '"]'
+        : '.hours-input[data-enrollment="' + button.dataset.enrollment + '"]';
+      const touched = {};
+      form.querySelectorAll(selector).forEach(function (input) {
+        const box = form.querySelector('.present-toggle[data-for="' + input.name + '"]');
+        input.value = box.dataset.hours;
+        sync(input);
+        touched[input.dataset.enrollment] = true;
+      });
+      Object.keys(touched).forEach(total);
+    });
+  });
   form.querySelectorAll(".present-toggle").forEach(function (box) {
     box.addEventListener("change", function () {
       const input = document.getElementById(box.dataset.for);

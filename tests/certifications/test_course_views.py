@@ -194,7 +194,7 @@ def test_a_bad_cell_is_shown_beside_it_and_nothing_is_saved(trainer_client):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Hours must be a number." in page
+    assert "Hours must be a number, or p (present) or a (absent)." in page
     assert 'value="nine"' in page
     assert Attendance.objects.get(session=day_one).hours_attended == 8
     assert not AttendanceChange.objects.exists()

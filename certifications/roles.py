@@ -1,0 +1,59 @@
+"""Who a signed-in person is acting as: staff, trainer or practitioner.
+
+Staff and active Certified Scrum Trainers each have a home of their own; a person with
+several roles switches between them (navbar menu) and the choice is kept in the session.
+Everyone is also a practitioner (their own credentials). A plain practitioner has that
+one role and sees nothing new.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist
+
+STAFF, TRAINER, PRACTITIONER = "staff", "trainer", "practitioner"
+LABELS = {STAFF: "Staff console", TRAINER: "Trainer home", PRACTITIONER: "My credentials"}
+SESSION_KEY = "active_role"
+
+
+def roles_for(user):
+    """The user's roles, the one to land on first. Reads `user.trainer` through the
+    related descriptor, so the navbar's own check of it costs no second query."""
+    if not user.is_authenticated:
+        return []
+    roles = []
+    if user.is_staff:
+        roles.append(STAFF)
+    try:
+        if user.trainer.is_active:
+            roles.append(TRAINER)
+    except ObjectDoesNotExist:
+        pass
+    roles.append(PRACTITIONER)
+    return roles
+
+
+def active_role(request):
+    """The role chosen in this session if the user still has it, else their first."""
+    roles = roles_for(request.user)
+    if not roles:
+        return None
+    chosen = request.session.get(SESSION_KEY)
+    return chosen if chosen in roles else roles[0]
+
+
+def choose_role(request, role):
+    """Remember `role` for this session; False when the user does not have it."""
+    if role not in roles_for(request.user):
+        return False
+    request.session[SESSION_KEY] = role
+    return True
+
+
+def navigation(request):
+    """Template context: the user's roles (for the switcher) and the active one."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    roles = roles_for(request.user)
+    return {
+        "roles": [(role, LABELS[role]) for role in roles],
+        "active_role": active_role(request),
+        "acts_as_runner": STAFF in roles or TRAINER in roles,
+    }

@@ -1,0 +1,255 @@
+"""Reads for the staff console, the trainer home, search and the practitioner view. Each
+runs a fixed number of queries whatever the number of rows."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.core.paginator import Paginator
+from django.db.models import Q
+
+from certifications.models import Credential, Enrollment, Practitioner, User
+from certifications.selectors import courses_for, courses_ready_to_close, open_courses
+from cspo_tracker.models import OutboundEmail
+from renewals import selectors as renewal_selectors
+from renewals.models import Reminder, Renewal
+from seus.models import SeuEntry
+
+from .audit import entries_for
+
+GRACE_WEEK = 7
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    count: int
+    url_name: str
+    anchor: str = ""
+    query: str = ""
+
+
+def console_counts(*, user, today):
+    """What needs staff action now, each with the list it links to (one query each)."""
+    return [
+        Count(
+            "Renewals awaiting confirmation",
+            renewal_selectors.renewals_awaiting_staff().count(),
+            "renewals:staff",
+            anchor="awaiting",
+        ),
+        Count(
+            "Fee confirmed, renewal could not complete",
+            renewal_selectors.renewals_held().count(),
+            "renewals:staff",
+            anchor="held",
+        ),
+        Count(
+            "Emails failed",
+            OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
+            "renewals:staff",
+            anchor="emails",
+        ),
+        Count(
+            "Reminders failed",
+            Reminder.objects.filter(status=Reminder.Status.FAILED).count(),
+            "renewals:staff",
+            anchor="emails",
+        ),
+        Count(
+            "Courses ready to close",
+            courses_ready_to_close(user, today=today).count(),
+            "course_list",
+            query="show=ready",
+        ),
+        Count(
+            "Credentials entering grace this week",
+            entering_grace(today=today).count(),
+            "renewals:staff",
+            query="within=30",
+        ),
+    ]
+
+
+def entering_grace(*, today):
+    """Credentials whose expiry falls in the coming week (grace starts the day after)."""
+    return Credential.objects.filter(
+        expires_on__gte=today - timedelta(days=1),
+        expires_on__lt=today + timedelta(days=GRACE_WEEK - 1),
+        revoked_at__isnull=True,
+    )
+
+
+def trainer_home(*, user, today):
+    """The trainer's open courses (upcoming and running), soonest first, each with the
+    attendance still missing and whether it is ready to close."""
+    return open_courses(user, today=today).filter(trainer__user=user)
+
+
+# --- Search ------------------------------------------------------------------------------
+
+GROUPS = ("practitioners", "credentials", "courses", "renewals")
+PER_GROUP = 10
+
+
+def _terms(q):
+    return [t for t in q.split() if t][:5]
+
+
+def _name_or_email(terms, prefix):
+    condition = Q()
+    for term in terms:
+        condition &= (
+            Q(**{f"{prefix}email__icontains": term})
+            | Q(**{f"{prefix}first_name__icontains": term})
+            | Q(**{f"{prefix}last_name__icontains": term})
+        )
+    return condition
+
+
+def search_querysets(*, user, q):
+    """One querystring against practitioners (name, email), credentials (certificate
+    number in any case), courses (title, program, place) and renewals (number, payment
+    reference, practitioner). Staff search everything; a trainer only the people,
+    credentials and courses of their own courses, and no renewals."""
+    terms = _terms(q)
+    is_staff = user.is_staff
+    number = q.strip().lstrip("#")
+    own = Q() if is_staff else Q(enrollments__course__trainer__user=user)
+    practitioners = (
+        Practitioner.objects.filter(_name_or_email(terms, "user__"))
+        .filter(own)
+        .select_related("user")
+        .distinct()
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    credentials = (
+        Credential.objects.filter(
+            Q(certificate_number__icontains=q.strip().upper())
+            | _name_or_email(terms, "holder__user__")
+        )
+        .filter(Q() if is_staff else Q(course__trainer__user=user))
+        .with_related()
+        .order_by("certificate_number")
+    )
+    course_match = Q()
+    for term in terms:
+        course_match &= (
+            Q(title__icontains=term)
+            | Q(program__code__iexact=term)
+            | Q(location__icontains=term)
+            | Q(trainer__user__last_name__icontains=term)
+        )
+    courses = courses_for(user).filter(course_match).order_by("-starts_on", "pk")
+    if is_staff:
+        renewal_match = _name_or_email(terms, "practitioner__user__") | Q(
+            payment_reference__iexact=q.strip()
+        )
+        if number.isdigit():
+            renewal_match |= Q(pk=int(number))
+        renewals = (
+            Renewal.objects.filter(renewal_match)
+            .select_related("practitioner__user")
+            .order_by("-submitted_at", "-pk")
+        )
+    else:
+        renewals = Renewal.objects.none()
+    return {
+        "practitioners": practitioners,
+        "credentials": credentials,
+        "courses": courses,
+        "renewals": renewals,
+    }
+
+
+def search(*, user, q, group=None, page=1):
+    """Grouped results: each group's first page (PER_GROUP), or with `group` only that
+    group, paginated. Two queries a group (count and page) whatever the number of rows."""
+    if not _terms(q):
+        return {}
+    querysets = search_querysets(user=user, q=q)
+    wanted = [group] if group in GROUPS else list(GROUPS)
+    if not user.is_staff and "renewals" in wanted:
+        wanted.remove("renewals")
+    return {
+        name: Paginator(querysets[name], PER_GROUP * (5 if group else 1)).get_page(
+            page if group else 1
+        )
+        for name in wanted
+    }
+
+
+# --- One practitioner, for staff ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PractitionerFile:
+    practitioner: Practitioner
+    credentials: list
+    seu_entries: list
+    renewals: list
+    reminders: list
+    emails: list
+    enrollments: list
+    audit: list
+
+
+HISTORY = 100
+
+
+def practitioner_file(practitioner_id):
+    """Everything staff need about one practitioner on one page: credentials with their
+    status, SEU log, renewals, reminders and emails sent, courses and the audit trail of
+    their account and objects (the latest HISTORY of each list)."""
+    practitioner = Practitioner.objects.select_related("user").get(pk=practitioner_id)
+    credentials = list(
+        Credential.objects.filter(holder=practitioner)
+        .select_related("program", "course")
+        .order_by("expires_on", "pk")
+    )
+    renewals = list(
+        Renewal.objects.filter(practitioner=practitioner)
+        .prefetch_related("cycles__credential__program")
+        .order_by("-submitted_at", "-pk")[:HISTORY]
+    )
+    enrollments = list(
+        Enrollment.objects.filter(practitioner=practitioner)
+        .select_related("course__program")
+        .order_by("-course__starts_on")[:HISTORY]
+    )
+    user = practitioner.user
+    addresses = list(EmailAddress.objects.filter(user=user).values_list("pk", flat=True))
+    audit = list(
+        entries_for(
+            {
+                User: [user.pk],
+                EmailAddress: addresses,
+                Practitioner: [practitioner.pk],
+                Credential: [c.pk for c in credentials],
+                Renewal: [r.pk for r in renewals],
+                Enrollment: [e.pk for e in enrollments],
+            }
+        )[:HISTORY]
+    )
+    return PractitionerFile(
+        practitioner=practitioner,
+        credentials=credentials,
+        seu_entries=list(
+            SeuEntry.objects.filter(practitioner=practitioner)
+            .select_related("category")
+            .order_by("-earned_on", "-pk")[:HISTORY]
+        ),
+        renewals=renewals,
+        reminders=list(
+            Reminder.objects.filter(cycle__credential__holder=practitioner)
+            .select_related("offset", "cycle__credential__program")
+            .order_by("-due_on", "-pk")[:HISTORY]
+        ),
+        emails=list(
+            OutboundEmail.objects.filter(to__iexact=user.email).order_by("-created_at", "-pk")[
+                :HISTORY
+            ]
+        ),
+        enrollments=enrollments,
+        audit=audit,
+    )

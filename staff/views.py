@@ -1,0 +1,119 @@
+"""Staff console, trainer home, role switcher, search, practitioner view, audit log. Thin:
+each view calls one selector or service and renders."""
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from certifications import roles
+from certifications.dates import today_in
+from certifications.models import Practitioner
+from certifications.permissions import course_runner_required, staff_required
+
+from . import selectors, services
+from .audit import AUDITED, entries_for
+from .forms import IdentityForm, SearchForm
+
+
+def _today():
+    return today_in(settings.TIME_ZONE)
+
+
+@staff_required
+def console(request):
+    """What needs staff action now, each count linking to its list."""
+    return render(
+        request,
+        "staff/console.html",
+        {"counts": selectors.console_counts(user=request.user, today=_today())},
+    )
+
+
+@course_runner_required
+def trainer_home(request):
+    """The trainer's upcoming and open courses with what is left to do."""
+    return render(
+        request,
+        "staff/trainer_home.html",
+        {"courses": selectors.trainer_home(user=request.user, today=_today())},
+    )
+
+
+@login_required
+@require_POST
+def switch_role(request):
+    if not roles.choose_role(request, request.POST.get("role", "")):
+        messages.error(request, "You do not have that role.")
+    return redirect("dashboard")
+
+
+@course_runner_required
+def search(request):
+    form = SearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    group = request.GET.get("group")
+    results = selectors.search(user=request.user, q=q, group=group, page=request.GET.get("page"))
+    return render(
+        request,
+        "staff/search.html",
+        {"form": form, "q": q, "group": group, "results": results},
+    )
+
+
+@staff_required
+def practitioner_detail(request, pk):
+    try:
+        file = selectors.practitioner_file(pk)
+    except Practitioner.DoesNotExist:
+        raise Http404("No such practitioner.") from None
+    return render(request, "staff/practitioner.html", {"file": file})
+
+
+@staff_required
+def practitioner_edit(request, pk):
+    """Staff correct a name or an email; the change is audited."""
+    practitioner = get_object_or_404(Practitioner.objects.select_related("user"), pk=pk)
+    user = practitioner.user
+    form = IdentityForm(
+        request.POST or None,
+        initial={"first_name": user.first_name, "last_name": user.last_name, "email": user.email},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.correct_identity(
+                practitioner=practitioner, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(
+                request,
+                f"Saved ({', '.join(changed)} corrected)." if changed else "Nothing changed.",
+            )
+            return redirect("staff_practitioner", pk=pk)
+    return render(
+        request, "staff/practitioner_edit.html", {"form": form, "practitioner": practitioner}
+    )
+
+
+@staff_required
+def audit_trail(request, app_label, model, pk):
+    """The audit log of one object: who changed what, when."""
+    content_type = get_object_or_404(ContentType, app_label=app_label, model=model)
+    model_class = content_type.model_class()
+    if model_class not in dict(AUDITED):
+        raise Http404("This kind of record is not audited.")
+    obj = get_object_or_404(model_class, pk=pk)
+    entries = entries_for({model_class: [obj.pk]})[:500]
+    return render(
+        request,
+        "staff/audit.html",
+        {"object": obj, "entries": entries, "actions": LogEntry.Action},
+    )
