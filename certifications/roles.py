@@ -30,9 +30,33 @@ def roles_for(user):
     return roles
 
 
+ROLES_KEY = "roles"
+
+
+def remember_roles(sender, request, user, **kwargs):
+    """At sign-in (user_logged_in), keep a staff member's roles in the session: their pages
+    then show the switcher without asking the database whether they also train. Anyone
+    else's roles cost nothing extra (the navbar reads `user.trainer` anyway)."""
+    if user.is_staff and hasattr(request, "session"):
+        request.session[ROLES_KEY] = [user.pk, roles_for(user)]
+
+
+def request_roles(request):
+    """The signed-in user's roles for this request: staff from the sign-in's record (its
+    staff flag checked live), everyone else live."""
+    user = request.user
+    if not getattr(request, "_roles", None):
+        stored = request.session.get(ROLES_KEY) if hasattr(request, "session") else None
+        if user.is_staff and stored and stored[0] == user.pk and STAFF in stored[1]:
+            request._roles = list(stored[1])
+        else:
+            request._roles = roles_for(user)
+    return request._roles
+
+
 def active_role(request):
     """The role chosen in this session if the user still has it, else their first."""
-    roles = roles_for(request.user)
+    roles = request_roles(request)
     if not roles:
         return None
     chosen = request.session.get(SESSION_KEY)
@@ -41,7 +65,7 @@ def active_role(request):
 
 def choose_role(request, role):
     """Remember `role` for this session; False when the user does not have it."""
-    if role not in roles_for(request.user):
+    if role not in request_roles(request):
         return False
     request.session[SESSION_KEY] = role
     return True
@@ -51,7 +75,7 @@ def navigation(request):
     """Template context: the user's roles (for the switcher) and the active one."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    roles = roles_for(request.user)
+    roles = request_roles(request)
     return {
         "roles": [(role, LABELS[role]) for role in roles],
         "active_role": active_role(request),
