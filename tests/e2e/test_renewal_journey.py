@@ -41,6 +41,8 @@ def test_a_practitioner_renews_csm_and_cspo_together_and_staff_confirm_the_fee(
     staff_page.wait_for_url("**/")
     staff_page.goto("/renewals/staff/")
     assert "PAY-E2E-1" in staff_page.content()
+    staff_page.get_by_role("link", name="Confirm fee…").click()
+    assert "Renewal confirmation to" in staff_page.locator("#emails-sent").inner_text()
     staff_page.get_by_role("button", name="Confirm fee").click()
     staff_page.wait_for_url("**/renewals/staff/")
     assert "The renewal is complete" in staff_page.content()

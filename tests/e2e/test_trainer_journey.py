@@ -40,7 +40,7 @@ def test_a_trainer_records_attendance_closes_the_course_and_the_credential_verif
 
     log_in(page, trainer.user.email, PASSWORD)
     page.wait_for_url("**/")
-    page.get_by_role("link", name="Courses").click()
+    page.get_by_role("link", name="Courses", exact=True).click()
     page.get_by_role("link", name="CSPO Porto").click()
     page.get_by_role("link", name="Attendance").click()
     page.wait_for_url("**/attendance/")  # the load event: static/js/attendance.js has run
