@@ -20,6 +20,7 @@ from tests.factories import (
     PractitionerFactory,
     StaffFactory,
     TrainerFactory,
+    course_with_attendees,
     credential_expiring,
     seus_for,
 )
@@ -141,3 +142,24 @@ def test_staff_console_search_practitioner_view_and_confirm_fee_with_confirmatio
     page.get_by_text("The renewal is complete").wait_for()
     renewal.refresh_from_db()
     assert renewal.status == Renewal.Status.COMPLETED
+
+    # Revoke from the practitioner view; the public page then says "Revoked".
+    page.goto(f"/staff/practitioners/{holder.pk}/")
+    page.get_by_role("link", name="Revoke…").click()
+    page.get_by_label("Reason (kept for audit)").fill("Issued to the wrong person")
+    page.get_by_role("button", name="Revoke").click()
+    page.get_by_text("is revoked").wait_for()
+    page.goto(f"/verify/{credential.certificate_number}/")
+    assert "Revoked" in page.content() and ">Active<" not in page.content()
+
+    # The remaining staff pages fit a phone too.
+    course, (enrollment,) = course_with_attendees(1, title="A course with a long title indeed")
+    for name, url in [
+        ("staff-practitioner-edit", f"/staff/practitioners/{holder.pk}/edit/"),
+        ("staff-audit", f"/staff/audit/certifications/credential/{credential.pk}/"),
+        ("staff-courses-ready", "/courses/?show=ready"),
+        ("staff-unenroll", f"/courses/{course.pk}/enrollments/{enrollment.pk}/remove/"),
+        ("staff-renewals", "/renewals/staff/"),
+    ]:
+        page.goto(url)
+        fits_375(page, name)

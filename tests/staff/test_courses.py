@@ -163,3 +163,11 @@ def test_course_pages_run_constant_queries(
             assert trainer_client.get(reverse(name, args=[course.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert trainer_client.get(reverse("course_list")).status_code == 200
+    enrollment = course.enrollments.first()
+    with django_assert_max_num_queries(8):
+        assert (
+            trainer_client.get(
+                reverse("course_unenroll", args=[course.pk, enrollment.pk])
+            ).status_code
+            == 200
+        )

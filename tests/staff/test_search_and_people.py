@@ -190,6 +190,8 @@ def test_search_practitioner_and_confirm_pages_run_constant_queries(
         assert trainer_client.get(reverse("search"), {"q": "bulk"}).status_code == 200
     with django_assert_max_num_queries(16):
         assert staff.get(reverse("staff_practitioner", args=[holder.pk])).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert staff.get(reverse("staff_practitioner_edit", args=[holder.pk])).status_code == 200
     renewal = Renewal.objects.order_by("pk").first()
     with django_assert_max_num_queries(12):
         assert staff.get(reverse("renewals:confirm_fee", args=[renewal.pk])).status_code == 200
