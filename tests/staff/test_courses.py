@@ -137,6 +137,14 @@ def test_un_enrolling_asks_first_removes_the_attendee_and_is_audited(trainer_cli
     assert list(course.enrollments.values_list("pk", flat=True)) == [two.pk]
     entry = LogEntry.objects.get(action=LogEntry.Action.DELETE, object_pk=str(one.pk))
     assert entry.actor == trainer.user
+    # The course's and the practitioner's trails say so too, with the hours recorded.
+    for record in (course, one.practitioner):
+        (removal,) = LogEntry.objects.get_for_object(record).filter(changes__has_key="roster")
+        assert removal.actor == trainer.user
+        assert removal.changes_dict["roster"] == [
+            f"{one.practitioner} in {course.title} (8 + 8 h recorded)",
+            "removed",
+        ]
 
 
 def test_another_trainers_roster_cannot_be_touched(trainer_client, trainer):
