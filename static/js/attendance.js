@@ -28,7 +28,15 @@
   }
   form.querySelectorAll(".hours-input").forEach(function (input) {
     sync(input);
-    input.addEventListener("input", function () { sync(input); total(input.dataset.enrollment); });
+    input.addEventListener("input", function () {
+      // A pasted or phone-typed "p"/"a" (no key event) reads as the server reads it.
+      const box = form.querySelector('.present-toggle[data-for="' + input.name + '"]');
+      const letter = input.value.trim().toLowerCase();
+      if (box && letter === "p") input.value = box.dataset.hours;
+      if (box && letter === "a") input.value = "0";
+      sync(input);
+      total(input.dataset.enrollment);
+    });
     // Keyboard: "p" marks present (the session's hours), "a" absent (0).
     input.addEventListener("keydown", function (event) {
       const box = form.querySelector('.present-toggle[data-for="' + input.name + '"]');

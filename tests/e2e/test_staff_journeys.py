@@ -79,6 +79,7 @@ def test_trainer_home_attendance_with_p_and_all_present_then_close_with_confirma
     page.get_by_label("Hours at session 1: Fiona Full").press("p")
     page.get_by_label("Hours at session 2: Fiona Full").fill("P")
     page.get_by_label("Hours at session 3: Fiona Full").fill("4")
+    assert "20 / 16" in page.locator(f'[data-total-for="{enrolled[0].pk}"]').inner_text()
     # Pat: everything in one click ("all present" for the attendee, filled by the script).
     page.locator(f'.all-present[data-enrollment="{enrolled[1].pk}"]').click()
     assert "20 / 16" in page.locator(f'[data-total-for="{enrolled[1].pk}"]').inner_text()
