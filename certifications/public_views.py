@@ -8,6 +8,7 @@ from django.views.decorators.vary import vary_on_headers
 from .certificates import certificate_pdf
 from .dates import today_for
 from .models import Credential
+from .names import display_name
 from .vc import views as vc_views
 
 
@@ -35,6 +36,7 @@ def verify_credential(request, certificate_number):
         "certifications/verify.html",
         {
             "credential": credential,
+            "holder_name": display_name(credential.holder),
             "is_revoked": credential.is_revoked,
             "is_expired": credential.expires_on < today_for(credential.holder),
             "is_holder": request.user.is_authenticated
@@ -52,6 +54,14 @@ def credential_certificate(request, certificate_number):
     credential = credentials.filter(certificate_number=certificate_number).first()
     if credential is None:
         raise Http404("No certificate of yours has this number.")
+    if not display_name(credential.holder):
+        # The holder is asked for a name at their next login; no certificate without it.
+        return render(
+            request,
+            "certifications/certificate_needs_name.html",
+            {"credential": credential},
+            status=409,
+        )
     response = HttpResponse(certificate_pdf(credential), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{credential.program.code}-certificate-'

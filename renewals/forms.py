@@ -1,5 +1,7 @@
 from django import forms
 
+from cspo_tracker.formats import day
+
 from .selectors import renewable_credentials
 
 
@@ -7,7 +9,7 @@ class CredentialChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return (
             f"{obj.program.name} ({obj.program.code}) · {obj.certificate_number} · "
-            f"expires {obj.expires_on:%d %b %Y}"
+            f"expires {day(obj.expires_on)}"
         )
 
 

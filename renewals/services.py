@@ -19,6 +19,7 @@ from certifications.dates import add_months, today_for
 from certifications.models import Credential, Practitioner
 from certifications.vc import services as vc_services
 from cspo_tracker import outbox
+from cspo_tracker.formats import day
 from seus.models import SeuEntry
 
 from . import selectors
@@ -66,7 +67,7 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
         raise ValidationError(
             {
                 "credentials": f"Your renewal #{in_progress.pk} submitted on "
-                f"{in_progress.submitted_at:%-d %b %Y} is still in progress. Choose every "
+                f"{day(in_progress.submitted_at)} is still in progress. Choose every "
                 "credential you want to renew in one renewal; you can submit another once "
                 "staff complete or reject this one."
             }

@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 
 from certifications.dates import today_for
 from certifications.models import Practitioner
+from cspo_tracker.formats import day
 
 from . import windows
 from .models import SeuEntry
@@ -87,7 +88,7 @@ def _daily_cap_errors(*, others, earned_on, seus):
     room = max(cap - that_day, Decimal(0))
     return {
         "seus": f"At most {_number(cap)} SEUs count per day; you already logged "
-        f"{_number(that_day)} on {earned_on:%-d %b %Y}, so {_number(room)} more fit."
+        f"{_number(that_day)} on {day(earned_on)}, so {_number(room)} more fit."
     }
 
 
@@ -105,7 +106,7 @@ def _category_cap_errors(*, practitioner, others, earned_on, category, seus):
             return {
                 "seus": f"Category {category.code} counts at most {_number(category.cap)} "
                 f"SEUs per renewal window; {_number(total)} are already logged in the "
-                f"window ending {ends_on:%-d %b %Y}."
+                f"window ending {day(ends_on)}."
             }
     return {}
 

@@ -69,7 +69,7 @@ def test_practitioner_renews_a_cspo_and_staff_confirmation_completes_it_from_the
     ).count() == len(entries)
     [email] = mail.outbox
     assert email.to == [holder.email]
-    assert "30 June 2028" in email.body and "PAY-123" in email.body
+    assert "30 Jun 2028" in email.body and "PAY-123" in email.body
     assert f"/credentials/{credential.certificate_number}.json" in email.body  # signed copy
     confirmation = OutboundEmail.objects.get(key=f"renewal_confirmation:{renewal.pk}")
     assert confirmation.status == OutboundEmail.Status.SENT
