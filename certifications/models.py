@@ -182,7 +182,7 @@ class Practitioner(models.Model):
 
     @property
     def full_name(self):
-        """"Ada Lovelace", or "" when no name was given (certifications.names)."""
+        """ "Ada Lovelace", or "" when no name was given (certifications.names)."""
         from .names import display_name
 
         return display_name(self.user)

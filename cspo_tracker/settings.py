@@ -117,7 +117,10 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
             # |day and |money (cspo_tracker/formats.py) in every template.
-            "builtins": ["cspo_tracker.templatetags.formats"],
+            "builtins": [
+                "cspo_tracker.templatetags.formats",
+                "cspo_tracker.templatetags.navigation",
+            ],
         },
     },
     # Plain-text email parts and subjects: not HTML, so nothing is HTML-escaped
@@ -129,7 +132,10 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "autoescape": False,
-            "builtins": ["cspo_tracker.templatetags.formats"],
+            "builtins": [
+                "cspo_tracker.templatetags.formats",
+                "cspo_tracker.templatetags.navigation",
+            ],
         },
     },
 ]

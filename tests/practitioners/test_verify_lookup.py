@@ -22,7 +22,9 @@ def test_the_verify_page_has_a_number_lookup_that_leads_to_the_credential(client
     page = client.get(reverse("vc_verify")).content.decode()
     assert 'id="number-lookup"' in page and 'name="number"' in page
     assert 'name="text"' in page  # the signed-file check stays
-    response = client.get(reverse("vc_verify"), {"number": f" {credential.certificate_number.lower()} "})
+    response = client.get(
+        reverse("vc_verify"), {"number": f" {credential.certificate_number.lower()} "}
+    )
     assert response.status_code == 302
     assert response.url == reverse("verify_credential", args=[credential.certificate_number])
 
