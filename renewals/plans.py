@@ -6,8 +6,9 @@ The entries are taken in this order:
 1. entries that count for none of the holder's other current credentials first (using
    them costs the other credentials nothing);
 2. then the oldest first (they leave the look-back windows soonest);
-3. then by id, so the choice is the same on the page and at completion.
-A category with a cap contributes at most its cap. The entries left over stay in the log
+3. then by id, so the choice is the same on the page and at completion;
+then any entry the requirement is met without is left out, largest first. A category
+with a cap contributes at most its cap. The entries left over stay in the log
 and keep counting for the holder's other credentials.
 
 Renewing several credentials together (docs/domain.md, "Renewing"): `combined_offer`
@@ -62,6 +63,13 @@ def entries_to_use(entries, *, required, other_cycles=(), caps=None):
         by_category[entry.category_id] = so_far + contributes
         total += contributes
         used.append(entry)
+    if not caps:
+        # Entries are whole: drop any the requirement is met without (largest first), so
+        # an early large entry does not push a smaller one over the line for nothing.
+        for entry in sorted(used, key=lambda e: (-e.seus, e.earned_on, e.pk)):
+            if total - entry.seus >= required:
+                used.remove(entry)
+                total -= entry.seus
     return used
 
 

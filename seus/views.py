@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from certifications.dates import today_for
 from certifications.import_views import import_page
 from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
@@ -48,6 +49,7 @@ def entry_list(request):
         {
             "filter_form": filter_form,
             "windows": windows,
+            "today": today_for(practitioner),
             "page": page,
             "category_totals": list(selectors.totals_by_category(entries)),
             "filter_query": query.urlencode(),
@@ -84,6 +86,11 @@ def entry_create(request):
         )
         if entry:
             messages.success(request, f"Logged {entry.seus.normalize():f} SEUs: {entry.activity}.")
+            note = selectors.counting_note(
+                practitioner, entry.earned_on, today=today_for(practitioner)
+            )
+            if note:
+                messages.info(request, note)
             return redirect("seus:list")
     return render(request, "seus/entry_form.html", {"form": form, "entry": None})
 
