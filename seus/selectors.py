@@ -90,3 +90,21 @@ def counting_note(practitioner, earned_on, *, today):
         f"{day(starts_on)} (it begins at your previous expiry date), and SEUs earned from "
         "that day count toward your next renewal."
     )
+
+
+def _same_activity(activity):
+    return " ".join((activity or "").split())
+
+
+def identical_entries(practitioner, *, earned_on, activity, seus, exclude=None):
+    """The practitioner's entries with the same date, activity (ignoring case and extra
+    spaces) and SEUs: saving another is probably a mistake (issue 8)."""
+    entries = SeuEntry.objects.filter(
+        practitioner=practitioner,
+        earned_on=earned_on,
+        seus=seus,
+        activity__iexact=_same_activity(activity),
+    )
+    if exclude is not None:
+        entries = entries.exclude(pk=exclude.pk)
+    return entries

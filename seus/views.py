@@ -62,7 +62,9 @@ def _save(request, form, call):
     try:
         return call()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
+        if hasattr(error, "error_dict") and "save_anyway" in error.error_dict:
+            form.ask_save_anyway(error.error_dict["save_anyway"][0].message)
+        elif hasattr(error, "error_dict"):
             form.add_error(None, error)
         else:
             form.add_error(None, error.messages)
@@ -81,6 +83,7 @@ def entry_create(request):
             lambda: services.create_seu_entry(
                 practitioner=practitioner,
                 evidence=form.cleaned_data["evidence"],
+                allow_duplicate=form.cleaned_data["save_anyway"],
                 **form.changes(),
             ),
         )
@@ -111,6 +114,7 @@ def entry_update(request, pk):
                 entry=entry,
                 evidence=form.cleaned_data["evidence"],
                 remove_evidence=form.cleaned_data.get("remove_evidence", False),
+                allow_duplicate=form.cleaned_data["save_anyway"],
                 **form.changes(),
             ),
         )
@@ -150,7 +154,9 @@ def evidence(request, pk):
     response = FileResponse(
         file,
         content_type=content_type,
-        filename=f"seu-{entry.pk}-evidence{_suffix(entry.evidence.name)}",
+        # The name it was uploaded under; Django writes it per RFC 6266/5987
+        # (filename*=utf-8''...) when it is not plain ASCII.
+        filename=entry.evidence_name or f"seu-{entry.pk}-evidence{_suffix(entry.evidence.name)}",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

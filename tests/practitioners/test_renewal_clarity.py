@@ -25,7 +25,10 @@ def at(day):
     )
 
 
-def log(holder, *amounts, start=D(2026, 1, 10)):
+START = D(2026, 1, 10)
+
+
+def log(holder, *amounts, start=START):
     """One entry per amount, on consecutive days (oldest first)."""
     category = SeuCategoryFactory(code="E")
     return [
@@ -130,8 +133,7 @@ def test_renewing_together_is_offered_when_cheaper_and_renews_both(
         page = practitioner_client.get(SUBMIT, {"credential": cspo.pk}).text
         assert 'id="combined-offer"' in page
         assert (
-            "together: 30 SEUs and one US$100 fee, instead of 40 SEUs and two fees (US$200)"
-            in page
+            "together: 30 SEUs and one US$100 fee, instead of 40 SEUs and two fees (US$200)" in page
         )
         both = practitioner_client.get(
             SUBMIT, {"credential": [cspo.pk, csm.pk]}
