@@ -43,6 +43,8 @@ def test_a_practitioner_signs_up_logs_seus_and_exports_them(page, screenshot):
     # Sign up, then confirm the address from the link in the email.
     page.goto("/accounts/signup/")
     page.locator("#id_email").fill(EMAIL)
+    page.get_by_label("First name").fill("Jo")
+    page.get_by_label("Last name").fill("Journey")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Sign up", exact=True).click()
