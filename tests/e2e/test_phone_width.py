@@ -80,7 +80,9 @@ PUBLIC_PAGES = [
 def _fill(path, holder):
     practitioner, credential = holder
     entry = practitioner.seu_entries.order_by("pk").first()
-    return path.format(entry=entry.pk, credential=credential.pk, number=credential.certificate_number)
+    return path.format(
+        entry=entry.pk, credential=credential.pk, number=credential.certificate_number
+    )
 
 
 def _assert_fits(page, path):

@@ -43,7 +43,9 @@ def test_evidence_is_downloaded_under_the_name_it_was_uploaded_with(practitioner
     assert entry.evidence_name == "Agile Tour – Teilnahmebestätigung.pdf"
     response = practitioner_client.get(reverse("seus:evidence", args=[entry.pk]))
     disposition = response["Content-Disposition"]
-    assert "filename*=utf-8''Agile%20Tour%20%E2%80%93%20Teilnahmebest%C3%A4tigung.pdf" in disposition
+    assert (
+        "filename*=utf-8''Agile%20Tour%20%E2%80%93%20Teilnahmebest%C3%A4tigung.pdf" in disposition
+    )
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
