@@ -30,9 +30,16 @@ class RenewalForm(forms.Form):
         "transaction number). Staff confirm it.",
     )
 
-    def __init__(self, *args, practitioner, preview=False, **kwargs):
+    def __init__(self, *args, practitioner, preview=False, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["credentials"].queryset = renewable_credentials(practitioner)
+        renewable = renewable_credentials(practitioner)
+        self.not_open_yet = []
+        if today is not None:
+            # Offer only what the server accepts today: renewal opens some days after issue.
+            candidates = list(renewable)
+            self.not_open_yet = [c for c in candidates if today < c.renewal_opens_on]
+            renewable = renewable.exclude(pk__in=[c.pk for c in self.not_open_yet])
+        self.fields["credentials"].queryset = renewable
         if preview:
             self.fields["payment_reference"].required = False
 

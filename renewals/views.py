@@ -41,9 +41,10 @@ def submit(request):
         # One renewal at a time (a database constraint): say so instead of a form the
         # server would refuse.
         return render(request, "renewals/submit.html", {"in_progress": in_progress})
+    today = today_for(practitioner)
     preview = "preview" in request.POST
     if request.method == "POST":
-        form = RenewalForm(request.POST, practitioner=practitioner, preview=preview)
+        form = RenewalForm(request.POST, practitioner=practitioner, preview=preview, today=today)
         valid = form.is_valid()
         selection = form.cleaned_data.get("credentials") or []
         if valid and not preview:
@@ -71,8 +72,12 @@ def submit(request):
     else:
         selection = _preselected(request, practitioner)
         form = RenewalForm(
-            initial={"credentials": selection}, practitioner=practitioner, preview=True
+            initial={"credentials": selection},
+            practitioner=practitioner,
+            preview=True,
+            today=today,
         )
+        selection = [c for c in selection if c not in form.not_open_yet]
     quote = (
         selectors.renewal_quote(practitioner=practitioner, credentials=selection)
         if selection
@@ -86,8 +91,9 @@ def submit(request):
             "quote": quote,
             "plan": plans.renewal_plan(practitioner=practitioner, quote=quote) if quote else None,
             "offer": plans.combined_offer(
-                practitioner=practitioner, selected=selection, today=today_for(practitioner)
+                practitioner=practitioner, selected=selection, today=today
             ),
+            "not_open_yet": form.not_open_yet,
             "has_choices": form.fields["credentials"].queryset.exists(),
         },
     )

@@ -195,3 +195,18 @@ def test_after_an_early_renewal_the_dashboard_and_log_say_when_new_seus_count(
     assert "0 / 20" in dashboard
     assert "Log SEUs you earn from 9 Jan 2027" in dashboard
     assert "This window starts on 9 Jan 2027" in seu_log
+
+
+def test_a_credential_whose_renewal_has_not_opened_is_not_offered_on_the_submit_page(
+    practitioner_client,
+):
+    holder = practitioner_client.practitioner
+    with at(D(2026, 3, 1)):
+        fresh = credential_expiring(D(2028, 2, 20), holder=holder)  # issued 20 Feb 2026
+        log(holder, "8", "8", "4", start=D(2026, 2, 21))
+        page = practitioner_client.get(SUBMIT, {"credential": fresh.pk}).text
+        dashboard = card(practitioner_client.get(DASHBOARD).text, fresh)
+    assert 'id="renewal-form"' not in page
+    assert "renewal opens on 22 Mar 2026" in page
+    assert "Submit your renewal" not in dashboard
+    assert "submit your renewal from 22 Mar 2026" in dashboard
