@@ -50,7 +50,10 @@ def flatten(errors, prefix=""):
     flat = {}
     if isinstance(errors, dict):
         for key, value in errors.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, int):  # a list's errors, by index
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             flat.update(flatten(value, name))
     elif isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
         flat[prefix or "non_field_errors"] = [str(e) for e in errors]
