@@ -168,3 +168,8 @@ def test_the_same_key_from_another_caller_is_theirs(api, make_token):
     response = theirs.post("/api/v1/seus", body(), format="json", HTTP_IDEMPOTENCY_KEY="same")
     assert response.status_code == 201
     assert SeuEntry.objects.filter(practitioner=other).count() == 1
+
+
+def test_an_idempotent_post_of_a_json_list_is_a_field_error(api):
+    response = api.post("/api/v1/seus", [None, None], format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert response.status_code == 422
