@@ -12,8 +12,12 @@ from .forms import TokenForm
 from .models import ApiToken
 
 
+FIELDS = {"expires_at": "expires_on"}  # the service's argument -> the form's field
+
+
 def _add_errors(form, error):
     for field, messages_ in error.message_dict.items():
+        field = FIELDS.get(field, field)
         form.add_error(field if field in form.fields else None, messages_)
 
 
@@ -31,8 +35,6 @@ def token_list(request):
                 expires_at=form.expires_at(),
             )
         except ValidationError as error:
-            if "expires_at" in error.message_dict:
-                error = ValidationError({"expires_on": error.message_dict.pop("expires_at")})
             _add_errors(form, error)
         else:
             form = TokenForm()
