@@ -46,6 +46,7 @@ def api(practitioner, make_token):
     client = token_client(new.secret)
     client.practitioner = practitioner
     client.token = new.token
+    client.secret = new.secret
     return client
 
 
