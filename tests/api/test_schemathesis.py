@@ -7,6 +7,8 @@ import datetime
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -38,6 +40,18 @@ CHECKS = [
 @pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
     settings.API_RATE_LIMIT = settings.API_ANON_RATE_LIMIT = "100000/minute"
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI handler closes the database connection after each request, as in
+    production; here that connection holds the test's transaction (Django's own test
+    client disconnects the same receiver)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
