@@ -51,6 +51,12 @@ class SeuEntryCreateSerializer(SeuFieldsSerializer):
     provider = serializers.CharField(
         max_length=200, allow_blank=True, required=False, default="", help_text="Who ran it."
     )
+    allow_duplicate = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="An entry identical to one logged (date, activity, SEUs) is refused "
+        'unless this is true (the form\'s "Save it anyway").',
+    )
 
 
 class SeuFilterSerializer(serializers.Serializer):
@@ -81,6 +87,9 @@ def _entry(request, pk):
     return entry
 
 
+RENAMED = {"save_anyway": "allow_duplicate"}  # the form's box -> the API's field
+
+
 def _saved(request, call, status_code=status.HTTP_200_OK):
     """Run a service; a refusal of the whole entry (used or counted by a renewal) is 409,
     field errors become a 422 problem (the exception handler)."""
@@ -88,7 +97,9 @@ def _saved(request, call, status_code=status.HTTP_200_OK):
         entry = call()
     except ValidationError as error:
         if hasattr(error, "error_dict"):
-            raise
+            raise ValidationError(
+                {RENAMED.get(field, field): e for field, e in error.error_dict.items()}
+            ) from error
         return problem(status.HTTP_409_CONFLICT, detail=" ".join(error.messages))
     if entry is None:
         return Response(status=status.HTTP_204_NO_CONTENT)

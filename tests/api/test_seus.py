@@ -147,7 +147,7 @@ def test_a_retried_post_with_its_idempotency_key_returns_the_first_answer(api):
     assert other["Content-Type"] == "application/problem+json"
     assert "different request" in other.json()["detail"]
     assert SeuEntry.objects.count() == 1
-    api.post("/api/v1/seus", body(), format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    api.post("/api/v1/seus", body(activity="Other"), format="json", HTTP_IDEMPOTENCY_KEY="k-2")
     assert SeuEntry.objects.count() == 2
 
 
@@ -173,3 +173,13 @@ def test_the_same_key_from_another_caller_is_theirs(api, make_token):
 def test_an_idempotent_post_of_a_json_list_is_a_field_error(api):
     response = api.post("/api/v1/seus", [None, None], format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert response.status_code == 422
+
+
+def test_an_identical_entry_needs_allow_duplicate(api):
+    api.post("/api/v1/seus", body(), format="json")
+    again = api.post("/api/v1/seus", body(), format="json")
+    assert again.status_code == 422
+    assert "You already logged" in again.json()["errors"]["allow_duplicate"][0]
+    meant = api.post("/api/v1/seus", body(allow_duplicate=True), format="json")
+    assert meant.status_code == 201
+    assert SeuEntry.objects.count() == 2
