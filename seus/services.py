@@ -190,9 +190,12 @@ def create_seu_entry(
     description="",
     evidence=None,
     allow_duplicate=False,
+    reported_by=None,
+    provider_reference="",
 ):
     """Log an SEU entry after checking every rule; returns the entry. An entry identical
-    to one already logged is refused unless `allow_duplicate`."""
+    to one already logged is refused unless `allow_duplicate`. `reported_by` (an
+    Organisation) and its `provider_reference` mark an entry an SEU provider reported."""
     _lock(practitioner)
     if not allow_duplicate:  # first: "already logged" explains more than the daily cap
         _refuse_duplicate(
@@ -207,6 +210,8 @@ def create_seu_entry(
         provider=provider,
         seus=seus,
         description=description,
+        reported_by=reported_by,
+        provider_reference=provider_reference,
     )
     if evidence:
         _attach_evidence(entry, evidence)
