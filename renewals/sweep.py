@@ -138,6 +138,7 @@ def sweep_chunk(plan, first_id, last_id, *, dry_run=False):
     result = SweepResult(batches=1)
     to_send = []
     with transaction.atomic():
+        sweep_sets.prepare_chunk()
         result.credentials_scanned = Credential.objects.filter(
             pk__gte=first_id, pk__lte=last_id
         ).count()
