@@ -217,34 +217,36 @@ def claim_due_reminders(*, first_id, last_id, day, zones, offsets, met_ids, rule
     reminder = Reminder._meta.db_table
     offset_table = ReminderOffset._meta.db_table
     wanted = "(NOT o.is_optional OR due.opted_in)"
-    existing = (
-        f"{cte}SELECT r.id FROM due JOIN {offset_table} o ON o.id = due.offset_id "
-        f"JOIN {reminder} r ON r.cycle_id = due.cycle_id AND r.offset_id = due.offset_id "
-        f"WHERE r.status IN (%s, %s) AND {wanted}"
+    exists = f"JOIN {reminder} r ON r.cycle_id = due.cycle_id AND r.offset_id = due.offset_id"
+    by_status = (
+        f"{cte}SELECT CASE WHEN {wanted} THEN r.status ELSE 'unwanted' END, COUNT(*) FROM due "
+        f"JOIN {offset_table} o ON o.id = due.offset_id LEFT {exists} GROUP BY 1"
     )
-    pending_statuses = [Reminder.Status.PENDING, Reminder.Status.FAILED]
-    counts = (
-        f"{cte}SELECT "
-        f"COALESCE(SUM(CASE WHEN {wanted} THEN 0 ELSE 1 END), 0), "
-        f"COALESCE(SUM(CASE WHEN {wanted} AND r.status = %s THEN 1 ELSE 0 END), 0) FROM due "
-        f"JOIN {offset_table} o ON o.id = due.offset_id "
-        f"LEFT JOIN {reminder} r ON r.cycle_id = due.cycle_id AND r.offset_id = due.offset_id "
+    pending_ids = (
+        f"{cte}SELECT r.id FROM due JOIN {offset_table} o ON o.id = due.offset_id {exists} "
+        f"WHERE r.status IN (%s, %s) AND {wanted}"
     )
     insert = (
         f"{cte}INSERT INTO {reminder} "
         "(cycle_id, offset_id, due_on, status, attempts, last_error, claimed_at) "
         f"SELECT due.cycle_id, due.offset_id, due.due_on, %s, 0, '', %s FROM due "
-        f"JOIN {offset_table} o ON o.id = due.offset_id WHERE {wanted} "
+        f"JOIN {offset_table} o ON o.id = due.offset_id WHERE {wanted} AND NOT EXISTS "
+        f"(SELECT 1 FROM {reminder} r WHERE r.cycle_id = due.cycle_id "
+        "AND r.offset_id = due.offset_id) "
         "ON CONFLICT (cycle_id, offset_id) DO NOTHING RETURNING id"
     )
+    pending_statuses = [Reminder.Status.PENDING, Reminder.Status.FAILED]
     with connection.cursor() as cursor:
-        cursor.execute(counts, params + [Reminder.Status.SENT])
-        skipped, already = cursor.fetchone()
-        cursor.execute(existing, params + pending_statuses)
-        pending = [row[0] for row in cursor.fetchall()]
+        cursor.execute(by_status, params)
+        counts = dict(cursor.fetchall())
+        pending = []
+        if any(counts.get(status) for status in pending_statuses):  # after a stopped run
+            cursor.execute(pending_ids, params + pending_statuses)
+            pending = [row[0] for row in cursor.fetchall()]
         cursor.execute(
             insert,
             params + [Reminder.Status.PENDING, connection.ops.adapt_datetimefield_value(now)],
         )
         claimed = [row[0] for row in cursor.fetchall()]
+    already, skipped = counts.get(Reminder.Status.SENT, 0), counts.get("unwanted", 0)
     return claimed, pending, int(already), int(skipped)
