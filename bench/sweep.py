@@ -24,6 +24,7 @@ processes, on the queue "sweepbench" of CELERY_BROKER_URL) on the first-run work
 with the emails written to the outbox: from dispatch to the recorded SweepRun.
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -120,7 +121,11 @@ def seed(n):
         "c.holder_id FROM certifications_credential c, generate_series(0, 2) j",
         [categories, len(categories)],
     )
-    for table in ("certifications_user", "certifications_practitioner", "certifications_credential"):
+    for table in (
+        "certifications_user",
+        "certifications_practitioner",
+        "certifications_credential",
+    ):
         sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [n])
     sql("ANALYZE")
     return time.perf_counter() - started
@@ -174,11 +179,12 @@ def run_sweeps(chunk):
     ):
         queries = 0
         collected = []
+        dispatch = collected.extend
         tracemalloc.reset_peak()
         started = time.perf_counter()
         with connection.execute_wrapper(count):
             result = sweep.run_sweep(
-                now=now, dispatch=lambda ids, r: collected.extend(ids), batch_size=chunk
+                now=now, dispatch=lambda ids, r, into=dispatch: into(ids), batch_size=chunk
             )
         seconds = time.perf_counter() - started
         figures.append(
@@ -193,8 +199,9 @@ def run_sweeps(chunk):
                 "py_peak_mb": round(tracemalloc.get_traced_memory()[1] / 2**20, 1),
             }
         )
-        sql("UPDATE renewals_reminder SET status = 'sent', sent_at = now() "
-            "WHERE status = 'pending'")  # fmt: skip   (the outbox would have sent them)
+        sql(
+            "UPDATE renewals_reminder SET status = 'sent', sent_at = now() WHERE status = 'pending'"
+        )  # fmt: skip   (the outbox would have sent them)
     floor = sql_floor()
     print(json.dumps({"runs": figures, "floor": floor, "peak_rss_mb": round(peak_rss_mb(), 1)}))
 
@@ -223,9 +230,24 @@ def fan_out(workers, chunk):
     env = dict(os.environ, RENEWALS_SWEEP_BATCH_SIZE=str(chunk))
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "cspo_tracker", "worker", "-Q", "sweepbench",
-             "-c", "1", "-n", f"sweepbench{i}@%h", "--without-gossip", "--without-mingle",
-             "-l", "WARNING"],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cspo_tracker",
+                "worker",
+                "-Q",
+                "sweepbench",
+                "-c",
+                "1",
+                "-n",
+                f"sweepbench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "-l",
+                "WARNING",
+            ],  # fmt: skip
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -236,7 +258,9 @@ def fan_out(workers, chunk):
     try:
         time.sleep(6)  # let the workers connect
         started = time.perf_counter()
-        chunk_ids = plan_fan_out(run_key=f"bench-{workers}-{time.time()}", now=NOW, chunk_size=chunk)
+        chunk_ids = plan_fan_out(
+            run_key=f"bench-{workers}-{time.time()}", now=NOW, chunk_size=chunk
+        )
         for chunk_id in chunk_ids:
             sweep_chunk.apply_async(args=[chunk_id], queue="sweepbench")
         while not SweepRun.objects.exists():
@@ -251,10 +275,8 @@ def fan_out(workers, chunk):
             proc.wait(timeout=60)
         with app.connection_for_write() as conn:  # emails published for delivery: drop them
             for queue in ("celery", "sweepbench"):
-                try:
+                with contextlib.suppress(Exception):  # a queue that never existed
                     conn.default_channel.queue_purge(queue)
-                except Exception:  # noqa: BLE001 - a queue that never existed
-                    pass
 
 
 def main(args):

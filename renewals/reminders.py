@@ -123,11 +123,11 @@ def send_reminders(reminder_ids, *, now=None, today=None):
                 skipped.append(reminder.pk)
                 continue
             context = _reminder_context(reminder, found, now=now)
-            emails.append(("renewal_reminder", context, found.credential.holder.email))
+            emails.append(
+                ("renewal_reminder", context, found.credential.holder.email, _key(reminder))
+            )
             sent.append(reminder.pk)
-        outbox.enqueue_many(
-            [(name, context, to, f"reminder:{pk}") for (name, context, to), pk in zip(emails, sent)]
-        )
+        outbox.enqueue_many(emails)
         Reminder.objects.filter(pk__in=sent).update(
             status=Reminder.Status.SENT, attempts=F("attempts") + 1, sent_at=now, last_error=""
         )

@@ -89,9 +89,9 @@ def run_chunk(chunk_id):
 def run_result(run_key):
     """The counts of a fanned-out run's finished chunks, summed."""
     result = sweep.SweepResult()
-    for counts in SweepChunk.objects.filter(
-        run_key=run_key, finished_at__isnull=False
-    ).values_list("counts", flat=True):
+    for counts in SweepChunk.objects.filter(run_key=run_key, finished_at__isnull=False).values_list(
+        "counts", flat=True
+    ):
         result.add(sweep.SweepResult.from_counts(counts))
     return result
 
@@ -101,11 +101,7 @@ def finish_run_if_done(run_key):
     the ready renewals, re-sign the status lists and record the SweepRun (once: the
     chunk rows are locked while deciding)."""
     with transaction.atomic():
-        chunks = list(
-            SweepChunk.objects.select_for_update()
-            .filter(run_key=run_key)
-            .order_by("pk")
-        )
+        chunks = list(SweepChunk.objects.select_for_update().filter(run_key=run_key).order_by("pk"))
         if not chunks or chunks[0].run_recorded or any(c.finished_at is None for c in chunks):
             return None
         started_at = chunks[0].run_started_at

@@ -4,28 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('renewals', '0010_sweep_run'),
+        ("renewals", "0010_sweep_run"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SweepChunk',
+            name="SweepChunk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('run_key', models.CharField(help_text="The run this chunk belongs to (the beat task's id).", max_length=64)),
-                ('run_started_at', models.DateTimeField()),
-                ('first_id', models.PositiveBigIntegerField()),
-                ('last_id', models.PositiveBigIntegerField()),
-                ('plan', models.JSONField(help_text='What every chunk of the run shares (SweepPlan).')),
-                ('counts', models.JSONField(blank=True, default=dict)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('run_recorded', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "run_key",
+                    models.CharField(
+                        help_text="The run this chunk belongs to (the beat task's id).",
+                        max_length=64,
+                    ),
+                ),
+                ("run_started_at", models.DateTimeField()),
+                ("first_id", models.PositiveBigIntegerField()),
+                ("last_id", models.PositiveBigIntegerField()),
+                (
+                    "plan",
+                    models.JSONField(help_text="What every chunk of the run shares (SweepPlan)."),
+                ),
+                ("counts", models.JSONField(blank=True, default=dict)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("run_recorded", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['run_started_at', 'first_id'],
-                'constraints': [models.UniqueConstraint(fields=('run_key', 'first_id'), name='sweep_chunk_once_per_run'), models.CheckConstraint(condition=models.Q(('last_id__gte', models.F('first_id'))), name='sweep_chunk_range_ordered')],
+                "ordering": ["run_started_at", "first_id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("run_key", "first_id"), name="sweep_chunk_once_per_run"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("last_id__gte", models.F("first_id"))),
+                        name="sweep_chunk_range_ordered",
+                    ),
+                ],
             },
         ),
     ]
