@@ -220,13 +220,18 @@ def peak_rss_mb():
 
 def fan_out(workers, chunk):
     """The beat task's fan-out with `workers` real Celery worker processes: seconds from
-    dispatch to the recorded SweepRun (first-run workload, emails into the outbox)."""
+    dispatch to the recorded SweepRun, for the next day's run after a first run (the
+    daily workload, its reminder emails rendered into the outbox)."""
     from cspo_tracker.celery import app
+    from renewals import sweep
     from renewals.models import SweepRun
     from renewals.sweep_runs import plan_fan_out
     from renewals.tasks import sweep_chunk
 
     reset_first_run()
+    sweep.run_sweep(now=NOW, dispatch=lambda ids, result: None, batch_size=chunk)
+    sql("UPDATE renewals_reminder SET status = 'sent', sent_at = now()")
+    sql("TRUNCATE renewals_sweeprun, renewals_sweepchunk")
     env = dict(os.environ, RENEWALS_SWEEP_BATCH_SIZE=str(chunk))
     procs = [
         subprocess.Popen(
@@ -264,7 +269,7 @@ def fan_out(workers, chunk):
         for chunk_id in chunk_ids:
             sweep_chunk.apply_async(args=[chunk_id], queue="sweepbench")
         while not SweepRun.objects.exists():
-            time.sleep(0.2)
+            time.sleep(0.1)
         seconds = time.perf_counter() - started
         run = SweepRun.objects.get()
         return seconds, len(chunk_ids), run.reminders_sent
@@ -315,7 +320,7 @@ def main(args):
         print(f"{'':>8} (seeded in {seed_seconds:.0f} s; load {os.getloadavg()[0]:.1f})")
         if workers:
             for count in (1, 2):
-                seconds, chunks, sent = fan_out(count, chunk)
+                seconds, chunks, sent = fan_out(count, max(chunk // 2, 1000))
                 print(
                     f"{n:>8} fan-out, {count} worker(s): {seconds:.1f} s for {chunks} chunks, "
                     f"{sent} reminder emails written to the outbox"
