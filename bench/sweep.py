@@ -264,7 +264,9 @@ def fan_out(workers, chunk):
         time.sleep(6)  # let the workers connect
         started = time.perf_counter()
         chunk_ids = plan_fan_out(
-            run_key=f"bench-{workers}-{time.time()}", now=NOW, chunk_size=chunk
+            run_key=f"bench-{workers}-{time.time()}",
+            now=NOW + datetime.timedelta(days=1),
+            chunk_size=chunk,
         )
         for chunk_id in chunk_ids:
             sweep_chunk.apply_async(args=[chunk_id], queue="sweepbench")
