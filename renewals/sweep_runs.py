@@ -10,12 +10,16 @@ claims nothing twice (the unique reminder row) and sends nothing twice (the remi
 row is re-checked under a lock), and its counts are kept from its first completion.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from . import sweep
 from .models import SweepChunk, SweepRun
+
+KEEP_CHUNKS = timedelta(days=7)
 
 
 def record_sweep_run(*, trigger, started_at, finished_at, result):
@@ -114,4 +118,6 @@ def finish_run_if_done(run_key):
             result=result,
         )
         SweepChunk.objects.filter(run_key=run_key).update(run_recorded=True)
+        # Chunks of runs a week old served their purpose: the SweepRun keeps the counts.
+        SweepChunk.objects.filter(run_started_at__lt=started_at - KEEP_CHUNKS).delete()
         return result
