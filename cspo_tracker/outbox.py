@@ -74,6 +74,34 @@ def store(*, template, to, subject, body_text, body_html="", key=None):
     return email
 
 
+def enqueue_many(emails):
+    """`enqueue` for many emails at once: `emails` is [(name, context, to, key)]. Keys
+    stored before are left alone; the new rows are written in one INSERT and handed to
+    the broker in one publish after the commit. Returns the new rows' ids."""
+    keys = [key for _name, _context, _to, key in emails]
+    stored = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+    rows = []
+    for name, context, to, key in emails:
+        if key in stored:
+            continue
+        stored.add(key)
+        rendered = render_email(name, context)
+        rows.append(
+            OutboundEmail(
+                key=key,
+                template=name,
+                to=to,
+                subject=" ".join(rendered.subject.split()),
+                body_text=rendered.body_text,
+                body_html=rendered.body_html,
+            )
+        )
+    ids = [email.pk for email in OutboundEmail.objects.bulk_create(rows)]
+    if ids:
+        transaction.on_commit(lambda: publish(ids))
+    return ids
+
+
 def publish(email_ids):
     """Hand the ids to the broker, over one connection. Returns False (and logs) when the
     broker is down or was down moments ago: the rows wait for `deliver_due`."""

@@ -1,7 +1,7 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 
-from .models import Reminder, ReminderOffset, Renewal, RenewalCycle, SweepRun
+from .models import Reminder, ReminderOffset, Renewal, RenewalCycle, SweepChunk, SweepRun
 
 
 @admin.register(RenewalCycle)
@@ -87,6 +87,23 @@ class SweepRunAdmin(admin.ModelAdmin):
     ]
     list_filter = ["trigger"]
     date_hierarchy = "finished_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SweepChunk)
+class SweepChunkAdmin(admin.ModelAdmin):
+    """The id-range chunks of fanned-out sweeps (a week of them), read-only: which ones
+    a run is still waiting for (renewals/sweep_runs.py)."""
+
+    list_display = ["run_started_at", "first_id", "last_id", "finished_at", "run_recorded"]
+    list_filter = ["run_recorded"]
+    search_fields = ["run_key"]
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

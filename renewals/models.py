@@ -222,3 +222,34 @@ class SweepRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at
+
+
+class SweepChunk(models.Model):
+    """One id range of credentials of a fanned-out daily sweep (renewals.sweep_runs):
+    the chunk tasks mark theirs done with its counts, and the task that finds every
+    chunk of the run done records the SweepRun, once."""
+
+    run_key = models.CharField(
+        max_length=64, help_text="The run this chunk belongs to (the beat task's id)."
+    )
+    run_started_at = models.DateTimeField()
+    first_id = models.PositiveBigIntegerField()
+    last_id = models.PositiveBigIntegerField()
+    plan = models.JSONField(help_text="What every chunk of the run shares (SweepPlan).")
+    counts = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    run_recorded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["run_started_at", "first_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run_key", "first_id"], name="sweep_chunk_once_per_run"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_id__gte=F("first_id")), name="sweep_chunk_range_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Sweep chunk {self.first_id}-{self.last_id} of {self.run_started_at:%Y-%m-%d}"

@@ -10,6 +10,7 @@ the outbox delivers it exactly once (cspo_tracker/outbox.py).
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,29 +70,19 @@ def send_reminder(*, reminder_id, now=None, today=None):
         reminder = Reminder.objects.select_related("offset", "cycle__credential__holder__user").get(
             pk=reminder.pk
         )
-        cycle = reminder.cycle
-        credential = cycle.credential
+        credential = reminder.cycle.credential
         progress = selectors.credential_progress(
             Credential.objects.filter(pk=credential.pk), now=now, today=today
         )[0]
-        holder = credential.holder
-        stale = (
-            credential.revoked_at is not None
-            or cycle.status != RenewalCycle.Status.OPEN
-            or progress.cycle is None
-            or progress.cycle.pk != cycle.pk
-            or progress.requirements_met
-            or (reminder.offset.is_optional and not holder.optional_reminders)
-        )
-        if stale:
+        if is_stale(reminder, progress):
             reminder.status = Reminder.Status.SKIPPED
             reminder.save(update_fields=["status"])
             return Outcome.SKIPPED
         outbox.enqueue(
             "renewal_reminder",
             _reminder_context(reminder, progress, now=now),
-            to=holder.email,
-            key=f"reminder:{reminder.pk}",
+            to=credential.holder.email,
+            key=_key(reminder),
         )
         reminder.status = Reminder.Status.SENT
         reminder.attempts += 1
@@ -99,6 +90,69 @@ def send_reminder(*, reminder_id, now=None, today=None):
         reminder.last_error = ""
         reminder.save(update_fields=["status", "attempts", "sent_at", "last_error"])
         return Outcome.SENT
+
+
+def send_reminders(reminder_ids, *, now=None, today=None):
+    """`send_reminder` for many reminders at once (a sweep chunk's): the rows locked, the
+    progress of their credentials read and the emails written to the outbox in bulk, a
+    fixed number of queries and one broker publish whatever their number. Returns
+    {reminder id: Outcome}."""
+    now = now or timezone.now()
+    outcomes = dict.fromkeys(reminder_ids, Outcome.ALREADY)
+    with transaction.atomic():
+        reminders = list(
+            Reminder.objects.select_for_update(of=("self",))
+            .filter(pk__in=reminder_ids)
+            .exclude(status__in=[Reminder.Status.SENT, Reminder.Status.SKIPPED])
+            .select_related("offset", "cycle__credential__holder__user")
+            .order_by("pk")
+        )
+        if not reminders:
+            return outcomes
+        credential_ids = {r.cycle.credential_id for r in reminders}
+        progress = {
+            p.credential.pk: p
+            for p in selectors.credential_progress(
+                Credential.objects.filter(pk__in=credential_ids), now=now, today=today
+            )
+        }
+        emails, sent, skipped = [], [], []
+        for reminder in reminders:
+            found = progress[reminder.cycle.credential_id]
+            if is_stale(reminder, found):
+                skipped.append(reminder.pk)
+                continue
+            context = _reminder_context(reminder, found, now=now)
+            emails.append(
+                ("renewal_reminder", context, found.credential.holder.email, _key(reminder))
+            )
+            sent.append(reminder.pk)
+        outbox.enqueue_many(emails)
+        Reminder.objects.filter(pk__in=sent).update(
+            status=Reminder.Status.SENT, attempts=F("attempts") + 1, sent_at=now, last_error=""
+        )
+        Reminder.objects.filter(pk__in=skipped).update(status=Reminder.Status.SKIPPED)
+    outcomes.update(dict.fromkeys(sent, Outcome.SENT))
+    outcomes.update(dict.fromkeys(skipped, Outcome.SKIPPED))
+    return outcomes
+
+
+def is_stale(reminder, progress):
+    """A claimed reminder no longer to send: the credential was revoked, a renewal is
+    pending or done, the requirements are met, or the holder unsubscribed (optional)."""
+    cycle = reminder.cycle
+    return (
+        progress.credential.revoked_at is not None
+        or cycle.status != RenewalCycle.Status.OPEN
+        or progress.cycle is None
+        or progress.cycle.pk != cycle.pk
+        or progress.requirements_met
+        or (reminder.offset.is_optional and not progress.credential.holder.optional_reminders)
+    )
+
+
+def _key(reminder):
+    return f"reminder:{reminder.pk}"
 
 
 def _reminder_context(reminder, progress, *, now):

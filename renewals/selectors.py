@@ -226,6 +226,36 @@ def credential_progress(credentials, *, now=None, today=None):
     return result
 
 
+def most_recent_due_offset(offsets, *, expires_on, today):
+    """The latest of the active `offsets` already due on `today`: a sweep that missed
+    days sends only this one, not a burst of stale reminders."""
+    due = None
+    for offset in sorted(offsets, key=lambda o: -o.days_before_expiry):
+        if expires_on - timedelta(days=offset.days_before_expiry) <= today:
+            due = offset
+    return due
+
+
+def due_reminder(progress, *, offsets):
+    """The reminder offset due for one credential on its holder's today, or None: no
+    nagging when the requirements are met, the credential is revoked, a renewal is
+    pending or it lapsed; an optional offset only for holders who did not unsubscribe.
+    The row-by-row rule the set-based sweep (renewals.sweep_sets) computes in SQL."""
+    credential = progress.credential
+    if (
+        progress.requirements_met
+        or credential.revoked_at is not None
+        or progress.cycle is None
+        or progress.cycle.status != RenewalCycle.Status.OPEN
+        or progress.status == Credential.Status.LAPSED
+    ):
+        return None
+    offset = most_recent_due_offset(offsets, expires_on=credential.expires_on, today=progress.today)
+    if offset is None or (offset.is_optional and not credential.holder.optional_reminders):
+        return None
+    return offset
+
+
 # --- Several credentials renewed together ---------------------------------------------
 
 

@@ -1,117 +1,37 @@
 """The daily sweep: refresh every credential's stored status and claim each reminder
-that is due, then send the claimed ones (renewals.reminders), in keyset batches with a
-constant number of queries per batch.
+that is due, then send the claimed ones (renewals.reminders).
+
+The work is split into id-range chunks of credentials. Each chunk is a fixed number of
+set-based statements (renewals.sweep_sets: one status UPDATE and one reminder claim,
+INSERT ... SELECT ... ON CONFLICT DO NOTHING, per local date in use), whatever its size,
+so the database does the per-row work and memory stays flat. `run_sweep` runs the chunks
+one after the other in this process (the command, bin/run, the tests); the daily beat
+task hands them to Celery workers (renewals.sweep_runs), so more workers finish sooner.
 
 A reminder is claimed by inserting its unique (cycle, offset) row in the transaction
-that decides to send it (INSERT ... ON CONFLICT DO NOTHING), so two sweeps at once each
-claim only the rows they won.
+that decides to send it, so two sweeps at once, or a retried chunk, each claim only the
+rows they won; sending re-checks the row under a lock (exactly once).
 """
 
 import logging
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
-from certifications.dates import today_in
 from certifications.models import Credential
 from certifications.vc import services as vc_services
 
-from . import selectors
-from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
-from .reminders import Outcome, send_reminder
+from . import selectors, sweep_sets
+from .models import ReminderOffset, Renewal
+from .reminders import Outcome, send_reminders
 from .services import complete_if_ready, locked
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SweepRow:
-    """One credential as the sweep sees it, from a handful of set-based queries."""
-
-    credential_id: int
-    stored_status: str
-    expires_on: object
-    lead_days: int
-    grace_days: int
-    time_zone: str
-    optional_reminders: bool
-    cycle_id: int | None
-    cycle_status: str | None
-    seus_counted: Decimal
-    seus_required: Decimal
-    fee_confirmed: bool
-    revoked: bool = False
-
-    @property
-    def requirements_met(self):
-        return self.cycle_id is not None and selectors.requirements_met(
-            seus_counted=self.seus_counted,
-            seus_required=self.seus_required,
-            fee_is_confirmed=self.fee_confirmed,
-        )
-
-
-def sweep_batch(*, after_pk, size, caps):
-    """The next `size` credentials after `after_pk` (keyset order), each with its current
-    cycle, SEUs counted and fee state: three queries, whatever the batch holds."""
-    credentials = list(
-        Credential.objects.filter(pk__gt=after_pk)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "status",
-            "expires_on",
-            "program__reminder_lead_days",
-            "program__grace_days",
-            "holder__time_zone",
-            "holder__optional_reminders",
-            "revoked_at",
-        )[:size]
-    )
-    if not credentials:
-        return []
-    in_batch = current_cycles_between(credentials[0][0], credentials[-1][0])
-    cycles = {
-        row[1]: row
-        for row in in_batch.values_list(
-            "pk", "credential_id", "status", "seus_required", "renewal__fee_status"
-        )
-    }
-    counted = selectors.seus_counted_by_cycle(in_batch.values("pk"), caps=caps)
-    rows = []
-    for pk, status, expires_on, lead, grace, tz, optional, revoked_at in credentials:
-        cycle = cycles.get(pk)
-        rows.append(
-            SweepRow(
-                credential_id=pk,
-                stored_status=status,
-                expires_on=expires_on,
-                lead_days=lead,
-                grace_days=grace,
-                time_zone=tz,
-                optional_reminders=optional,
-                cycle_id=cycle[0] if cycle else None,
-                cycle_status=cycle[2] if cycle else None,
-                seus_counted=counted[cycle[0]] if cycle else selectors.ZERO,
-                seus_required=cycle[3] if cycle else selectors.ZERO,
-                fee_confirmed=bool(cycle and selectors.fee_confirmed(cycle[4])),
-                revoked=revoked_at is not None,
-            )
-        )
-    return rows
-
-
-def current_cycles_between(first_credential_id, last_credential_id):
-    """The current cycles of a keyset batch of credentials: a range, not a list of ids,
-    so the batch's queries stay small whatever its size."""
-    return RenewalCycle.objects.filter(
-        credential_id__gte=first_credential_id, credential_id__lte=last_credential_id
-    ).exclude(status=RenewalCycle.Status.COMPLETED)
 
 
 def active_offsets():
@@ -119,30 +39,9 @@ def active_offsets():
     return list(ReminderOffset.objects.filter(is_active=True).order_by("-days_before_expiry"))
 
 
-def most_recent_due_offset(offsets, *, expires_on, today):
-    """The latest offset already due on `today`: a sweep that missed days sends only this
-    one, not a burst of stale reminders."""
-    due = None
-    for offset in offsets:
-        if expires_on - timedelta(days=offset.days_before_expiry) <= today:
-            due = offset
-    return due
-
-
-def reminders_for_cycles(cycles):
-    """{(cycle_id, offset_id): (reminder_id, status)} for the given cycles (a queryset),
-    in one query."""
-    return {
-        (cycle_id, offset_id): (pk, status)
-        for pk, cycle_id, offset_id, status in Reminder.objects.filter(
-            cycle__in=cycles.values("pk")
-        ).values_list("pk", "cycle_id", "offset_id", "status")
-    }
-
-
 @dataclass
 class SweepResult:
-    """Counts the sweep prints; `to_send` are the reminder ids this run must send."""
+    """Counts the sweep prints (summed over its chunks)."""
 
     credentials_scanned: int = 0
     statuses_changed: int = 0
@@ -153,48 +52,144 @@ class SweepResult:
     skipped: int = 0
     renewals_completed: int = 0
     batches: int = 0
-    bad_rows: list = field(default_factory=list)  # (credential id, problem): skipped, logged
-    status_counts: dict = field(default_factory=lambda: defaultdict(int))
+    bad_rows: list = field(default_factory=list)  # kept for callers; SQL has no bad row
+
+    def add(self, other):
+        for name, value in asdict(other).items():
+            if name != "bad_rows":
+                setattr(self, name, getattr(self, name) + value)
+        self.bad_rows += other.bad_rows
+        return self
+
+    def counts(self):
+        return {k: v for k, v in asdict(self).items() if k != "bad_rows"}
+
+    @classmethod
+    def from_counts(cls, counts):
+        return cls(**{k: v for k, v in counts.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What every chunk of one run shares, read once: the instant, each zone's local
+    date, the programs' rules, the active offsets and the category caps. It travels to
+    the chunk tasks as JSON (`to_json`), so every chunk of a run sees the same day."""
+
+    now: datetime
+    today: date | None
+    days: dict  # {date: [zones] or None}
+    rules: dict  # {(grace_days, lead_days): [program ids]}
+    offsets: list  # ReminderOffset rows (or unsaved copies)
+    caps: dict
+
+    @classmethod
+    def read(cls, *, now=None, today=None):
+        now = now or timezone.now()
+        return cls(
+            now=now,
+            today=today,
+            days=sweep_sets.days_by_zone(now=now, today=today),
+            rules=sweep_sets.program_rules(),
+            offsets=active_offsets(),
+            caps=selectors.category_caps(),
+        )
+
+    def to_json(self):
+        return {
+            "now": self.now.isoformat(),
+            "today": self.today.isoformat() if self.today else None,
+            "days": [[d.isoformat(), zones] for d, zones in self.days.items()],
+            "rules": [[grace, lead, pks] for (grace, lead), pks in self.rules.items()],
+            "offsets": [[o.pk, o.days_before_expiry, o.is_optional] for o in self.offsets],
+            "caps": {str(k): str(v) for k, v in self.caps.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data):
+        return cls(
+            now=datetime.fromisoformat(data["now"]),
+            today=date.fromisoformat(data["today"]) if data["today"] else None,
+            days={date.fromisoformat(d): zones for d, zones in data["days"]},
+            rules={(grace, lead): pks for grace, lead, pks in data["rules"]},
+            offsets=[
+                ReminderOffset(pk=pk, days_before_expiry=days, is_optional=optional)
+                for pk, days, optional in data["offsets"]
+            ],
+            caps={int(k): Decimal(v) for k, v in data["caps"].items()},
+        )
+
+
+def chunk_ranges(size):
+    """[(first id, last id)] covering every credential, `size` ids a chunk (one query)."""
+    bounds = Credential.objects.aggregate(first=Min("pk"), last=Max("pk"))
+    if bounds["first"] is None:
+        return []
+    return [
+        (first, min(first + size - 1, bounds["last"]))
+        for first in range(bounds["first"], bounds["last"] + 1, size)
+    ]
+
+
+def sweep_chunk(plan, first_id, last_id, *, dry_run=False):
+    """Refresh the statuses and claim the due reminders of the credentials with ids in
+    [first_id, last_id], in one transaction and a fixed number of statements. Returns
+    (SweepResult, reminder ids to send: the ones claimed now and the ones a previous run
+    claimed but did not send). A dry run does the same and rolls it back."""
+    result = SweepResult(batches=1)
+    to_send = []
+    with transaction.atomic():
+        sweep_sets.prepare_chunk()
+        result.credentials_scanned = Credential.objects.filter(
+            pk__gte=first_id, pk__lte=last_id
+        ).count()
+        met = sweep_sets.met_credential_ids(first_id=first_id, last_id=last_id, caps=plan.caps)
+        for day, zones in plan.days.items():
+            area = {"first_id": first_id, "last_id": last_id, "day": day, "zones": zones}
+            result.statuses_changed += sweep_sets.update_statuses(
+                **area, rules=plan.rules, met_ids=met
+            )
+            claimed, pending, already, skipped = sweep_sets.claim_due_reminders(
+                **area, offsets=plan.offsets, met_ids=met, rules=plan.rules, now=plan.now
+            )
+            result.reminders_claimed += len(claimed)
+            result.already_sent += already
+            result.skipped += skipped
+            to_send += pending + claimed
+        result.reminders_due = len(to_send)
+        if dry_run:
+            result.reminders_claimed = 0
+            transaction.set_rollback(True)
+            return result, []
+    return result, to_send
 
 
 def run_sweep(*, now=None, today=None, dry_run=False, dispatch=None, batch_size=None):
-    """Refresh every credential's stored status and claim every reminder that is due, in
-    keyset batches (a constant number of queries per batch, memory flat).
+    """Refresh every credential's stored status and claim every reminder that is due,
+    chunk after chunk in this process (the beat task fans the chunks out instead).
 
-    `today` replaces each holder's local date (the command's --today). After each batch
-    commits, the reminder ids to send (the claimed ones and the pending ones a previous
-    run left) go to `dispatch(ids, result)`, by default `send_claimed`, which writes
-    each email to the outbox. `dry_run` writes and sends nothing and counts what would
-    happen."""
-    now = now or timezone.now()
-    dispatch = dispatch or (lambda ids, result: send_claimed(ids, result, now=now, today=today))
-    batch_size = batch_size or settings.RENEWALS_SWEEP_BATCH_SIZE
-    offsets = active_offsets()
-    caps = selectors.category_caps()
+    `today` replaces each holder's local date (the command's --today). After each chunk
+    commits, the reminder ids to send go to `dispatch(ids, result)`, by default
+    `send_claimed`, which writes their emails to the outbox. `dry_run` writes and sends
+    nothing and counts what would happen."""
+    plan = SweepPlan.read(now=now, today=today)
+    dispatch = dispatch or (
+        lambda ids, result: send_claimed(ids, result, now=plan.now, today=today)
+    )
     result = SweepResult()
-    after = 0
-    while True:
-        with transaction.atomic():
-            rows = sweep_batch(after_pk=after, size=batch_size, caps=caps)
-            if not rows:
-                break
-            to_send = _sweep_batch(
-                rows, offsets=offsets, now=now, today=today, dry_run=dry_run, result=result
-            )
-        after = rows[-1].credential_id
-        result.batches += 1
-        if to_send and not dry_run:
+    for first_id, last_id in chunk_ranges(batch_size or settings.RENEWALS_SWEEP_BATCH_SIZE):
+        part, to_send = sweep_chunk(plan, first_id, last_id, dry_run=dry_run)
+        result.add(part)
+        if to_send:
             dispatch(to_send, result)
     if not dry_run:
-        _finish_renewals(now=now, result=result)
-        vc_services.refresh_status_lists(now=now)  # lapsed today: suspension bits re-signed
+        finish_sweep(now=plan.now, result=result)
     return result
 
 
 def send_claimed(reminder_ids, result, *, now=None, today=None):
-    """Send each claimed reminder (into the outbox) and count the outcomes."""
-    for reminder_id in reminder_ids:
-        outcome = send_reminder(reminder_id=reminder_id, now=now, today=today)
+    """Send the claimed reminders (into the outbox, in bulk) and count the outcomes."""
+    outcomes = send_reminders(reminder_ids, now=now, today=today)
+    for outcome in outcomes.values():
         if outcome == Outcome.SENT:
             result.reminders_sent += 1
         elif outcome == Outcome.ALREADY:
@@ -203,92 +198,11 @@ def send_claimed(reminder_ids, result, *, now=None, today=None):
             result.skipped += 1
 
 
-def _sweep_batch(rows, *, offsets, now, today, dry_run, result):
-    changed = defaultdict(list)
-    claims = []
-    to_send = []
-    existing = reminders_for_cycles(
-        current_cycles_between(rows[0].credential_id, rows[-1].credential_id)
-    )
-    for row in rows:
-        day = today or today_in(row.time_zone, now)
-        met = row.requirements_met
-        try:
-            status = selectors.status_on(
-                expires_on=row.expires_on,
-                today=day,
-                lead_days=row.lead_days,
-                grace_days=row.grace_days,
-                requirements_met=met,
-            )
-        except (OverflowError, ValueError) as error:  # e.g. a date no one can add days to
-            logger.error("sweep: credential %s skipped: %s", row.credential_id, error)
-            result.bad_rows.append((row.credential_id, str(error)))
-            continue
-        result.status_counts[status] += 1
-        if status != row.stored_status:
-            changed[(status, day)].append(row.credential_id)
-        if (
-            met
-            or row.revoked
-            or row.cycle_status != RenewalCycle.Status.OPEN
-            or status == Credential.Status.LAPSED
-        ):
-            continue  # no nagging: met, revoked, a renewal is pending, or lapsed
-        offset = most_recent_due_offset(offsets, expires_on=row.expires_on, today=day)
-        if offset is None:
-            continue
-        if offset.is_optional and not row.optional_reminders:
-            result.skipped += 1
-            continue
-        claimed = existing.get((row.cycle_id, offset.pk))
-        if claimed is None:
-            due_on = row.expires_on - timedelta(days=offset.days_before_expiry)
-            claims.append((row.cycle_id, offset.pk, due_on))
-        elif claimed[1] == Reminder.Status.SENT:
-            result.already_sent += 1
-        elif claimed[1] in (Reminder.Status.PENDING, Reminder.Status.FAILED):
-            to_send.append(claimed[0])  # claimed by a run that stopped before sending
-    result.credentials_scanned += len(rows)
-    result.statuses_changed += sum(len(pks) for pks in changed.values())
-    result.reminders_due += len(claims) + len(to_send)
-    if dry_run:
-        return []
-    for (status, day), pks in changed.items():
-        Credential.objects.filter(pk__in=pks).update(status=status, status_changed_on=day)
-    claimed_ids = claim_reminders(claims, now=now)
-    result.reminders_claimed += len(claimed_ids)
-    return to_send + claimed_ids
-
-
-def claim_reminders(claims, *, now):
-    """Insert the (cycle, offset, due_on) reminder rows that do not exist yet and return
-    the ids this call inserted: the unique row is the claim, so two sweeps at once each
-    get only the rows they won (INSERT ... ON CONFLICT DO NOTHING RETURNING)."""
-    if not claims:
-        return []
-    table = Reminder._meta.db_table
-    ops = connection.ops
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(claims))
-    params = []
-    claimed_at = ops.adapt_datetimefield_value(now)
-    for cycle_id, offset_id, due_on in claims:
-        params += [
-            cycle_id,
-            offset_id,
-            ops.adapt_datefield_value(due_on),
-            Reminder.Status.PENDING,
-            0,
-            "",
-            claimed_at,
-        ]
-    sql = (
-        f"INSERT INTO {table} (cycle_id, offset_id, due_on, status, attempts, last_error, "
-        f"claimed_at) VALUES {values} ON CONFLICT (cycle_id, offset_id) DO NOTHING RETURNING id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+def finish_sweep(*, now, result):
+    """What runs once after every chunk: renewals that became ready are completed, and
+    the status lists of portable credentials re-signed (lapsed today: suspended)."""
+    _finish_renewals(now=now, result=result)
+    vc_services.refresh_status_lists(now=now)
 
 
 def _finish_renewals(*, now, result):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from certifications.imports import ImportRefused, import_credentials
 from certifications.models import Credential, Practitioner
-from renewals import selectors, sweep
+from renewals import sweep
 from tests.factories import CredentialFactory, credential_expiring
 
 pytestmark = pytest.mark.django_db
@@ -87,25 +87,23 @@ def test_the_database_refuses_bad_numbers_and_dates(fields):
         Credential.objects.filter(pk=credential.pk).update(**fields)
 
 
-def test_one_row_the_sweep_cannot_compute_is_logged_and_the_rest_carry_on(monkeypatch, caplog):
-    bad = credential_expiring(datetime.date(2026, 6, 30))
+def test_credentials_at_the_edges_of_the_sane_dates_do_not_stop_the_sweep():
+    """The sweep computes in SQL with bounds taken from today, never from a row's date,
+    so no row can make it fail: the earliest and latest dates the database accepts are
+    swept with the rest."""
+    earliest = credential_expiring(datetime.date(2026, 6, 30))
+    latest = credential_expiring(datetime.date(2026, 6, 30))
     good = credential_expiring(datetime.date(2026, 6, 30))
-    real = selectors.status_on
-
-    def status_on(**kwargs):
-        if kwargs["expires_on"] == bad.expires_on and not hasattr(status_on, "raised"):
-            status_on.raised = True
-            raise OverflowError("date value out of range")
-        return real(**kwargs)
-
-    monkeypatch.setattr(selectors, "status_on", status_on)
+    Credential.objects.filter(pk=earliest.pk).update(
+        issued_on=datetime.date(1990, 1, 1), expires_on=datetime.date(1990, 1, 2)
+    )
+    Credential.objects.filter(pk=latest.pk).update(expires_on=datetime.date(2199, 12, 31))
     out, err = StringIO(), StringIO()
     call_command("send_renewal_reminders", "--today", "2026-06-23", stdout=out, stderr=err)
-    assert f"credential {bad.pk} skipped" in err.getvalue()
+    assert err.getvalue() == ""
     assert "reminders sent: 1" in out.getvalue()
-    good.refresh_from_db()
-    assert good.status == Credential.Status.RENEWAL_DUE
-    assert "skipped: date value out of range" in caplog.text
+    statuses = dict(Credential.objects.values_list("pk", "status"))
+    assert statuses == {earliest.pk: "lapsed", latest.pk: "active", good.pk: "renewal_due"}
     assert sweep.run_sweep(today=datetime.date(2026, 6, 23)).bad_rows == []
 
 

@@ -68,3 +68,14 @@ def test_the_run_records_how_long_the_sweep_took(due_in_a_month, monkeypatch):
         monkeypatch.setattr(sweep, "run_sweep", slow_sweep)
         call_command("send_renewal_reminders")
     assert SweepRun.objects.get().duration == datetime.timedelta(seconds=42)
+
+
+def test_the_fanned_out_run_keeps_a_week_of_chunks(due_in_a_month):
+    from renewals.models import SweepChunk
+
+    with time_machine.travel(NOW - datetime.timedelta(days=8), tick=False):
+        daily_sweep.delay()
+    with time_machine.travel(NOW, tick=False):
+        daily_sweep.delay()
+    assert SweepRun.objects.count() == 2
+    assert {c.run_started_at for c in SweepChunk.objects.all()} == {NOW}
