@@ -328,6 +328,9 @@ def close_course(*, course, by=None):
     course = Course.objects.select_for_update().select_related("program").get(pk=course.pk)
     grid = attendance_grid(course)
     expires_on = course.program.expiry_for(course.ends_on)
+    for row in grid.rows:
+        row.enrollment.completed = row.outcome.met
+    Enrollment.objects.bulk_update([row.enrollment for row in grid.rows], ["completed"])
     issued, already, missed, held, renewed = [], [], [], [], []
     for row in grid.rows:
         holder = row.enrollment.practitioner

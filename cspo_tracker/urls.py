@@ -19,5 +19,6 @@ urlpatterns = [
     path("staff/imports/seus/", seus_views.import_seus, name="import_seus"),
     path("renewals/", include("renewals.urls")),
     path("", include("renewals.home_urls")),
+    path("", include("renewals.report_urls")),
     path("", include("certifications.urls")),
 ]

@@ -82,7 +82,11 @@ class SeuEntry(models.Model):
                 name="seu_entry_description_max_length",
             ),
         ]
-        indexes = [models.Index(fields=["practitioner", "earned_on"])]
+        indexes = [
+            models.Index(fields=["practitioner", "earned_on"]),
+            # The reports' SEUs-by-category chart over a date range.
+            models.Index(fields=["earned_on", "category"], name="seu_entry_earned_category"),
+        ]
 
     def __str__(self):
         return f"{self.earned_on} {self.activity} ({self.seus} SEUs)"
