@@ -23,6 +23,10 @@ def _period(request):
     return form, start, end
 
 
+def _two_places(value):
+    return f"{Decimal(value or 0).quantize(Decimal('0.01'))}"
+
+
 def _range_suffix(start, end):
     return f"{start:%Y-%m-%d}-to-{end:%Y-%m-%d}"
 
@@ -135,5 +139,8 @@ def seus_by_category_csv(request):
     return streaming_csv_response(
         f"seus-by-category-{_range_suffix(start, end)}.csv",
         ["category", "name", "seus"],
-        ([r.code, r.name, r.seus] for r in reports.seus_by_category(start=start, end=end)),
+        (
+            [r.code, r.name, _two_places(r.seus)]
+            for r in reports.seus_by_category(start=start, end=end)
+        ),
     )
