@@ -1,5 +1,6 @@
 from django import template
 
+from certifications.models import Credential
 from renewals.selectors import format_fee
 
 register = template.Library()
@@ -9,3 +10,22 @@ register = template.Library()
 def fee(obj):
     """A renewal's or cycle's fee as people write it: US$100."""
     return format_fee(obj.fee_amount, obj.fee_currency)
+
+
+@register.filter
+def status_label(value):
+    """A credential status as people read it: "Renewal due", not `renewal_due`."""
+    try:
+        return Credential.Status(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def offset_label(offset):
+    """A reminder's timing as people read it: "90 days before expiry", "expiry day"."""
+    days = offset.days_before_expiry
+    if days == 0:
+        return "expiry day"
+    unit = "day" if abs(days) == 1 else "days"
+    return f"{abs(days)} {unit} {'before' if days > 0 else 'after'} expiry"
