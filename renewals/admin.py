@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from cspo_tracker.admin_scale import LargeTableAdmin
+
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle, SweepRun
 
 
 @admin.register(RenewalCycle)
-class RenewalCycleAdmin(admin.ModelAdmin):
+class RenewalCycleAdmin(LargeTableAdmin):
     list_display = [
         "credential",
         "window_starts_on",
@@ -21,7 +23,7 @@ class RenewalCycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Renewal)
-class RenewalAdmin(admin.ModelAdmin):
+class RenewalAdmin(LargeTableAdmin):
     list_display = [
         "pk",
         "practitioner",
@@ -58,7 +60,7 @@ class ReminderOffsetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(LargeTableAdmin):
     list_display = ["cycle", "offset", "due_on", "status", "attempts", "sent_at"]
     list_filter = ["status", "offset", "due_on"]
     search_fields = [
