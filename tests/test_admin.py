@@ -50,6 +50,7 @@ def test_the_credential_changelist_costs_the_same_at_two_sizes(
     page = staff_client.get(changelist, {"q": number.lower()}).content.decode()
     assert number in page and "1 result" in page
     email = credentials[0].holder.user.email
-    assert credentials[0].certificate_number in staff_client.get(
-        changelist, {"q": email.upper()}
-    ).content.decode()
+    assert (
+        credentials[0].certificate_number
+        in staff_client.get(changelist, {"q": email.upper()}).content.decode()
+    )
