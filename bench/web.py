@@ -75,8 +75,13 @@ def seed(n, *, reuse=False):
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE certifications_course, cspo_tracker_outboundemail, mfa_authenticator CASCADE"
+            "TRUNCATE certifications_attendancechange, certifications_attendance, "
+            "certifications_enrollment, certifications_coursesession, "
+            "cspo_tracker_outboundemail, renewals_reminder"
         )
+        # Not TRUNCATE ... CASCADE on courses: credentials reference them.
+        cursor.execute("UPDATE certifications_credential SET course_id = NULL")
+        cursor.execute("DELETE FROM certifications_course")
         # A share of the credentials past expiry are in grace, as the sweep leaves them.
         cursor.execute(
             "UPDATE certifications_credential SET status = 'grace' "
@@ -158,6 +163,7 @@ def seed(n, *, reuse=False):
             for i in range(500)
         )
     assert Authenticator.objects.filter(user=staff).exists()
+    assert Credential.objects.count() >= n, "the seeded credentials are gone"
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     number = Credential.objects.order_by("pk").values_list("certificate_number", flat=True)[0]
