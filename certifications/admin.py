@@ -2,6 +2,8 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from cspo_tracker.admin_scale import LargeTableAdmin
+
 from .models import (
     Attendance,
     AttendanceChange,
@@ -19,7 +21,7 @@ from .models import (
 
 
 @admin.register(User)
-class UserAdmin(AuditlogHistoryAdminMixin, BaseUserAdmin):
+class UserAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     show_auditlog_history_link = True  # the change history (audit log) per row
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
@@ -57,7 +59,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Practitioner)
-class PractitionerAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+class PractitionerAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = ["__str__", "email_address", "member_id", "time_zone", "optional_reminders"]
     list_filter = ["optional_reminders", "time_zone"]
@@ -107,7 +109,7 @@ class CourseSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+class EnrollmentAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = ["practitioner", "course", "enrolled_at"]
     list_filter = ["course__program"]
@@ -117,7 +119,7 @@ class EnrollmentAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(LargeTableAdmin):
     list_display = ["enrollment", "session", "hours_attended", "updated_at"]
     list_filter = ["session__course"]
     search_fields = ["enrollment__practitioner__user__email"]
@@ -137,7 +139,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(AttendanceChange)
-class AttendanceChangeAdmin(admin.ModelAdmin):
+class AttendanceChangeAdmin(LargeTableAdmin):
     list_display = ["changed_at", "changed_by", "enrollment", "session", "old_hours", "new_hours"]
     list_filter = ["session__course"]
     search_fields = ["enrollment__practitioner__user__email", "changed_by__email"]
@@ -154,16 +156,27 @@ class AttendanceChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credential)
-class CredentialAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+class CredentialAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     show_auditlog_history_link = True  # the change history (audit log) per row
+    """Searched by exact certificate number (any case) or holder email, both indexed;
+    no date hierarchy (it scanned the table for distinct years), no full count."""
+
     list_display = ["certificate_number", "holder", "program", "issued_on", "expires_on", "status"]
     list_filter = ["program", "status", "expires_on"]
-    search_fields = ["certificate_number", "holder__user__email", "holder__user__last_name"]
+    search_fields = ["certificate_number", "holder__user__email"]
+    search_help_text = "An exact certificate number or holder email address."
     list_select_related = ["holder__user", "program"]
-    date_hierarchy = "expires_on"
     raw_id_fields = ["holder", "course"]
     # Revocation goes through its service (status lists, audit): /staff/credentials/<no>/revoke/.
     readonly_fields = ["revoked_at", "revoked_reason", "revoked_by"]
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(holder__user__email=term.lower()), False
+        return queryset.filter(certificate_number=term.upper()), False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -20,13 +20,12 @@ from cspo_tracker import outbox
 
 from .dates import today_for
 from .imports import cell_problems, clean_email
-from .issuing import enqueue_welcome_email, issue_credential
+from .issuing import enqueue_welcome_emails, issue_course_credentials
 from .models import (
     Attendance,
     AttendanceChange,
     Course,
     CourseSession,
-    Credential,
     Enrollment,
     User,
 )
@@ -323,11 +322,20 @@ def close_course(*, course, by=None):
     program (not lapsed) gets no second credential of it: the one they hold is renewed
     to the new expiry and keeps its certificate number. Closing again issues, renews
     and mails nothing twice: the course row is locked, the database keeps one
-    credential per course and holder, and a renewed expiry is no longer earlier."""
-    course = Course.objects.select_for_update().select_related("program").get(pk=course.pk)
+    credential per course and holder, and a renewed expiry is no longer earlier.
+    The work is done for the whole roster at once: the number of queries does not grow
+    with the attendees (only with the other credentials a closing renews)."""
+    course = (
+        Course.objects.select_for_update(of=("self",))
+        .select_related("program", "trainer__user")
+        .get(pk=course.pk)
+    )
     grid = attendance_grid(course)
     expires_on = course.program.expiry_for(course.ends_on)
-    issued, already, missed, held, renewed = [], [], [], [], []
+    for row in grid.rows:
+        row.enrollment.completed = row.outcome.met
+    Enrollment.objects.bulk_update([row.enrollment for row in grid.rows], ["completed"])
+    already, missed, held, to_issue, completed = [], [], [], [], []
     for row in grid.rows:
         holder = row.enrollment.practitioner
         if not row.outcome.met:
@@ -336,21 +344,25 @@ def close_course(*, course, by=None):
         if row.credential is not None:
             already.append(row.credential)
             continue
-        credential = _held_credential(holder=holder, program=course.program)
+        completed.append(holder)
+        credential = _held_credential(row, program=course.program)
         if credential is None:
-            credential = issue_credential(
-                holder=holder, program=course.program, issued_on=course.ends_on, course=course
-            )
-            issued.append(credential)
+            to_issue.append(holder)
         else:
             held.append(credential)
-        renewed += [
+    issued = issue_course_credentials(holders=to_issue, course=course, issued_on=course.ends_on)
+    renewed = []
+    if completed:
+        # Renewed to the new expiry: the attendees' other credentials, and the one of
+        # this program an attendee held already (it keeps its certificate number).
+        own, held_ids = {c.pk for c in issued}, {c.pk for c in held}
+        renewed = [
             c
             for _receiver, renewed_by_receiver in course_completed.send(
-                sender=Course, holder=holder, expires_on=expires_on
+                sender=Course, holders=completed, expires_on=expires_on
             )
             for c in renewed_by_receiver or ()
-            if c.pk != credential.pk
+            if c.pk not in own and c.pk not in held_ids
         ]
     if course.status != Course.Status.CLOSED:
         course.status = Course.Status.CLOSED
@@ -358,26 +370,21 @@ def close_course(*, course, by=None):
         course.closed_by = by
         course.save(update_fields=["status", "closed_at", "closed_by"])
     for credential in issued:
-        enqueue_welcome_email(credential)
+        credential.program, credential.course = course.program, course
+    enqueue_welcome_emails(issued)
     return ClosingResult(
         issued=issued, already_issued=already, missed=missed, already_held=held, renewed=renewed
     )
 
 
-def _held_credential(*, holder, program):
-    """The holder's credential of `program` that is not lapsed (the latest expiring),
-    or None."""
-    today = today_for(holder)
-    return next(
-        (
-            c
-            for c in Credential.objects.filter(holder=holder, program=program)
-            .select_related("program")
-            .order_by("-expires_on")
-            if not c.is_lapsed_on(today)
-        ),
-        None,
-    )
+def _held_credential(row, *, program):
+    """The attendee's credential of `program` that is not lapsed (the latest expiring,
+    read with the grid), or None."""
+    credential = row.held
+    if credential is None:
+        return None
+    credential.program = program
+    return None if credential.is_lapsed_on(today_for(row.enrollment.practitioner)) else credential
 
 
 def enqueue_invitation(enrollment):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from cspo_tracker import outbox
 
 from .models import Credential
-from .signals import credential_issued
+from .signals import credential_issued, credentials_issued
 
 
 def new_certificate_number(program):
@@ -53,12 +53,69 @@ def issue_credential(
     return credential
 
 
+@transaction.atomic
+def issue_course_credentials(*, holders, course, issued_on):
+    """Issue the course's program to each of `holders` in a fixed number of queries (a
+    closing course): one insert, then `credentials_issued` opens their cycles together.
+    A drawn number already taken (2**-40 odds) makes the whole batch draw again."""
+    program = course.program
+    expires_on = program.expiry_for(issued_on)
+    for _attempt in range(5):
+        rows = [
+            Credential(
+                holder=holder,
+                program=program,
+                certificate_number=new_certificate_number(program),
+                issued_on=issued_on,
+                expires_on=expires_on,
+                course=course,
+            )
+            for holder in holders
+        ]
+        try:
+            with transaction.atomic():
+                credentials = Credential.objects.bulk_create(rows)
+            break
+        except IntegrityError:
+            if len({c.certificate_number for c in rows}) == len(rows) and not (
+                Credential.objects.filter(
+                    certificate_number__in=[c.certificate_number for c in rows]
+                ).exists()
+            ):
+                raise
+    else:  # pragma: no cover - 5 collisions in 2**40 numbers
+        raise RuntimeError("Could not draw free certificate numbers.")
+    if credentials:
+        credentials_issued.send(sender=Credential, credentials=credentials)
+    return credentials
+
+
 def _number_taken(number):
     return Credential.objects.filter(certificate_number=number).exists()
 
 
 def verification_url(credential):
     return settings.SITE_URL + reverse("verify_credential", args=[credential.certificate_number])
+
+
+def enqueue_welcome_emails(credentials):
+    """The welcome emails of credentials issued together, their holder (with user),
+    program and course (with trainer) already loaded: one per credential (outbox key)."""
+    return outbox.enqueue_many(
+        "welcome",
+        (
+            (
+                {
+                    "credential": credential,
+                    "holder": credential.holder,
+                    "verify_url": verification_url(credential),
+                },
+                credential.holder.user.email,
+                f"welcome:credential:{credential.pk}",
+            )
+            for credential in credentials
+        ),
+    )
 
 
 def enqueue_welcome_email(credential):

@@ -237,6 +237,7 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["-starts_on", "title"]
+        indexes = [models.Index(F("starts_on").desc(), "title", name="course_report_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="course_ends_after_start"
@@ -273,6 +274,9 @@ class Enrollment(models.Model):
         Practitioner, on_delete=models.CASCADE, related_name="enrollments"
     )
     enrolled_at = models.DateTimeField(auto_now_add=True)
+    # Whether the attendee met the attendance rule, recorded when the course closes
+    # (None before): the reports count completions from it, credential issued or not.
+    completed = models.BooleanField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["course", "practitioner__user__last_name"]
@@ -386,7 +390,16 @@ class Credential(models.Model):
                 name="credential_once_per_course_holder",
             ),
         ]
-        indexes = [models.Index(fields=["expires_on"]), models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["expires_on"]),
+            models.Index(fields=["status"]),
+            # The reports' issued-per-month chart reads a date range from the index alone.
+            models.Index(fields=["issued_on", "program"], name="credential_issued_program"),
+            # The staff page's "in grace" list, soonest expiry first.
+            models.Index(
+                fields=["expires_on"], condition=Q(status="grace"), name="credential_in_grace"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.program.code} {self.certificate_number}"

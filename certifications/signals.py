@@ -7,12 +7,16 @@ sender's transaction, so a receiver's failure rolls the whole change back.
 
 - `credential_issued(credential)`: sent by certifications.issuing.issue_credential.
   renewals opens the credential's first renewal cycle.
-- `course_completed(holder, expires_on)`: sent by certifications.courses.close_course for
-  each attendee who met the attendance rule. renewals renews the holder's other
+- `credentials_issued(credentials)`: sent by certifications.issuing.issue_course_credentials
+  for the credentials a closing course issues at once. renewals opens their first
+  cycles in one statement.
+- `course_completed(holders, expires_on)`: sent by certifications.courses.close_course
+  once, for the attendees who met the attendance rule. renewals renews their other
   credentials to `expires_on` and returns them (the closing result lists them).
 """
 
 from django.dispatch import Signal
 
 credential_issued = Signal()
+credentials_issued = Signal()
 course_completed = Signal()

@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from . import course_views, import_views, names, public_views, report_views, views
+from . import course_views, import_views, names, public_views, views
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/name/", names.name_required, name="name_required"),
     path("profile/calendar/reset/", views.calendar_reset, name="calendar_reset"),
-    # Courses (trainers and staff), verification and certificates, staff imports and reports.
+    # Courses (trainers and staff), verification and certificates, staff imports
+    # (the staff reports read every app: renewals/report_urls.py).
     path("courses/", course_views.course_list, name="course_list"),
     path("courses/new/", course_views.course_create, name="course_create"),
     path("courses/<int:pk>/", course_views.course_detail, name="course_detail"),
@@ -32,11 +33,4 @@ urlpatterns = [
         name="credential_certificate",
     ),
     path("staff/imports/credentials/", import_views.import_credentials, name="import_credentials"),
-    path("staff/reports/", report_views.reports, name="staff_reports"),
-    path("staff/reports/courses.csv", report_views.courses_csv, name="staff_report_courses_csv"),
-    path(
-        "staff/reports/credentials-per-month.csv",
-        report_views.credentials_per_month_csv,
-        name="staff_report_credentials_csv",
-    ),
 ]

@@ -1,19 +1,18 @@
 from django.contrib import admin, messages
 
 from . import outbox
+from .admin_scale import LargeTableAdmin
 from .models import OutboundEmail
 
 
 @admin.register(OutboundEmail)
-class OutboundEmailAdmin(admin.ModelAdmin):
+class OutboundEmailAdmin(LargeTableAdmin):
     """Every email the app sent or will send; read-only, with a 'send again' action for
     the ones that failed."""
 
     list_display = ["created_at", "template", "to", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "template"]
     search_fields = ["to", "subject", "key"]
-    date_hierarchy = None
-    show_full_result_count = False
     readonly_fields = [f.name for f in OutboundEmail._meta.fields]
     actions = ["send_again"]
 

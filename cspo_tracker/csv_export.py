@@ -5,7 +5,7 @@
 
 import csv
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,4 +40,24 @@ def csv_response(filename, header, rows):
     writer = SafeWriter(response)
     writer.writerow(header)
     writer.writerows(rows)
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def streaming_csv_response(filename, header, rows):
+    """A CSV download written row by row as the client reads it: memory stays flat
+    however many rows `rows` (an iterable, e.g. a queryset's iterator()) yields."""
+    writer = SafeWriter(_Echo())
+
+    def lines():
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -27,5 +27,6 @@ urlpatterns = [
     path("renewals/", include("renewals.urls")),
     path("", include("staff.urls")),
     path("", include("renewals.home_urls")),
+    path("", include("renewals.report_urls")),
     path("", include("certifications.urls")),
 ]

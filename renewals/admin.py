@@ -1,11 +1,13 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 
+from cspo_tracker.admin_scale import LargeTableAdmin
+
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle, SweepChunk, SweepRun
 
 
 @admin.register(RenewalCycle)
-class RenewalCycleAdmin(admin.ModelAdmin):
+class RenewalCycleAdmin(LargeTableAdmin):
     list_display = [
         "credential",
         "window_starts_on",
@@ -22,7 +24,7 @@ class RenewalCycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Renewal)
-class RenewalAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+class RenewalAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     show_auditlog_history_link = True  # the change history (audit log) per row
     list_display = [
         "pk",
@@ -60,7 +62,7 @@ class ReminderOffsetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(LargeTableAdmin):
     list_display = ["cycle", "offset", "due_on", "status", "attempts", "sent_at"]
     list_filter = ["status", "offset", "due_on"]
     search_fields = [

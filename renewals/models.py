@@ -57,6 +57,15 @@ class RenewalCycle(models.Model):
                 name="cycle_requirements_not_negative",
             ),
         ]
+        indexes = [
+            # The reports: cycles ending in a period (renewal rate), renewals per month.
+            models.Index(fields=["ends_on"], name="cycle_ends_on"),
+            models.Index(
+                fields=["completed_at"],
+                condition=Q(status="completed"),
+                name="cycle_completed_at",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.credential} cycle to {self.ends_on}"
@@ -181,7 +190,16 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "offset"], name="reminder_once_per_cycle_kind")
         ]
-        indexes = [models.Index(fields=["status", "due_on"])]
+        indexes = [
+            models.Index(fields=["status", "due_on"]),
+            # Failed-or-waiting reminders sorted by date: two statuses that the
+            # (status, due_on) index cannot serve in date order; a partial index can.
+            models.Index(
+                fields=["-due_on"],
+                condition=Q(status__in=["failed", "pending"]),
+                name="reminder_unsent_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.offset} for {self.cycle}"

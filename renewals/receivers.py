@@ -9,7 +9,12 @@ def open_first_cycle(sender, *, credential, **kwargs):
     services.open_cycle(credential=credential)
 
 
-def renew_for_completed_course(sender, *, holder, expires_on, **kwargs):
-    """Completing a course renews the holder's other credentials to the new expiry;
+def open_first_cycles(sender, *, credentials, **kwargs):
+    """Credentials issued together (a closing course) open their first cycles at once."""
+    services.open_cycles(credentials=credentials)
+
+
+def renew_for_completed_course(sender, *, holders, expires_on, **kwargs):
+    """Completing a course renews the attendees' other credentials to the new expiry;
     returns those renewed (the closing result lists them)."""
-    return services.renew_credentials_for_course(holder=holder, expires_on=expires_on)
+    return services.renew_credentials_for_course(holders=holders, expires_on=expires_on)

@@ -404,6 +404,16 @@ def credentials_expiring(*, today, within_days):
     )
 
 
+def credentials_in_grace():
+    """Credentials expired and still in their grace period (the stored status the daily
+    sweep keeps), the soonest to lapse first; served by a partial index on expiry."""
+    return (
+        Credential.objects.filter(status=Credential.Status.GRACE, revoked_at__isnull=True)
+        .select_related("program", "holder__user")
+        .order_by("expires_on", "pk")
+    )
+
+
 def renewals_awaiting_staff():
     """Renewals waiting for a fee confirmation or a staff approval."""
     return (
@@ -431,6 +441,8 @@ def renewals_held():
 
 
 def recent_reminders(*, statuses, limit=50):
+    """The latest reminders in `statuses`, newest due date first. Failed-or-pending
+    reads the partial index `reminder_unsent_due`; sent reads (status, due_on)."""
     return (
         Reminder.objects.filter(status__in=statuses)
         .select_related("offset", "cycle__credential__program", "cycle__credential__holder__user")

@@ -45,6 +45,22 @@ def open_cycle(*, credential):
     return cycle
 
 
+def open_cycles(*, credentials):
+    """`open_cycle` for credentials just issued together (no cycle yet): one insert."""
+    return RenewalCycle.objects.bulk_create(
+        RenewalCycle(
+            credential=credential,
+            ends_on=credential.expires_on,
+            window_starts_on=add_months(credential.expires_on, -credential.program.lookback_months),
+            seus_required=credential.program.seus_required,
+            seus_addon=credential.program.seus_addon,
+            fee_amount=credential.program.renewal_fee,
+            fee_currency=credential.program.fee_currency,
+        )
+        for credential in credentials
+    )
+
+
 # --- Submitting, reviewing and completing renewals ---------------------------------------
 
 
@@ -232,23 +248,26 @@ def extend_credential(*, credential, expires_on, today):
 
 
 @transaction.atomic
-def renew_credentials_for_course(*, holder, expires_on, now=None):
+def renew_credentials_for_course(*, holders, expires_on, now=None):
     """Completing a new course renews the holder's existing credentials, aligned to the
     new credential's expiry `expires_on` (docs/domain.md, "Renewing"). Each credential
     of `holder` that is not lapsed and expires before `expires_on` gets that expiry; its
     current cycle is completed without consuming SEUs (no renewal used them), a new cycle
     opens, and its stored status is refreshed. A credential with a renewal in progress
     (cycle submitted) is left alone: that renewal decides its expiry. Running it again
-    changes nothing (nothing expires earlier any more). Returns the credentials renewed."""
+    changes nothing (nothing expires earlier any more). Returns the credentials renewed.
+    `holders` are the attendees of one closing course: the reads and the cycle update
+    are one query each for all of them."""
     now = now or timezone.now()
-    today = today_for(holder, now)
+    holders = {holder.pk: holder for holder in holders}
+    today = {pk: today_for(holder, now) for pk, holder in holders.items()}
     candidates = (
         Credential.objects.select_for_update(of=("self",))
-        .filter(holder=holder, expires_on__lt=expires_on)
+        .filter(holder_id__in=list(holders), expires_on__lt=expires_on)
         .select_related("program")
         .order_by("pk")
     )
-    credentials = [c for c in candidates if not c.is_lapsed_on(today)]
+    credentials = [c for c in candidates if not c.is_lapsed_on(today[c.holder_id])]
     current = {
         cycle.credential_id: cycle
         for cycle in RenewalCycle.objects.select_for_update()
@@ -264,7 +283,9 @@ def renew_credentials_for_course(*, holder, expires_on, now=None):
         pk__in=[current[c.pk].pk for c in credentials if c.pk in current]
     ).update(status=RenewalCycle.Status.COMPLETED, completed_at=now)
     for credential in credentials:
-        extend_credential(credential=credential, expires_on=expires_on, today=today)
+        extend_credential(
+            credential=credential, expires_on=expires_on, today=today[credential.holder_id]
+        )
     return credentials
 
 

@@ -118,18 +118,28 @@ def _window(request):
     return within if within in EXPIRY_WINDOWS else 90
 
 
+PER_PAGE = 50
+
+
+def _page(request, queryset, name):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(name))
+
+
 @staff_required
 def staff_overview(request):
-    """Expiring credentials with what each is missing, renewals awaiting staff, and the
-    reminders sent, and the emails failed or waiting in the outbox."""
+    """Expiring credentials with what each is missing, credentials in grace, renewals
+    awaiting staff, reminders sent, failed or waiting, and the emails failed or waiting
+    in the outbox. Every list is paginated or capped: the page's queries and size stay
+    the same however many rows there are."""
     within = _window(request)
     today = timezone.localdate()
-    page = Paginator(
+    page = _page(
+        request,
         selectors.credentials_expiring(today=today, within_days=within).values_list(
             "pk", flat=True
         ),
-        50,
-    ).get_page(request.GET.get("page"))
+        "page",
+    )
     expiring = selectors.credential_progress(
         Credential.objects.filter(pk__in=list(page.object_list)).order_by("expires_on", "pk")
     )
@@ -138,16 +148,32 @@ def staff_overview(request):
         "renewals/staff.html",
         {
             "within": within,
+            "within_query": f"within={within}",
             "windows": EXPIRY_WINDOWS,
             "page": page,
             "expiring": expiring,
-            "pending": selectors.renewals_awaiting_staff(),
-            "held": selectors.renewals_held(),
+            "grace": _page(request, selectors.credentials_in_grace(), "grace_page"),
+            "pending": _page(request, selectors.renewals_awaiting_staff(), "pending_page"),
+            "held": _page(request, selectors.renewals_held(), "held_page"),
             "reject_form": RejectFeeForm(),
             "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
+            "unsent_reminders": selectors.recent_reminders(
+                statuses=[Reminder.Status.FAILED, Reminder.Status.PENDING]
+            ),
             "unsent_emails": outbox.unsent(limit=50),
         },
     )
+
+
+def _chunks(iterable, size):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class _Echo:
@@ -179,12 +205,8 @@ def staff_expiring_csv(request):
                 "missing",
             ]
         )
-        chunk = 1000
-        ids = list(pks)
-        for start in range(0, len(ids), chunk):
-            batch = Credential.objects.filter(pk__in=ids[start : start + chunk]).order_by(
-                "expires_on", "pk"
-            )
+        for ids in _chunks(pks.iterator(chunk_size=1000), 1000):
+            batch = Credential.objects.filter(pk__in=ids).order_by("expires_on", "pk")
             for p in selectors.credential_progress(batch):
                 yield writer.writerow(
                     [

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cspo_tracker.admin_scale import LargeTableAdmin
+
 from .models import SeuCategory, SeuEntry
 
 
@@ -10,10 +12,9 @@ class SeuCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(SeuEntry)
-class SeuEntryAdmin(admin.ModelAdmin):
+class SeuEntryAdmin(LargeTableAdmin):
     list_display = ["earned_on", "practitioner", "category", "activity", "seus", "consumed_by"]
     list_filter = ["category", "earned_on", ("consumed_by", admin.EmptyFieldListFilter)]
     search_fields = ["activity", "provider", "practitioner__user__email"]
     list_select_related = ["practitioner__user", "category"]
-    date_hierarchy = "earned_on"
     raw_id_fields = ["practitioner", "consumed_by"]

@@ -33,3 +33,24 @@ def test_admin_changelist_search_and_add_pages_load(staff_client, model):
         assert not admin.site._registry[model].has_add_permission(response.wsgi_request)
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+def test_the_credential_changelist_costs_the_same_at_two_sizes(
+    staff_client, django_assert_max_num_queries, rows
+):
+    """Issue 14: no full count, no date hierarchy; search is exact on indexed columns."""
+    from tests.factories import CredentialFactory
+
+    credentials = [CredentialFactory() for _ in range(rows)]
+    changelist = reverse("admin:certifications_credential_changelist")
+    with django_assert_max_num_queries(12):
+        assert staff_client.get(changelist).status_code == 200
+    number = credentials[-1].certificate_number
+    page = staff_client.get(changelist, {"q": number.lower()}).content.decode()
+    assert number in page and "1 result" in page
+    email = credentials[0].holder.user.email
+    assert (
+        credentials[0].certificate_number
+        in staff_client.get(changelist, {"q": email.upper()}).content.decode()
+    )

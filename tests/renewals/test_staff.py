@@ -108,8 +108,9 @@ def test_the_staff_page_query_count_does_not_grow_with_the_data(
             holder.seu_entries.filter(seus=4).delete()
             services.confirm_fee(renewal=renewal, by=staff)
     sweep.run_sweep(dispatch=lambda ids, r: None)
-    # 18 for the page, plus one for the two-factor check before every staff page.
-    with django_assert_max_num_queries(19):
+    # 22 for the page (each paginated list counts its rows), plus one for the
+    # two-factor check before every staff page.
+    with django_assert_max_num_queries(23):
         assert staff_browser.get(STAFF).status_code == 200
 
 
@@ -189,3 +190,40 @@ def test_a_held_renewal_completes_once_the_missing_seus_are_logged(db, today):
     assert sweep.run_sweep(dispatch=lambda ids, r: None).renewals_completed == 1
     renewal.refresh_from_db()
     assert (renewal.status, renewal.held_reason) == ("completed", "")
+
+
+def test_statuses_and_dates_read_as_words_not_stored_values(staff_browser, today):
+    """Issue 9, defect 6: "Renewal due", not `renewal_due`; "20 Jun 2026", not ISO."""
+    credential_expiring(D(2026, 6, 20))
+    page = staff_browser.get(STAFF, {"within": 30}).text
+    assert "Renewal due" in page and "renewal_due" not in page
+    assert "20 Jun 2026" in page and "2026-06-20" not in page
+
+
+def test_credentials_in_grace_have_their_own_section_with_the_day_grace_ends(staff_browser, today):
+    expired = credential_expiring(D(2026, 5, 20))
+    lapsed = credential_expiring(D(2026, 1, 5))
+    sweep.run_sweep(dispatch=lambda ids, r: None)
+    page = staff_browser.get(STAFF).text
+    section = page[page.index("In grace period") : page.index("Expiring in the next")]
+    assert expired.certificate_number in section and "20 May 2026" in section
+    grace_ends = expired.expires_on + datetime.timedelta(days=expired.program.grace_days)
+    assert f"{grace_ends.day} {grace_ends:%b %Y}" in section
+    assert lapsed.certificate_number not in section
+
+
+@pytest.mark.parametrize("rows", [1, 200])
+def test_the_grace_list_pages_and_keeps_its_query_count_at_1_and_200_rows(
+    staff_browser, today, django_assert_max_num_queries, rows
+):
+    from certifications.models import Credential
+
+    for i in range(rows):
+        credential_expiring(D(2026, 5, 1) + datetime.timedelta(days=i % 30))
+    Credential.objects.update(status=Credential.Status.GRACE)
+    with django_assert_max_num_queries(23):
+        page = staff_browser.get(STAFF).text
+    assert page.count("<tr><td>CSPO") == min(rows, 50)
+    if rows > 50:
+        assert "Page 1 of 4" in page
+        assert staff_browser.get(STAFF, {"grace_page": 4}).status_code == 200

@@ -1,0 +1,360 @@
+"""Benchmark the pages whose cost used to grow with the data, under gunicorn.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/cspo_bench_web \\
+        python bench/web.py 1000 100000 [--port 8500] [--seconds 5]
+
+For each N it empties the practitioner data of that database (never point it at
+production), seeds N credentials in bulk (with their cycles, 3 SEU entries each, one
+course per 25 credentials with 20 attendees, a share in grace, failed and waiting
+reminders), a staff member with a second factor, and a practitioner with 3 credentials
+and 500 SEU entries. It then starts gunicorn (2 workers, DJANGO_DEBUG=false, the
+production settings as .ci/run uses them, persistent database connections) with this
+bench's own URLconf, which adds a bare view behind the same middleware, and measures
+each page with wrk (16 connections) when it is installed, else with a small threaded
+client (16 connections): requests per second, the median of 3 rounds, and the ratio to
+the bare view.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
+
+CONNECTIONS = 16
+ROUNDS = 3
+
+
+def seed(n, *, reuse=False):
+    """The sweep bench's population, plus courses, grace, reminders and two users.
+    With `reuse`, credentials already seeded (at least N) are kept."""
+    from sweep import TODAY
+    from sweep import seed as seed_credentials
+
+    from certifications.models import Credential as Seeded
+    from certifications.models import User as SeededUser
+
+    first = Seeded.objects.order_by("pk").values_list("certificate_number", flat=True)
+    if reuse and Seeded.objects.count() >= n:
+        if SeededUser.objects.filter(email="bench-staff@example.com").exists():
+            return 0.0, first[0]
+        seconds = 0.0
+    else:
+        seconds = seed_credentials(n)
+    started = time.perf_counter()
+    from allauth.mfa.models import Authenticator
+    from django.db import connection, transaction
+
+    from certifications.models import (
+        Course,
+        CourseSession,
+        Credential,
+        Enrollment,
+        Practitioner,
+        Program,
+        Trainer,
+        User,
+    )
+    from renewals.models import Reminder, ReminderOffset, RenewalCycle
+    from seus.models import SeuCategory, SeuEntry
+    from tests.factories import activate_totp
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE certifications_attendancechange, certifications_attendance, "
+            "certifications_enrollment, certifications_coursesession, "
+            "cspo_tracker_outboundemail, renewals_reminder"
+        )
+        # Not TRUNCATE ... CASCADE on courses: credentials reference them.
+        cursor.execute("UPDATE certifications_credential SET course_id = NULL")
+        cursor.execute("DELETE FROM certifications_course")
+        # A share of the credentials past expiry are in grace, as the sweep leaves them.
+        cursor.execute(
+            "UPDATE certifications_credential SET status = 'grace' "
+            "WHERE expires_on < %s AND expires_on >= %s",
+            [TODAY, TODAY - datetime.timedelta(days=30)],
+        )
+    with transaction.atomic():
+        staff = User.objects.create_user(
+            "bench-staff@example.com", password="bench", is_staff=True, is_superuser=True
+        )
+        activate_totp(staff)
+        trainer_user = User.objects.create_user("bench-trainer@example.com", password="bench")
+        trainer = Trainer.objects.create(user=trainer_user)
+        trainer.programs.set(Program.objects.all())
+        cspo = Program.objects.get(code="CSPO")
+        holders = list(Practitioner.objects.order_by("pk").values_list("pk", flat=True)[:n])
+        courses = Course.objects.bulk_create(
+            Course(
+                program=cspo,
+                trainer=trainer,
+                title=f"Bench course {i}",
+                starts_on=TODAY - datetime.timedelta(days=i % 700),
+                ends_on=TODAY - datetime.timedelta(days=i % 700 - 1),
+                status=Course.Status.CLOSED,
+                capacity=30,
+            )
+            for i in range(max(1, n // 25))
+        )
+        CourseSession.objects.bulk_create(
+            CourseSession(course=c, position=p, held_on=c.starts_on, hours=Decimal(8))
+            for c in courses
+            for p in (1, 2)
+        )
+        Enrollment.objects.bulk_create(
+            Enrollment(
+                course=c,
+                practitioner_id=holders[(i * 20 + j) % len(holders)],
+                completed=j % 5 != 0,
+            )
+            for i, c in enumerate(courses)
+            for j in range(20)
+        )
+        # Credentials issued by the courses: one in 20 seeded credentials.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE certifications_credential c SET course_id = e.course_id "
+                "FROM certifications_enrollment e WHERE e.practitioner_id = c.holder_id "
+                "AND c.id % 20 = 0"
+            )
+        offsets = list(ReminderOffset.objects.all())
+        cycles = list(RenewalCycle.objects.order_by("pk").values_list("pk", flat=True)[: n // 10])
+        Reminder.objects.bulk_create(
+            Reminder(
+                cycle_id=cycle,
+                offset=offsets[i % len(offsets)],
+                due_on=TODAY - datetime.timedelta(days=i % 90),
+                status=("sent", "failed", "pending", "skipped")[i % 4],
+                attempts=i % 4,
+            )
+            for i, cycle in enumerate(cycles)
+        )
+        # The practitioner of the one-row pages: 3 credentials, 500 SEU entries.
+        user = User.objects.create_user("bench-holder@example.com", password="bench")
+        holder = Practitioner.objects.create(user=user, calendar_token="bench-holder")
+        from certifications.issuing import issue_credential
+
+        for code in ("CSPO", "A-CSPO", "CSM"):
+            program = Program.objects.filter(code=code).first() or cspo
+            issue_credential(holder=holder, program=program, issued_on=TODAY.replace(year=2025))
+        categories = list(SeuCategory.objects.all())
+        SeuEntry.objects.bulk_create(
+            SeuEntry(
+                practitioner=holder,
+                earned_on=TODAY - datetime.timedelta(days=i % 700),
+                category=categories[i % len(categories)],
+                activity=f"Bench activity {i}",
+                seus=Decimal("1.5"),
+            )
+            for i in range(500)
+        )
+    assert Authenticator.objects.filter(user=staff).exists()
+    assert Credential.objects.count() >= n, "the seeded credentials are gone"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    number = Credential.objects.order_by("pk").values_list("certificate_number", flat=True)[0]
+    return seconds + time.perf_counter() - started, number
+
+
+def session_cookie(email):
+    """A logged-in session for `email`, as django.contrib.auth stores it."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from certifications.models import User
+
+    user = User.objects.get(email=email)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def production_env(port):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from certifications.vc.keys import private_key_multibase
+
+    env = dict(os.environ)
+    env.update(
+        DJANGO_DEBUG="false",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_SECURE_COOKIES="false",
+        DJANGO_SETTINGS_MODULE="bench.web_settings",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        CREDENTIAL_SIGNING_KEY=private_key_multibase(Ed25519PrivateKey.generate()),
+    )
+    env.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/3")
+    return env
+
+
+def start_gunicorn(port, env):
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "bench.web_wsgi",
+            "--chdir",
+            str(ROOT),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    for _ in range(60):
+        try:
+            status, _ = fetch(port, "/bench/bare/", None)
+            if status == 200:
+                return process
+        except OSError:
+            pass
+        if process.poll() is not None:
+            sys.exit("gunicorn exited")
+        time.sleep(0.5)
+    process.terminate()
+    sys.exit("gunicorn did not answer")
+
+
+def fetch(port, path, cookie):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+def load(port, path, cookie, seconds):
+    """Requests per second over `seconds` with CONNECTIONS clients: wrk when installed,
+    else threads (gunicorn's sync workers close each connection, as wrk sees too)."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        header = ["-H", f"Cookie: sessionid={cookie}"] if cookie else []
+        out = subprocess.run(
+            [
+                wrk,
+                "-t2",
+                f"-c{CONNECTIONS}",
+                f"-d{seconds}s",
+                *header,
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return float(next(line for line in out.splitlines() if "Requests/sec" in line).split()[1])
+    done, errors, stop = [0] * CONNECTIONS, [0] * CONNECTIONS, time.perf_counter() + seconds
+
+    def client(i):
+        while time.perf_counter() < stop:
+            status, _ = fetch(port, path, cookie)
+            if status == 200:
+                done[i] += 1
+            else:
+                errors[i] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CONNECTIONS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if sum(errors):
+        print(f"  ! {path}: {sum(errors)} non-200 answers", file=sys.stderr)
+    return sum(done) / (time.perf_counter() - started)
+
+
+def measure(n, port, seconds, reuse=False):
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/web.py needs DATABASE_URL pointing at a PostgreSQL database")
+    seeded, number = seed(n, reuse=reuse)
+    staff = session_cookie("bench-staff@example.com")
+    holder = session_cookie("bench-holder@example.com")
+    connection.close()
+    pages = [
+        ("bare view", "/bench/bare/", None),
+        ("static file", "/static/css/app.css", None),
+        ("/staff/reports/", "/staff/reports/", staff),
+        ("/renewals/staff/", "/renewals/staff/", staff),
+        ("admin credential changelist", "/admin/certifications/credential/", staff),
+        ("/verify/<number>/", f"/verify/{number}/", None),
+        ("dashboard (3 credentials)", "/", holder),
+        ("SEU list (500 entries)", "/seus/", holder),
+    ]
+    env = production_env(port)
+    process = start_gunicorn(port, env)
+    results = {}
+    try:
+        for name, path, cookie in pages:
+            status, _ = fetch(port, path, cookie)
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}")
+            load(port, path, cookie, 1)  # warm both workers
+            rounds = [load(port, path, cookie, seconds) for _ in range(ROUNDS)]
+            results[name] = statistics.median(rounds)
+    finally:
+        process.terminate()
+        process.wait()
+    bare = results["bare view"]
+    print(
+        f"\n{n:,} credentials (seeded in {seeded:.0f} s), median of {ROUNDS} rounds, "
+        f"{CONNECTIONS} connections, {'wrk' if shutil.which('wrk') else 'threaded client'}"
+    )
+    print(f"{'page':32} {'req/s':>8} {'of bare':>8}")
+    for name, rate in results.items():
+        print(f"{name:32} {rate:8.1f} {rate / bare:8.0%}")
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000, 100_000])
+    parser.add_argument("--port", type=int, default=8500)
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep credentials a previous run seeded"
+    )
+    args = parser.parse_args()
+    # One key for this process (which writes the sessions) and gunicorn (which reads them).
+    os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+    figures = {n: measure(n, args.port, args.seconds, args.reuse) for n in args.sizes}
+    print(json.dumps({str(n): {k: round(v, 1) for k, v in r.items()} for n, r in figures.items()}))
+
+
+if __name__ == "__main__":
+    main()
