@@ -21,7 +21,7 @@ from .models import (
 
 
 @admin.register(User)
-class UserAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
+class UserAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin, BaseUserAdmin):
     show_auditlog_history_link = True  # the change history (audit log) per row
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]

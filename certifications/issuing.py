@@ -102,9 +102,9 @@ def enqueue_welcome_emails(credentials):
     """The welcome emails of credentials issued together, their holder (with user),
     program and course (with trainer) already loaded: one per credential (outbox key)."""
     return outbox.enqueue_many(
-        "welcome",
-        (
+        [
             (
+                "welcome",
                 {
                     "credential": credential,
                     "holder": credential.holder,
@@ -114,7 +114,7 @@ def enqueue_welcome_emails(credentials):
                 f"welcome:credential:{credential.pk}",
             )
             for credential in credentials
-        ),
+        ]
     )
 
 

@@ -56,39 +56,6 @@ def enqueue(name, context, *, to, key=None):
     )
 
 
-def enqueue_many(name, items):
-    """`enqueue` for many emails of one template in a fixed number of queries:
-    `items` is a list of (context, to, key). Keys enqueued before are skipped. Returns
-    the OutboundEmail rows created."""
-    items = list(items)
-    known = set(
-        OutboundEmail.objects.filter(key__in=[key for _c, _t, key in items]).values_list(
-            "key", flat=True
-        )
-    )
-    rows = []
-    for context, to, key in items:
-        if key in known:
-            continue
-        known.add(key)
-        rendered = render_email(name, context)
-        rows.append(
-            OutboundEmail(
-                template=name,
-                to=to,
-                subject=" ".join(rendered.subject.split()),
-                body_text=rendered.body_text,
-                body_html=rendered.body_html,
-                key=key,
-            )
-        )
-    created = OutboundEmail.objects.bulk_create(rows)
-    if created:
-        ids = [email.pk for email in created]
-        transaction.on_commit(lambda: publish(ids))
-    return created
-
-
 def store(*, template, to, subject, body_text, body_html="", key=None):
     """Store an email rendered elsewhere (django-allauth's account emails) for delivery
     after the commit, like `enqueue`."""

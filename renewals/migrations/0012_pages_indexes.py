@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("renewals", "0010_sweep_run"),
+        ("renewals", "0011_sweep_chunk"),
     ]
 
     operations = [

@@ -32,7 +32,7 @@ def record_completions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certifications", "0008_portable_credentials"),
+        ("certifications", "0009_organisation"),
     ]
 
     operations = [
