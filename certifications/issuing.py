@@ -1,11 +1,15 @@
 """Issuing credentials: the one place a credential is made, and its welcome email.
 
 Issuing sends `credential_issued` (certifications.signals): the renewals app opens the
-credential's first renewal cycle from it, in the same transaction.
+credential's first renewal cycle from it, in the same transaction. An import issues in
+bulk (`issue_credentials_bulk`): the same number and expiry rules, one insert and one
+`credentials_issued` per batch.
 """
 
 import re
 import secrets
+from dataclasses import dataclass
+from itertools import batched
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,7 +18,9 @@ from django.urls import reverse
 from cspo_tracker import outbox
 
 from .models import Credential
-from .signals import credential_issued
+from .signals import credential_issued, credentials_issued
+
+BATCH_SIZE = 2000  # rows per INSERT in bulk writes (imports)
 
 
 def new_certificate_number(program):
@@ -30,7 +36,7 @@ def issue_credential(
 ):
     """Issue `program` to `holder`, valid for the program's validity from `issued_on`.
     Receivers of `credential_issued` run in this transaction (its renewal cycle opens)."""
-    expires_on = expires_on or program.expiry_for(issued_on)
+    expires_on = expiry(program, issued_on, expires_on)
     for _attempt in range(5):
         number = certificate_number or new_certificate_number(program)
         try:
@@ -51,6 +57,76 @@ def issue_credential(
         raise RuntimeError("Could not draw a free certificate number.")
     credential_issued.send(sender=Credential, credential=credential)
     return credential
+
+
+def expiry(program, issued_on, expires_on=None):
+    """The expiry a credential is issued with: the one given, else the program's validity
+    from the issue date."""
+    return expires_on or program.expiry_for(issued_on)
+
+
+@dataclass(frozen=True)
+class ToIssue:
+    """One credential of a bulk issue: `certificate_number` None draws a new one."""
+
+    holder_id: int
+    program: object
+    issued_on: object
+    expires_on: object = None
+    certificate_number: str | None = None
+    course_id: int | None = None
+
+
+@transaction.atomic
+def issue_credentials_bulk(*, items, batch_size=BATCH_SIZE, progress=None):
+    """Issue many credentials (an import) with the rules of `issue_credential`: the
+    expiry from `expiry`, drawn numbers from `new_certificate_number` (redrawn when taken).
+    Each batch is one insert followed by `credentials_issued(credentials)`, whose receivers
+    run in this transaction (renewals opens the first cycles in bulk). `progress(n)` is
+    called with the number issued so far. Returns how many were issued."""
+    issued = 0
+    for batch in batched(items, batch_size):
+        credentials = [
+            Credential(
+                holder_id=item.holder_id,
+                program=item.program,
+                certificate_number=item.certificate_number,
+                issued_on=item.issued_on,
+                expires_on=expiry(item.program, item.issued_on, item.expires_on),
+                course_id=item.course_id,
+            )
+            for item in batch
+        ]
+        _draw_missing_numbers(credentials)
+        Credential.objects.bulk_create(credentials)
+        credentials_issued.send(sender=Credential, credentials=credentials)
+        issued += len(credentials)
+        if progress:
+            progress(issued)
+    return issued
+
+
+def _draw_missing_numbers(credentials):
+    """Give each credential without a number a fresh one, free in the table and the batch."""
+    missing = [c for c in credentials if not c.certificate_number]
+    used = {c.certificate_number for c in credentials if c.certificate_number}
+    while missing:
+        for credential in missing:
+            credential.certificate_number = new_certificate_number(credential.program)
+        drawn = [c.certificate_number for c in missing]
+        taken = set(
+            Credential.objects.filter(certificate_number__in=drawn).values_list(
+                "certificate_number", flat=True
+            )
+        )
+        retry = []
+        for credential in missing:
+            number = credential.certificate_number
+            if number in taken or number in used:
+                retry.append(credential)
+            else:
+                used.add(number)
+        missing = retry
 
 
 def _number_taken(number):

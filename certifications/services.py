@@ -6,7 +6,9 @@ The other writes of this app live in modules named for what they do:
 """
 
 import secrets
+from itertools import batched
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 
 from .models import Practitioner, User
@@ -26,6 +28,41 @@ def get_or_create_practitioner(*, email, first_name="", last_name="", time_zone=
     defaults = {"time_zone": time_zone} if time_zone else {}
     practitioner, profile_created = Practitioner.objects.get_or_create(user=user, defaults=defaults)
     return practitioner, created or profile_created
+
+
+def unusable_password():
+    """What `set_unusable_password` stores (the prefix marks it unusable; the random tail
+    only keeps stored values distinct), drawn in one call for bulk creation."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20)
+
+
+@transaction.atomic
+def get_or_create_practitioners(*, people, batch_size=2000):
+    """`get_or_create_practitioner` for many people at once (an import): `people` maps a
+    normalised email to (first_name, last_name). Users and profiles are looked up and
+    created in a few set queries. Returns {email: practitioner id}."""
+    emails = list(people)
+    users = {}
+    for chunk in batched(emails, batch_size):
+        users.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
+    new_users = [
+        User(email=email, first_name=first, last_name=last, password=unusable_password())
+        for email, (first, last) in people.items()
+        if email not in users
+    ]
+    for chunk in batched(new_users, batch_size):
+        User.objects.bulk_create(chunk)
+    users.update((user.email, user.pk) for user in new_users)
+    del new_users
+    profiles = {}
+    user_ids = list(users.values())
+    for chunk in batched(user_ids, batch_size):
+        profiles.update(Practitioner.objects.filter(user_id__in=chunk).values_list("user_id", "pk"))
+    new_profiles = [Practitioner(user_id=uid) for uid in user_ids if uid not in profiles]
+    for chunk in batched(new_profiles, batch_size):
+        Practitioner.objects.bulk_create(chunk)
+    profiles.update((p.user_id, p.pk) for p in new_profiles)
+    return {email: profiles[uid] for email, uid in users.items()}
 
 
 @transaction.atomic

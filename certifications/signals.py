@@ -7,6 +7,9 @@ sender's transaction, so a receiver's failure rolls the whole change back.
 
 - `credential_issued(credential)`: sent by certifications.issuing.issue_credential.
   renewals opens the credential's first renewal cycle.
+- `credentials_issued(credentials)`: sent by certifications.issuing.issue_credentials_bulk
+  (the imports) once per batch of new credentials, instead of one `credential_issued`
+  each. renewals opens their first renewal cycles in one insert.
 - `course_completed(holder, expires_on)`: sent by certifications.courses.close_course for
   each attendee who met the attendance rule. renewals renews the holder's other
   credentials to `expires_on` and returns them (the closing result lists them).
@@ -15,4 +18,5 @@ sender's transaction, so a receiver's failure rolls the whole change back.
 from django.dispatch import Signal
 
 credential_issued = Signal()
+credentials_issued = Signal()
 course_completed = Signal()

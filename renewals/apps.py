@@ -8,13 +8,14 @@ class RenewalsConfig(AppConfig):
     def ready(self):
         """renewals sits on top of certifications and seus: it registers here, in one
         place, for the work their events start (docs/architecture.md)."""
-        from certifications.signals import course_completed, credential_issued
+        from certifications.signals import course_completed, credential_issued, credentials_issued
         from seus import windows
 
         from . import receivers
         from .seu_windows import CycleWindows
 
         credential_issued.connect(receivers.open_first_cycle, dispatch_uid="renewals.open_cycle")
+        credentials_issued.connect(receivers.open_first_cycles, dispatch_uid="renewals.open_cycles")
         course_completed.connect(
             receivers.renew_for_completed_course, dispatch_uid="renewals.course_completed"
         )

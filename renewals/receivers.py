@@ -9,6 +9,11 @@ def open_first_cycle(sender, *, credential, **kwargs):
     services.open_cycle(credential=credential)
 
 
+def open_first_cycles(sender, *, credentials, **kwargs):
+    """A batch of newly issued credentials (an import) opens their first cycles at once."""
+    services.open_first_cycles(credentials=credentials)
+
+
 def renew_for_completed_course(sender, *, holder, expires_on, **kwargs):
     """Completing a course renews the holder's other credentials to the new expiry;
     returns those renewed (the closing result lists them)."""

@@ -29,19 +29,31 @@ from .models import Renewal, RenewalCycle
 def open_cycle(*, credential):
     """Open the renewal cycle that ends at the credential's current expiry, snapshotting
     the program's requirement and fee. Opening it again returns the same cycle."""
-    program = credential.program
     cycle, _created = RenewalCycle.objects.get_or_create(
-        credential=credential,
-        ends_on=credential.expires_on,
-        defaults={
-            "window_starts_on": add_months(credential.expires_on, -program.lookback_months),
-            "seus_required": program.seus_required,
-            "seus_addon": program.seus_addon,
-            "fee_amount": program.renewal_fee,
-            "fee_currency": program.fee_currency,
-        },
+        credential=credential, ends_on=credential.expires_on, defaults=_cycle_terms(credential)
     )
     return cycle
+
+
+def _cycle_terms(credential):
+    """The window and the program's requirement and fee a cycle snapshots when it opens."""
+    program = credential.program
+    return {
+        "window_starts_on": add_months(credential.expires_on, -program.lookback_months),
+        "seus_required": program.seus_required,
+        "seus_addon": program.seus_addon,
+        "fee_amount": program.renewal_fee,
+        "fee_currency": program.fee_currency,
+    }
+
+
+def open_first_cycles(*, credentials):
+    """`open_cycle` for a batch of newly issued credentials (an import), in one insert.
+    Opening again adds nothing (the cycle_once_per_expiry constraint)."""
+    RenewalCycle.objects.bulk_create(
+        [RenewalCycle(credential=c, ends_on=c.expires_on, **_cycle_terms(c)) for c in credentials],
+        ignore_conflicts=True,
+    )
 
 
 # --- Submitting, reviewing and completing renewals ---------------------------------------
