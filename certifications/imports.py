@@ -86,13 +86,16 @@ def parse_date(value, name, problems):
     return day
 
 
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
+
+
 def cell_problems(row, *, lengths):
     """Problems no database should see: control characters (a NUL byte, a line break
     inside a quoted cell) in any cell, and cells longer than their column allows."""
     problems = [
         f"{name} contains a control character"
         for name, value in row.items()
-        if any(ord(char) < 32 or ord(char) == 127 for char in value)
+        if CONTROL_CHARACTER.search(value)
     ]
     problems += [
         f"{name} is longer than {limit} characters"

@@ -15,12 +15,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from cspo_tracker import outbox
+from cspo_tracker import bulk, outbox
 
 from .models import Credential
 from .signals import credential_issued, credentials_issued
 
-BATCH_SIZE = 2000  # rows per INSERT in bulk writes (imports)
+BATCH_SIZE = bulk.BATCH_SIZE  # rows per insert in bulk writes (imports)
 
 
 def new_certificate_number(program):
@@ -77,28 +77,55 @@ class ToIssue:
     course_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Issued:
+    """A credential issued in bulk, as `credentials_issued` hands it to its receivers."""
+
+    pk: int
+    holder_id: int
+    program: object
+    certificate_number: str
+    issued_on: object
+    expires_on: object
+
+
+ISSUED_FIELDS = (
+    "holder_id",
+    "program_id",
+    "certificate_number",
+    "issued_on",
+    "expires_on",
+    "course_id",
+)
+
+
 @transaction.atomic
 def issue_credentials_bulk(*, items, batch_size=BATCH_SIZE, progress=None):
     """Issue many credentials (an import) with the rules of `issue_credential`: the
     expiry from `expiry`, drawn numbers from `new_certificate_number` (redrawn when taken).
-    Each batch is one insert followed by `credentials_issued(credentials)`, whose receivers
-    run in this transaction (renewals opens the first cycles in bulk). `progress(n)` is
-    called with the number issued so far. Returns how many were issued."""
+    Each batch is one insert (cspo_tracker.bulk) followed by
+    `credentials_issued(credentials=[Issued, ...])`, whose receivers run in this
+    transaction (renewals opens the first cycles in bulk). `progress(n)` is called with
+    the number issued so far. Returns how many were issued."""
     issued = 0
     for batch in batched(items, batch_size):
-        credentials = [
-            Credential(
-                holder_id=item.holder_id,
-                program=item.program,
-                certificate_number=item.certificate_number,
-                issued_on=item.issued_on,
-                expires_on=expiry(item.program, item.issued_on, item.expires_on),
-                course_id=item.course_id,
+        numbers = _numbers_for(batch)
+        rows = [
+            (
+                item.holder_id,
+                item.program.pk,
+                number,
+                item.issued_on,
+                expiry(item.program, item.issued_on, item.expires_on),
+                item.course_id,
             )
-            for item in batch
+            for item, number in zip(batch, numbers, strict=True)
         ]
-        _draw_missing_numbers(credentials)
-        Credential.objects.bulk_create(credentials)
+        ids = bulk.insert_rows(Credential, ISSUED_FIELDS, rows, returning_ids=True)
+        credentials = [
+            Issued(pk, row[0], item.program, row[2], row[3], row[4])
+            for pk, row, item in zip(ids, rows, batch, strict=True)
+        ]
         credentials_issued.send(sender=Credential, credentials=credentials)
         issued += len(credentials)
         if progress:
@@ -106,27 +133,27 @@ def issue_credentials_bulk(*, items, batch_size=BATCH_SIZE, progress=None):
     return issued
 
 
-def _draw_missing_numbers(credentials):
-    """Give each credential without a number a fresh one, free in the table and the batch."""
-    missing = [c for c in credentials if not c.certificate_number]
-    used = {c.certificate_number for c in credentials if c.certificate_number}
+def _numbers_for(batch):
+    """Each item's number: its own, else a fresh one free in the table and the batch."""
+    numbers = [item.certificate_number for item in batch]
+    used = set(filter(None, numbers))
+    missing = [i for i, number in enumerate(numbers) if not number]
     while missing:
-        for credential in missing:
-            credential.certificate_number = new_certificate_number(credential.program)
-        drawn = [c.certificate_number for c in missing]
+        for i in missing:
+            numbers[i] = new_certificate_number(batch[i].program)
         taken = set(
-            Credential.objects.filter(certificate_number__in=drawn).values_list(
-                "certificate_number", flat=True
-            )
+            Credential.objects.filter(
+                certificate_number__in=[numbers[i] for i in missing]
+            ).values_list("certificate_number", flat=True)
         )
         retry = []
-        for credential in missing:
-            number = credential.certificate_number
-            if number in taken or number in used:
-                retry.append(credential)
+        for i in missing:
+            if numbers[i] in taken or numbers[i] in used:
+                retry.append(i)
             else:
-                used.add(number)
+                used.add(numbers[i])
         missing = retry
+    return numbers
 
 
 def _number_taken(number):

@@ -11,6 +11,8 @@ from itertools import batched
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 
+from cspo_tracker import bulk
+
 from .models import Practitioner, User
 
 
@@ -37,31 +39,29 @@ def unusable_password():
 
 
 @transaction.atomic
-def get_or_create_practitioners(*, people, batch_size=2000):
+def get_or_create_practitioners(*, people, batch_size=bulk.BATCH_SIZE):
     """`get_or_create_practitioner` for many people at once (an import): `people` maps a
-    normalised email to (first_name, last_name). Users and profiles are looked up and
-    created in a few set queries. Returns {email: practitioner id}."""
-    emails = list(people)
+    normalised email to (first_name, last_name). Users and profiles are looked up in a few
+    set queries and the missing ones inserted in bulk. Returns {email: practitioner id}."""
     users = {}
-    for chunk in batched(emails, batch_size):
+    for chunk in batched(list(people), batch_size):
         users.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
-    new_users = [
-        User(email=email, first_name=first, last_name=last, password=unusable_password())
-        for email, (first, last) in people.items()
-        if email not in users
-    ]
-    for chunk in batched(new_users, batch_size):
-        User.objects.bulk_create(chunk)
-    users.update((user.email, user.pk) for user in new_users)
-    del new_users
+    new = [email for email in people if email not in users]
+    ids = bulk.insert_rows(
+        User,
+        ("email", "first_name", "last_name", "password"),
+        ((email, *people[email], unusable_password()) for email in new),
+        returning_ids=True,
+    )
+    users.update(zip(new, ids, strict=True))
     profiles = {}
-    user_ids = list(users.values())
-    for chunk in batched(user_ids, batch_size):
+    for chunk in batched(list(users.values()), batch_size):
         profiles.update(Practitioner.objects.filter(user_id__in=chunk).values_list("user_id", "pk"))
-    new_profiles = [Practitioner(user_id=uid) for uid in user_ids if uid not in profiles]
-    for chunk in batched(new_profiles, batch_size):
-        Practitioner.objects.bulk_create(chunk)
-    profiles.update((p.user_id, p.pk) for p in new_profiles)
+    missing = [uid for uid in users.values() if uid not in profiles]
+    ids = bulk.insert_rows(
+        Practitioner, ("user_id",), ((uid,) for uid in missing), returning_ids=True
+    )
+    profiles.update(zip(missing, ids, strict=True))
     return {email: profiles[uid] for email, uid in users.items()}
 
 

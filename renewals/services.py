@@ -18,7 +18,7 @@ from django.utils import timezone
 from certifications.dates import add_months, today_for
 from certifications.models import Credential, Practitioner
 from certifications.vc import services as vc_services
-from cspo_tracker import outbox
+from cspo_tracker import bulk, outbox
 from seus.models import SeuEntry
 
 from . import selectors
@@ -35,6 +35,9 @@ def open_cycle(*, credential):
     return cycle
 
 
+CYCLE_TERMS = ("window_starts_on", "seus_required", "seus_addon", "fee_amount", "fee_currency")
+
+
 def _cycle_terms(credential):
     """The window and the program's requirement and fee a cycle snapshots when it opens."""
     program = credential.program
@@ -48,12 +51,13 @@ def _cycle_terms(credential):
 
 
 def open_first_cycles(*, credentials):
-    """`open_cycle` for a batch of newly issued credentials (an import), in one insert.
-    Opening again adds nothing (the cycle_once_per_expiry constraint)."""
-    RenewalCycle.objects.bulk_create(
-        [RenewalCycle(credential=c, ends_on=c.expires_on, **_cycle_terms(c)) for c in credentials],
-        ignore_conflicts=True,
-    )
+    """`open_cycle` for a batch of newly issued credentials (certifications.issuing.Issued,
+    from an import), in one insert: the same terms (`_cycle_terms`)."""
+    rows = []
+    for credential in credentials:
+        terms = _cycle_terms(credential)
+        rows.append((credential.pk, credential.expires_on, *(terms[k] for k in CYCLE_TERMS)))
+    bulk.insert_rows(RenewalCycle, ("credential_id", "ends_on", *CYCLE_TERMS), rows)
 
 
 # --- Submitting, reviewing and completing renewals ---------------------------------------

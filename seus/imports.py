@@ -24,6 +24,7 @@ from certifications.imports import (
 )
 from certifications.issuing import BATCH_SIZE
 from certifications.models import Practitioner, User
+from cspo_tracker import bulk
 
 from . import windows
 from .models import SeuCategory, SeuEntry
@@ -31,6 +32,7 @@ from .services import entry_errors
 
 SEU_COLUMNS = ("email", "earned_on", "category", "seus", "activity")
 # Checked in Python for each new entry, like full_clean(); relations are checked above.
+NEW_FIELDS = ("practitioner_id", "earned_on", "category_id", "activity", "seus")
 NOT_CLEANED = ["practitioner", "category", "consumed_by", "evidence"]
 
 
@@ -151,15 +153,11 @@ def import_seus(*, text, dry_run=False, progress=no_progress):
             )
             problems.extend(ValidationError(rule_errors).messages if rule_errors else [])
             if not problems:
-                entry = SeuEntry(
-                    practitioner_id=pid,
-                    earned_on=earned_on,
-                    category=category,
-                    activity=activity,
-                    seus=seus,
-                )
+                entry = (pid, earned_on, category.pk, activity, seus)
                 try:
-                    entry.clean_fields(exclude=NOT_CLEANED)
+                    SeuEntry(**dict(zip(NEW_FIELDS, entry, strict=True))).clean_fields(
+                        exclude=NOT_CLEANED
+                    )
                 except ValidationError as exc:
                     problems.extend(exc.messages)
                 else:
@@ -173,7 +171,7 @@ def import_seus(*, text, dry_run=False, progress=no_progress):
     del rows, totals, practitioners
     written = 0
     for batch in batched(new, BATCH_SIZE):
-        SeuEntry.objects.bulk_create(batch)
+        bulk.insert_rows(SeuEntry, NEW_FIELDS, batch)
         written += len(batch)
         progress("writing", written, len(new))
     if dry_run:
