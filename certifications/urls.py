@@ -26,6 +26,12 @@ urlpatterns = [
         name="credential_certificate",
     ),
     path("staff/imports/credentials/", import_views.import_credentials, name="import_credentials"),
+    path("staff/imports/jobs/<int:pk>/", import_views.import_job, name="import_job"),
+    path(
+        "staff/imports/jobs/<int:pk>/status.json",
+        import_views.import_job_status,
+        name="import_job_status",
+    ),
     path("staff/reports/", report_views.reports, name="staff_reports"),
     path("staff/reports/courses.csv", report_views.courses_csv, name="staff_report_courses_csv"),
     path(
