@@ -118,9 +118,11 @@ def no_progress(stage, done, total):
     """The default progress callback: `stage` is "checking" or "writing"."""
 
 
-def report_every(rows, progress, stage, *, step=1000):
-    """Yield `rows`, calling progress(stage, done, total) every `step` rows and at the end."""
+def report_every(rows, progress, stage):
+    """Yield `rows`, calling progress(stage, done, total) at every 5 % (at most every
+    1,000 rows) and at the end."""
     total = len(rows)
+    step = min(1000, max(1, total // 20))
     for done, row in enumerate(rows, 1):
         yield row
         if done % step == 0 or done == total:

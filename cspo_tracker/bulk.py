@@ -8,6 +8,7 @@ the time of the call; a callable default: called for each row)."""
 
 import io
 import re
+import time
 from datetime import date, datetime
 from itertools import batched
 
@@ -107,7 +108,11 @@ def _copy(model, fields, extra, batch, returning_ids):
             buffer.write("\n")
         buffer.seek(0)
         quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-        cursor.cursor.copy_expert(
-            f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer
-        )
+        sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+        started = time.monotonic()
+        cursor.cursor.copy_expert(sql, buffer)
+        if connection.queries_logged:  # counted like any query (assertNumQueries, debug)
+            connection.queries_log.append(
+                {"sql": f"{sql} -- {len(batch)} rows", "time": f"{time.monotonic() - started:.3f}"}
+            )
     return ids
