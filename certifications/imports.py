@@ -15,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from cspo_tracker import bulk
+
 from .dates import LATEST_DATE, validate_sane_date
 from .issuing import BATCH_SIZE, ToIssue, expiry, issue_credentials_bulk
-from .models import CERTIFICATE_NUMBER_PATTERN, Credential, Program, User
+from .models import CERTIFICATE_NUMBER_PATTERN, Credential, Practitioner, Program, User
 from .services import get_or_create_practitioners
 
 
@@ -252,4 +254,6 @@ def import_credentials(*, text, dry_run=False, progress=no_progress):
     )
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        bulk.refresh_statistics(User, Practitioner, Credential, rows=created)
     return ImportResult(created=created, unchanged=unchanged, dry_run=dry_run)

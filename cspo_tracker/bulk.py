@@ -116,3 +116,18 @@ def _copy(model, fields, extra, batch, returning_ids):
                 {"sql": f"{sql} -- {len(batch)} rows", "time": f"{time.monotonic() - started:.3f}"}
             )
     return ids
+
+
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def refresh_statistics(*models, rows):
+    """After a bulk write of many rows, refresh PostgreSQL's planner statistics of these
+    tables (autovacuum would, a minute or so later): until then the planner still sees
+    the small tables of before and picks full scans for the next lookups (a re-import,
+    the pages)."""
+    if connection.vendor != "postgresql" or rows < ANALYZE_AFTER_ROWS:
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

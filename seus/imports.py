@@ -176,4 +176,6 @@ def import_seus(*, text, dry_run=False, progress=no_progress):
         progress("writing", written, len(new))
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        bulk.refresh_statistics(SeuEntry, rows=written)
     return ImportResult(created=written, unchanged=unchanged, dry_run=dry_run)

@@ -1,9 +1,13 @@
 // Import job page: poll the job's JSON status and move the progress bar; when the job
-// has finished, load the page again to show its result. Without JavaScript the page
-// offers a plain "Reload" link instead.
+// has finished, open the job's page to show its result. Without JavaScript the page
+// offers a plain "Reload" link instead. The upload answers a POST with this page, so
+// its address is replaced by the job's: reloading never uploads the file again.
 (function () {
   const box = document.getElementById("import-job");
-  if (!box || box.dataset.finished === "true") return;
+  if (!box) return;
+  const jobUrl = box.dataset.jobUrl;
+  if (window.location.pathname !== jobUrl) window.history.replaceState(null, "", jobUrl);
+  if (box.dataset.finished === "true") return;
   const url = box.dataset.statusUrl;
   const bar = box.querySelector("progress");
   const reload = box.querySelector('[data-role="reload"]');
@@ -31,7 +35,7 @@
         failures = 0;
         show(status);
         if (status.finished) {
-          window.location.reload();
+          window.location.assign(jobUrl);
         } else {
           window.setTimeout(poll, 1000);
         }
