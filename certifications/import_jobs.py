@@ -51,6 +51,13 @@ def start_import(*, kind, text, file_name, dry_run, by):
     return job
 
 
+def queue_again(*, job):
+    """Hand an unfinished job to the broker again (it was down at upload time, or a worker
+    died): safe to repeat, the job still imports once."""
+    if not job.is_finished:
+        jobs.publish_after_commit(TASK, job.pk)
+
+
 def run_import_job(*, job_id):
     """Run a queued job once (a finished one is left as it is). Returns the job."""
     started = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(

@@ -3,8 +3,8 @@
 `import_seus` commands; the page answers at once and follows the job's progress."""
 
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import import_jobs, imports
 from .course_forms import ImportForm
@@ -63,9 +63,15 @@ def import_credentials(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def import_job(request, pk):
-    """One import job: its progress while it runs, its result for good."""
-    return _job_page(request, get_object_or_404(ImportJob, pk=pk))
+    """One import job: its progress while it runs, its result for good. POST queues an
+    unfinished job again (the broker was down, a worker died)."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if request.method == "POST":
+        import_jobs.queue_again(job=job)
+        return redirect("import_job", pk=job.pk)
+    return _job_page(request, job)
 
 
 @staff_required

@@ -154,3 +154,15 @@ def test_a_job_that_crashes_is_marked_failed_and_writes_nothing(
 def test_practitioners_cannot_see_import_jobs(practitioner_client, name):
     job = ImportJob.objects.create(kind="credentials", file_name="x.csv", file="x.csv")
     assert practitioner_client.get(reverse(name, args=[job.pk])).status_code == 403
+
+
+def test_staff_can_queue_a_waiting_job_again_and_it_still_imports_once(staff_client, no_worker_yet):
+    upload(staff_client)
+    job = ImportJob.objects.get()
+    response = staff_client.post(reverse("import_job", args=[job.pk]))
+    assert response.status_code == 302 and no_worker_yet == [(job.pk,), (job.pk,)]
+    for (job_id,) in no_worker_yet:  # both deliveries reach a worker
+        run_import_job(job_id)
+    assert Credential.objects.count() == 2
+    staff_client.post(reverse("import_job", args=[job.pk]))
+    assert len(no_worker_yet) == 2  # a finished job is not queued again
