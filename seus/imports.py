@@ -31,9 +31,9 @@ from .models import SeuCategory, SeuEntry
 from .services import entry_errors
 
 SEU_COLUMNS = ("email", "earned_on", "category", "seus", "activity")
-# Checked in Python for each new entry, like full_clean(); relations are checked above.
+# The columns of a new entry (bulk insert).
 NEW_FIELDS = ("practitioner_id", "earned_on", "category_id", "activity", "seus")
-NOT_CLEANED = ["practitioner", "category", "consumed_by", "evidence"]
+CLEANED = ("earned_on", "activity", "seus")  # checked per row as full_clean() would
 
 
 class _Totals:
@@ -83,6 +83,18 @@ class _Totals:
         self.days[(pid, day)] += seus
         if category.cap is not None:
             self.capped[(pid, category.pk)].append((day, seus))
+
+
+def _field_problems(*values):
+    """The messages full_clean() gives for these values (the model fields' validators:
+    date range, length, digits), without building a model instance per row."""
+    problems = []
+    for name, value in zip(CLEANED, values, strict=True):
+        try:
+            SeuEntry._meta.get_field(name).clean(value, None)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    return problems
 
 
 @transaction.atomic
@@ -153,16 +165,10 @@ def import_seus(*, text, dry_run=False, progress=no_progress):
             )
             problems.extend(ValidationError(rule_errors).messages if rule_errors else [])
             if not problems:
-                entry = (pid, earned_on, category.pk, activity, seus)
-                try:
-                    SeuEntry(**dict(zip(NEW_FIELDS, entry, strict=True))).clean_fields(
-                        exclude=NOT_CLEANED
-                    )
-                except ValidationError as exc:
-                    problems.extend(exc.messages)
-                else:
+                problems.extend(_field_problems(earned_on, activity, seus))
+                if not problems:
                     totals.add(pid, category, earned_on, seus)
-                    new.append(entry)
+                    new.append(key)  # the NEW_FIELDS of the entry
         if problems:
             errors.append((line, "; ".join(problems)))
     if errors:
