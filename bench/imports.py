@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
 TODAY = datetime.date(2026, 6, 1)
 NOTE = (
-    "Measured on a 2-core machine shared by 8 engineers working at the same time: "
-    "figures vary by about ±30 % from run to run."
+    "Measured on a 2-core machine shared by 8 engineers working at the same time (load "
+    "average about 15 during the figures in the README): wall seconds are mostly waiting "
+    "for a core; the CPU columns (the import process, its PostgreSQL backend) show the work."
 )
 
 
