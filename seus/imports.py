@@ -158,6 +158,8 @@ def import_seus(*, text, dry_run=False, progress=no_progress):
             if totals.identical[key]:
                 totals.identical[key] -= 1
                 continue
+            # The log's "already logged" warning is not asked here: the file decides
+            # (as create_seu_entry(allow_duplicate=True)); stored rows matched above.
             if time_zone not in today:
                 today[time_zone] = today_in(time_zone)
             rule_errors = totals.errors(
