@@ -11,6 +11,7 @@ from .models import (
     CourseSession,
     Credential,
     Enrollment,
+    ImportJob,
     Practitioner,
     Program,
     SignedCredential,
@@ -202,3 +203,20 @@ class SignedCredentialAdmin(ReadOnlyAdmin):
 @admin.register(StatusList)
 class StatusListAdmin(ReadOnlyAdmin):
     list_display = ["purpose", "number", "signed_at"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Staff import jobs, read only: they are made by uploading (the import pages)."""
+
+    list_display = ("pk", "kind", "file_name", "dry_run", "status", "created_by", "created_at")
+    list_filter = ("kind", "status", "dry_run")
+    search_fields = ("file_name", "created_by__email")
+    list_select_related = ("created_by",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -25,6 +25,7 @@ EARLIEST_DATE = date(1990, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 
 
+@lru_cache(maxsize=65536)  # pure; an import asks for the same few dates many times
 def add_months(day, months):
     """`day` plus `months` calendar months, clamped to the month's end.
 

@@ -453,6 +453,7 @@ class AttendanceChange(models.Model):
 
 
 # Signed credentials and status lists live beside the code that signs them.
+from .models_imports import ImportJob  # noqa: E402, F401  (its own module: size)
 from .vc.models import SignedCredential, StatusList  # noqa: E402, F401
 
 

@@ -6,13 +6,17 @@ The other writes of this app live in modules named for what they do:
 """
 
 import secrets
+from itertools import batched
 
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django.urls import reverse
+
+from cspo_tracker import bulk
 
 from .models import Practitioner, User
 
@@ -31,6 +35,39 @@ def get_or_create_practitioner(*, email, first_name="", last_name="", time_zone=
     defaults = {"time_zone": time_zone} if time_zone else {}
     practitioner, profile_created = Practitioner.objects.get_or_create(user=user, defaults=defaults)
     return practitioner, created or profile_created
+
+
+def unusable_password():
+    """What `set_unusable_password` stores (the prefix marks it unusable; the random tail
+    only keeps stored values distinct), drawn in one call for bulk creation."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20)
+
+
+@transaction.atomic
+def get_or_create_practitioners(*, people, batch_size=bulk.BATCH_SIZE):
+    """`get_or_create_practitioner` for many people at once (an import): `people` maps a
+    normalised email to (first_name, last_name). Users and profiles are looked up in a few
+    set queries and the missing ones inserted in bulk. Returns {email: practitioner id}."""
+    users = {}
+    for chunk in batched(list(people), batch_size):
+        users.update(User.objects.filter(email__in=chunk).values_list("email", "pk"))
+    new = [email for email in people if email not in users]
+    ids = bulk.insert_rows(
+        User,
+        ("email", "first_name", "last_name", "password"),
+        ((email, *people[email], unusable_password()) for email in new),
+        returning_ids=True,
+    )
+    users.update(zip(new, ids, strict=True))
+    profiles = {}
+    for chunk in batched(list(users.values()), batch_size):
+        profiles.update(Practitioner.objects.filter(user_id__in=chunk).values_list("user_id", "pk"))
+    missing = [uid for uid in users.values() if uid not in profiles]
+    ids = bulk.insert_rows(
+        Practitioner, ("user_id",), ((uid,) for uid in missing), returning_ids=True
+    )
+    profiles.update(zip(missing, ids, strict=True))
+    return {email: profiles[uid] for email, uid in users.items()}
 
 
 @transaction.atomic

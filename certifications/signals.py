@@ -7,9 +7,10 @@ sender's transaction, so a receiver's failure rolls the whole change back.
 
 - `credential_issued(credential)`: sent by certifications.issuing.issue_credential.
   renewals opens the credential's first renewal cycle.
-- `credentials_issued(credentials)`: sent by certifications.issuing.issue_course_credentials
-  for the credentials a closing course issues at once. renewals opens their first
-  cycles in one statement.
+- `credentials_issued(credentials)`: sent once per batch of credentials issued together,
+  by certifications.issuing.issue_course_credentials (a closing course) and
+  issue_credentials_bulk (the imports), instead of one `credential_issued` each.
+  renewals opens their first renewal cycles in one insert.
 - `course_completed(holders, expires_on)`: sent by certifications.courses.close_course
   once, for the attendees who met the attendance rule. renewals renews their other
   credentials to `expires_on` and returns them (the closing result lists them).

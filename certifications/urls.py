@@ -33,4 +33,10 @@ urlpatterns = [
         name="credential_certificate",
     ),
     path("staff/imports/credentials/", import_views.import_credentials, name="import_credentials"),
+    path("staff/imports/jobs/<int:pk>/", import_views.import_job, name="import_job"),
+    path(
+        "staff/imports/jobs/<int:pk>/status.json",
+        import_views.import_job_status,
+        name="import_job_status",
+    ),
 ]

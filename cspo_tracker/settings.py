@@ -278,6 +278,25 @@ else:
         f"EVIDENCE_STORAGE must be 'local' or 's3', not {EVIDENCE_STORAGE!r}"
     )
 # --- end evidence storage block ---
+# --- Import uploads (issue 14): the staff upload pages store the file for the worker ---
+# "local": PRIVATE_MEDIA_ROOT/imports (a worker on another machine needs that folder
+# shared); "s3": the evidence bucket (EVIDENCE_S3_*) under the prefix "imports".
+IMPORT_STORAGE = env.str("IMPORT_STORAGE", default="local")
+if IMPORT_STORAGE == "s3":
+    if EVIDENCE_STORAGE != "s3":
+        raise ImproperlyConfigured(
+            "IMPORT_STORAGE=s3 uses the evidence bucket: set EVIDENCE_STORAGE=s3"
+        )
+    STORAGES["imports"] = {
+        "BACKEND": "seus.s3_storage.PrivateS3Storage",
+        "OPTIONS": {**STORAGES["evidence"]["OPTIONS"], "location": "imports"},
+    }
+else:
+    STORAGES["imports"] = {
+        "BACKEND": "seus.storage.PrivateStorage",
+        "OPTIONS": {"subdir": "imports"},
+    }
+# --- end import uploads block ---
 # Nothing is uploaded publicly; MEDIA_* exist only because Django expects them.
 MEDIA_ROOT = VAR_DIR / "public-media"
 MEDIA_URL = "/media/"

@@ -10,8 +10,9 @@ def open_first_cycle(sender, *, credential, **kwargs):
 
 
 def open_first_cycles(sender, *, credentials, **kwargs):
-    """Credentials issued together (a closing course) open their first cycles at once."""
-    services.open_cycles(credentials=credentials)
+    """Credentials issued together (a closing course, an import) open their first cycles
+    at once."""
+    services.open_first_cycles(credentials=credentials)
 
 
 def renew_for_completed_course(sender, *, holders, expires_on, **kwargs):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from certifications.dates import add_months, today_for
 from certifications.models import Credential, Practitioner
 from certifications.vc import services as vc_services
-from cspo_tracker import outbox
+from cspo_tracker import bulk, outbox
 from cspo_tracker.formats import day
 from seus.models import SeuEntry
 
@@ -30,35 +30,35 @@ from .models import Renewal, RenewalCycle
 def open_cycle(*, credential):
     """Open the renewal cycle that ends at the credential's current expiry, snapshotting
     the program's requirement and fee. Opening it again returns the same cycle."""
-    program = credential.program
     cycle, _created = RenewalCycle.objects.get_or_create(
-        credential=credential,
-        ends_on=credential.expires_on,
-        defaults={
-            "window_starts_on": add_months(credential.expires_on, -program.lookback_months),
-            "seus_required": program.seus_required,
-            "seus_addon": program.seus_addon,
-            "fee_amount": program.renewal_fee,
-            "fee_currency": program.fee_currency,
-        },
+        credential=credential, ends_on=credential.expires_on, defaults=_cycle_terms(credential)
     )
     return cycle
 
 
-def open_cycles(*, credentials):
-    """`open_cycle` for credentials just issued together (no cycle yet): one insert."""
-    return RenewalCycle.objects.bulk_create(
-        RenewalCycle(
-            credential=credential,
-            ends_on=credential.expires_on,
-            window_starts_on=add_months(credential.expires_on, -credential.program.lookback_months),
-            seus_required=credential.program.seus_required,
-            seus_addon=credential.program.seus_addon,
-            fee_amount=credential.program.renewal_fee,
-            fee_currency=credential.program.fee_currency,
-        )
-        for credential in credentials
-    )
+CYCLE_TERMS = ("window_starts_on", "seus_required", "seus_addon", "fee_amount", "fee_currency")
+
+
+def _cycle_terms(credential):
+    """The window and the program's requirement and fee a cycle snapshots when it opens."""
+    program = credential.program
+    return {
+        "window_starts_on": add_months(credential.expires_on, -program.lookback_months),
+        "seus_required": program.seus_required,
+        "seus_addon": program.seus_addon,
+        "fee_amount": program.renewal_fee,
+        "fee_currency": program.fee_currency,
+    }
+
+
+def open_first_cycles(*, credentials):
+    """`open_cycle` for a batch of newly issued credentials (certifications.issuing.Issued,
+    from an import), in one insert: the same terms (`_cycle_terms`)."""
+    rows = []
+    for credential in credentials:
+        terms = _cycle_terms(credential)
+        rows.append((credential.pk, credential.expires_on, *(terms[k] for k in CYCLE_TERMS)))
+    bulk.insert_rows(RenewalCycle, ("credential_id", "ends_on", *CYCLE_TERMS), rows)
 
 
 # --- Submitting, reviewing and completing renewals ---------------------------------------

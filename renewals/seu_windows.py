@@ -39,6 +39,18 @@ class CycleWindows:
             .values_list("window_starts_on", "ends_on")
         )
 
+    def windows_of(self, practitioner_ids):
+        """Each practitioner's current windows, the ones `windows_containing` picks from."""
+        windows = {}
+        rows = (
+            RenewalCycle.objects.exclude(status=RenewalCycle.Status.COMPLETED)
+            .filter(credential__holder_id__in=practitioner_ids)
+            .values_list("credential__holder_id", "window_starts_on", "ends_on")
+        )
+        for holder_id, starts_on, ends_on in rows:
+            windows.setdefault(holder_id, []).append((starts_on, ends_on))
+        return windows
+
     def reserved_entries(self):
         """True for an unconsumed entry earned in the window of one of its practitioner's
         submitted cycles: their renewal in progress counts it, so it stays as it is until

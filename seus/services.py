@@ -53,36 +53,58 @@ def validate_evidence(file):
 
 def _validate(*, practitioner, earned_on, category, seus, entry=None):
     """Check every rule and raise all the messages at once, each keyed by its field."""
+    others = SeuEntry.objects.filter(practitioner=practitioner)
+    if entry is not None:
+        others = others.exclude(pk=entry.pk)
+
+    def that_day():
+        return others.filter(earned_on=earned_on).aggregate(total=Sum("seus"))["total"] or 0
+
+    def category_totals():
+        for starts_on, ends_on in windows.provider().windows_containing(practitioner, earned_on):
+            total = (
+                others.unconsumed()
+                .filter(category=category, earned_on__gte=starts_on, earned_on__lte=ends_on)
+                .aggregate(total=Sum("seus"))["total"]
+                or 0
+            )
+            yield ends_on, total
+
+    errors = entry_errors(
+        today=today_for(practitioner),
+        earned_on=earned_on,
+        category=category,
+        seus=seus,
+        that_day=that_day,
+        category_totals=category_totals,
+    )
+    if errors:
+        raise ValidationError(errors)
+
+
+def entry_errors(*, today, earned_on, category, seus, that_day, category_totals):
+    """The rules of an entry, as {field: message}: no future date, SEUs positive and in
+    steps, the daily cap, the category cap per renewal window. The totals they need come
+    from the caller, so one entry (queries) and an import (totals prefetched for the
+    whole file, seus.imports) check the same rules: `that_day()` is the SEUs already
+    logged that day, `category_totals()` yields (window end, unconsumed SEUs of the
+    category in the window) for each window holding the date."""
     errors = {}
-    if earned_on > today_for(practitioner):
+    if earned_on > today:
         errors["earned_on"] = "The date cannot be in the future."
     if seus <= 0:
         errors["seus"] = "SEUs must be more than zero."
     elif seus % settings.SEU_STEP:
         errors["seus"] = f"SEUs are counted in steps of {_number(settings.SEU_STEP)} hours."
-
-    others = SeuEntry.objects.filter(practitioner=practitioner)
-    if entry is not None:
-        others = others.exclude(pk=entry.pk)
     if "seus" not in errors:
-        errors.update(_daily_cap_errors(others=others, earned_on=earned_on, seus=seus))
+        errors.update(_daily_cap_errors(that_day=that_day(), earned_on=earned_on, seus=seus))
     if "seus" not in errors and category.cap is not None:
-        errors.update(
-            _category_cap_errors(
-                practitioner=practitioner,
-                others=others,
-                earned_on=earned_on,
-                category=category,
-                seus=seus,
-            )
-        )
-    if errors:
-        raise ValidationError(errors)
+        errors.update(_category_cap_errors(totals=category_totals(), category=category, seus=seus))
+    return errors
 
 
-def _daily_cap_errors(*, others, earned_on, seus):
+def _daily_cap_errors(*, that_day, earned_on, seus):
     """At most SEU_DAILY_CAP SEUs per calendar day, summed over the day's entries."""
-    that_day = others.filter(earned_on=earned_on).aggregate(total=Sum("seus"))["total"] or 0
     cap = settings.SEU_DAILY_CAP
     if that_day + seus <= cap:
         return {}
@@ -93,16 +115,10 @@ def _daily_cap_errors(*, others, earned_on, seus):
     }
 
 
-def _category_cap_errors(*, practitioner, others, earned_on, category, seus):
+def _category_cap_errors(*, totals, category, seus):
     """A capped category counts at most `cap` SEUs in a renewal window: refuse an entry
     that would take the unconsumed total of a window containing its date past the cap."""
-    for starts_on, ends_on in windows.provider().windows_containing(practitioner, earned_on):
-        total = (
-            others.unconsumed()
-            .filter(category=category, earned_on__gte=starts_on, earned_on__lte=ends_on)
-            .aggregate(total=Sum("seus"))["total"]
-            or 0
-        )
+    for ends_on, total in totals:
         if total + seus > category.cap:
             return {
                 "seus": f"Category {category.code} counts at most {_number(category.cap)} "

@@ -20,7 +20,6 @@ from cspo_tracker.csv_export import csv_response
 from . import selectors, services
 from .forms import SeuEntryForm, SeuFilterForm
 from .imports import SEU_COLUMNS
-from .imports import import_seus as import_seus_service
 
 
 def _filtered(request, practitioner):
@@ -212,7 +211,6 @@ def import_seus(request):
         request,
         kind="seus",
         title="Import SEUs",
-        service=import_seus_service,
         header=",".join(SEU_COLUMNS),
         command="import_seus",
     )

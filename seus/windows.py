@@ -32,6 +32,10 @@ class WindowProvider(Protocol):
     def windows_containing(self, practitioner, day) -> list[tuple]:
         """(starts_on, ends_on) of each current window of the practitioner holding `day`."""
 
+    def windows_of(self, practitioner_ids) -> dict:
+        """{practitioner id: [(starts_on, ends_on), ...]}: every current window of each
+        of these practitioners, in one query (the import checks many at once)."""
+
     def reserved_entries(self):
         """A Q on SeuEntry: unconsumed entries a renewal in progress counts, which must
         not change until that renewal completes or is rejected."""

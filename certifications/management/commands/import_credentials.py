@@ -24,12 +24,35 @@ class Command(BaseCommand):
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
+        progress = TerminalProgress(self.stdout, shown=self.stdout.isatty())
         try:
-            result = self.service(text=text, dry_run=dry_run)
+            result = self.service(text=text, dry_run=dry_run, progress=progress)
         except ImportRefused as refused:
+            progress.finish()
             for line, problem in refused.errors:
                 self.stderr.write(f"{file}: line {line}: {problem}")
             raise CommandError(
                 f"{file} refused: {len(refused.errors)} bad row(s); nothing was written."
             ) from None
+        progress.finish()
         self.stdout.write(self.style.SUCCESS(result.summary()))
+
+
+class TerminalProgress:
+    """On a terminal: one line rewritten in place ("\\r") at every 10 % of each stage
+    (checking the rows, then writing them); a pipe or a file gets only the summary."""
+
+    def __init__(self, out, *, shown):
+        self.out, self.enabled, self.shown = out, shown, None
+
+    def __call__(self, stage, done, total):
+        tenth = done * 10 // total if total else 10
+        if not self.enabled or (stage, tenth) == self.shown:
+            return
+        self.shown = (stage, tenth)
+        self.out.write(f"\r{stage}: {done:,} of {total:,} rows ({tenth * 10} %)", ending="")
+        self.out.flush()
+
+    def finish(self):
+        if self.shown:
+            self.out.write("")  # ends the rewritten line
