@@ -10,9 +10,12 @@ sender's transaction, so a receiver's failure rolls the whole change back.
 - `course_completed(holder, expires_on)`: sent by certifications.courses.close_course for
   each attendee who met the attendance rule. renewals renews the holder's other
   credentials to `expires_on` and returns them (the closing result lists them).
+- `credential_revoked(credential)`: sent by certifications.vc.services.revoke_credential
+  once, when the credential is revoked. webhooks records a `credential.revoked` event.
 """
 
 from django.dispatch import Signal
 
 credential_issued = Signal()
 course_completed = Signal()
+credential_revoked = Signal()

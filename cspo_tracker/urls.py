@@ -18,6 +18,7 @@ urlpatterns = [
     # Staff pages outside the seus/ prefix, beside the credential import.
     path("staff/imports/seus/", seus_views.import_seus, name="import_seus"),
     path("renewals/", include("renewals.urls")),
+    path("profile/webhooks/", include("webhooks.urls")),
     path("", include("renewals.home_urls")),
     path("", include("certifications.urls")),
 ]

@@ -25,6 +25,7 @@ from . import selectors
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
 from .reminders import Outcome, send_reminder
 from .services import complete_if_ready, locked
+from .signals import credential_statuses_changed
 
 logger = logging.getLogger(__name__)
 
@@ -256,6 +257,7 @@ def _sweep_batch(rows, *, offsets, now, today, dry_run, result):
         return []
     for (status, day), pks in changed.items():
         Credential.objects.filter(pk__in=pks).update(status=status, status_changed_on=day)
+        credential_statuses_changed.send(sender=Credential, status=status, credential_ids=pks)
     claimed_ids = claim_reminders(claims, now=now)
     result.reminders_claimed += len(claimed_ids)
     return to_send + claimed_ids

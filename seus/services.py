@@ -20,6 +20,7 @@ from certifications.models import Practitioner
 from . import windows
 from .models import SeuEntry
 from .selectors import is_reserved
+from .signals import seu_created
 
 EDITABLE_FIELDS = ("earned_on", "category", "activity", "provider", "seus", "description")
 
@@ -165,6 +166,7 @@ def create_seu_entry(
         _attach_evidence(entry, evidence)
     entry.full_clean()
     entry.save()
+    seu_created.send(sender=SeuEntry, entry=entry)
     return entry
 
 
