@@ -8,6 +8,7 @@ Who receives an event: the active subscriptions of the practitioner it is about 
 """
 
 import secrets
+from decimal import Decimal
 from datetime import timedelta
 
 from django.conf import settings
@@ -200,7 +201,7 @@ def _seu_data(entry):
             "category_name": entry.category.name,
             "activity": entry.activity,
             "provider": entry.provider,
-            "seus": str(entry.seus),
+            "seus": f"{Decimal(entry.seus):.2f}",
         },
         "practitioner": person_data(practitioner),
     }
