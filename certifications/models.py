@@ -438,3 +438,21 @@ class AttendanceChange(models.Model):
 
 # Signed credentials and status lists live beside the code that signs them.
 from .vc.models import SignedCredential, StatusList  # noqa: E402, F401
+
+
+class Organisation(models.Model):
+    """A body that works with the tracker through the API (issue 10): an SEU provider
+    (a conference, user group or e-learning site) reporting attendees' SEUs, or an
+    employer's system. Staff create it and its API tokens."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    contact_email = models.EmailField(blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

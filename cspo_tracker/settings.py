@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "renewals",
     # Above renewals: signed webhooks for the domain events (issue 10).
     "webhooks",
+    # --- Integrations (issue 10): the JSON API at /api/v1/, above webhooks. ---
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -459,3 +464,53 @@ if not DEBUG:
 HEALTH_SWEEP_MAX_AGE_HOURS = env.float("HEALTH_SWEEP_MAX_AGE_HOURS", default=26)
 HEALTH_OUTBOX_MAX_AGE_MINUTES = env.float("HEALTH_OUTBOX_MAX_AGE_MINUTES", default=60)
 # --- end scheduler health block ---
+
+# --- Integrations (issue 10): the JSON API at /api/v1/ (api/) ---
+# Bearer tokens first (a bad token answers 401 with WWW-Authenticate), then the browser
+# session (CSRF enforced). Every endpoint names the scope each method needs
+# (api/permissions.py); errors are RFC 9457 problems (api/problems.py). JSON only: the
+# browsable API's pages carry inline script, which the CSP forbids.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNICODE_JSON": True,
+}
+# Requests per token (or signed-in user) and per address for anonymous calls, as
+# "<number>/<second|minute|hour|day>"; past it: 429 with Retry-After.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+API_ANON_RATE_LIMIT = env.str("API_ANON_RATE_LIMIT", default="30/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CSPO Tracker API",
+    "DESCRIPTION": (
+        "Credentials, the SEU log, SEU providers' reports and trainers' courses. "
+        "Authenticate with `Authorization: Bearer <token>` (make a token on your profile "
+        "page). Errors are RFC 9457 problem details; POSTs accept an Idempotency-Key."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problems",
+    ],
+}
+# --- end integrations block ---

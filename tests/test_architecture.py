@@ -1,5 +1,5 @@
 """The apps depend one way (docs/architecture.md): cspo_tracker (the outbox) <-
-certifications <- seus <- renewals. A lower app never imports a higher one, and services
+certifications <- seus <- renewals <- api. A lower app never imports a higher one, and services
 never import tasks. Read from the source with `ast`, so a wrong import fails here before
 it becomes a circle."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["cspo_tracker", "certifications", "seus", "renewals", "webhooks"]
+LAYERS = ["cspo_tracker", "certifications", "seus", "renewals", "webhooks", "api"]
 # The project package also holds settings and the root URLconf, which wire every app.
 WIRING = {"cspo_tracker/settings.py", "cspo_tracker/urls.py", "cspo_tracker/celery.py"}
 

@@ -1,0 +1,58 @@
+"""Who is calling: `Authorization: Bearer cspo_…` (a personal or organisation token), or
+the browser's session (DRF's SessionAuthentication, which enforces CSRF)."""
+
+from django.contrib.auth.models import AnonymousUser
+from rest_framework import authentication, exceptions
+
+from .tokens import find_live_token
+
+
+class OrganisationPrincipal(AnonymousUser):
+    """`request.user` for an organisation token: authenticated, but no person, so no
+    practitioner endpoint answers it with anyone's data."""
+
+    def __init__(self, organisation):
+        self.organisation = organisation
+
+    @property
+    def is_authenticated(self):
+        return True
+
+    def __str__(self):
+        return f"organisation {self.organisation.slug}"
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Send one token: Authorization: Bearer <token>.")
+        try:
+            secret = header[1].decode()
+        except UnicodeError as error:
+            raise exceptions.AuthenticationFailed("The token is not valid.") from error
+        token = find_live_token(secret)
+        if token is None:
+            raise exceptions.AuthenticationFailed("The token is not valid, expired or revoked.")
+        if token.organisation_id is not None:
+            return OrganisationPrincipal(token.organisation), token
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="api"'
+
+
+def token_of(request):
+    """The ApiToken behind the request, or None for a browser session."""
+    from .models import ApiToken
+
+    return request.auth if isinstance(request.auth, ApiToken) else None
+
+
+def organisation_of(request):
+    """The organisation an organisation token acts for, or None."""
+    return getattr(request.user, "organisation", None)

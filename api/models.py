@@ -1,0 +1,96 @@
+"""API tokens and the stored answers of idempotent requests."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Q
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self, now):
+        """Not revoked and not expired at `now`."""
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only the SHA-256 of the secret is stored: the secret (high entropy,
+    random) is shown once when the token is made. `prefix` is its first characters, so
+    the owner can tell tokens apart. A token belongs to one user (personal) or to one
+    organisation (made by staff), never both."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+    )
+    organisation = models.ForeignKey(
+        "certifications.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, organisation__isnull=True)
+                | Q(user__isnull=True, organisation__isnull=False),
+                name="api_token_one_owner",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def owner_key(self):
+        return f"token:{self.pk}"
+
+    def has_scope(self, scope):
+        return scope in self.scopes
+
+
+class IdempotentRequest(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` header, replayed when
+    the same caller sends the same key again (issue 10)."""
+
+    owner = models.CharField(max_length=40, help_text="token:<id> or user:<id>")
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="idempotent_request_unique_key")
+        ]
+
+    def __str__(self):
+        return f"{self.owner} {self.key}"

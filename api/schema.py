@@ -1,0 +1,74 @@
+"""OpenAPI additions: the bearer token scheme, the problem responses every operation can
+give, and the Idempotency-Key header of POSTs."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": "Field name to its messages (entries[2].seus inside lists).",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+PROBLEM_STATUSES = {
+    "400": "Malformed request body.",
+    "401": "No valid token or session.",
+    "403": "The token lacks the scope, or the caller the role, this endpoint needs.",
+    "404": "No such object for this caller (another user's object answers the same).",
+    "405": "Method not allowed.",
+    "406": "Not acceptable.",
+    "415": "Unsupported media type.",
+    "422": "Field errors (`errors`), or an Idempotency-Key reused for another request.",
+    "429": "Rate limit reached; retry after `Retry-After` seconds.",
+}
+
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any unique string (e.g. a UUID). A retry with the same key returns the "
+    "first answer and writes nothing twice; the same key with another body answers 422.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.BearerTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal access token from your profile page, or an "
+            "organisation token from staff: `Authorization: Bearer cspo_…`.",
+        }
+
+
+def add_problems(result, generator, request, public):
+    """Postprocessing hook: every operation documents the problem responses."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    ref = {"$ref": "#/components/schemas/Problem"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            responses = operation.setdefault("responses", {})
+            for code, text in PROBLEM_STATUSES.items():
+                responses.setdefault(
+                    code,
+                    {"description": text, "content": {"application/problem+json": {"schema": ref}}},
+                )
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+    return result

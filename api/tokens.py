@@ -1,0 +1,103 @@
+"""Making, finding and revoking API tokens. The secret is `cspo_` followed by 43
+random URL-safe characters (256 bits); only its SHA-256 is stored, so a database leak
+does not reveal a usable token, and a slow hash is not needed for a random secret."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken
+from .scopes import unknown_scopes
+
+TOKEN_PREFIX = "cspo_"
+VISIBLE_CHARS = 12  # "cspo_" and 7 random characters, shown in lists
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def digest_of(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def check_token_fields(*, name, scopes, expires_at):
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Give the token a name, e.g. the system that will use it."
+    if not scopes:
+        errors["scopes"] = "Choose at least one scope."
+    elif unknown := unknown_scopes(scopes):
+        errors["scopes"] = f"Unknown scope: {', '.join(unknown)}."
+    if expires_at is not None and expires_at <= timezone.now():
+        errors["expires_at"] = "The expiry must be in the future."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_token(*, name, scopes, expires_at=None, user=None, organisation=None, by=None):
+    """A personal token (`user`) or an organisation token (`organisation`, made by staff
+    `by`). Returns NewToken with the secret to show once."""
+    if (user is None) == (organisation is None):
+        raise TypeError("A token belongs to a user or to an organisation.")
+    check_token_fields(name=name, scopes=scopes, expires_at=expires_at)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        organisation=organisation,
+        name=name.strip(),
+        prefix=secret[:VISIBLE_CHARS],
+        digest=digest_of(secret),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+        created_by=by or user,
+    )
+    return NewToken(token=token, secret=secret)
+
+
+def revoke_token(*, token):
+    """Revoke now; revoking twice keeps the first time."""
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def tokens_of(user):
+    """A user's personal tokens, newest first (revoked ones too, marked)."""
+    return ApiToken.objects.filter(user=user)
+
+
+def token_of(user, pk):
+    """One of the user's own tokens, or ApiToken.DoesNotExist."""
+    return ApiToken.objects.get(user=user, pk=pk)
+
+
+def find_live_token(secret, *, now=None):
+    """The live token for this secret, with its user and organisation, or None. Marks it
+    used (at most one write a minute per token)."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    now = now or timezone.now()
+    token = (
+        ApiToken.objects.live(now)
+        .select_related("user", "organisation")
+        .filter(digest=digest_of(secret))
+        .first()
+    )
+    if token is None:
+        return None
+    if token.user_id is not None and not token.user.is_active:
+        return None
+    if token.organisation_id is not None and not token.organisation.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

@@ -1,0 +1,48 @@
+"""API test helpers: tokens made through the service, clients that send them."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from api import tokens
+from api.scopes import SCOPES
+from certifications.models import Organisation
+
+ALL_SCOPES = sorted(SCOPES)
+
+
+def token_client(secret):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def make_token(db):
+    def make(user=None, scopes=ALL_SCOPES, organisation=None, **kwargs):
+        owner = {"organisation": organisation} if organisation else {"user": user}
+        return tokens.create_token(name="test", scopes=list(scopes), **owner, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def api(practitioner, make_token):
+    """A client with a token of `practitioner` holding every scope."""
+    new = make_token(practitioner.user)
+    client = token_client(new.secret)
+    client.practitioner = practitioner
+    client.token = new.token
+    return client
+
+
+@pytest.fixture
+def organisation(db):
+    return Organisation.objects.create(name="Agile Conf", slug="agile-conf")
+
+
+@pytest.fixture
+def provider_api(organisation, make_token):
+    new = make_token(organisation=organisation, scopes=["seus:write"])
+    client = token_client(new.secret)
+    client.organisation = organisation
+    return client
