@@ -138,7 +138,11 @@ def record_attempt(*, delivery_id, response, now=None):
 
 
 def _track_subscription(subscription_id, *, ok, now):
-    subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription_id)
+    subscription = (
+        WebhookSubscription.objects.select_for_update(of=("self",))
+        .select_related("owner", "organisation")
+        .get(pk=subscription_id)
+    )
     if ok:
         if subscription.failing_since is not None:
             subscription.failing_since = None
@@ -165,6 +169,9 @@ def disable_failing(subscription, *, now):
         subscription.pk,
         subscription.failing_since,
     )
+    to = subscription.owner_email
+    if not to:
+        return  # an organisation without a contact address: staff see it in the admin
     outbox.enqueue(
         "webhook_disabled",
         {
@@ -172,7 +179,7 @@ def disable_failing(subscription, *, now):
             "hours": hours,
             "manage_url": settings.SITE_URL + reverse("webhooks:list"),
         },
-        to=subscription.owner.email,
+        to=to,
         key=f"webhook_disabled:{subscription.pk}:{subscription.failing_since.isoformat()}",
     )
 

@@ -4,12 +4,13 @@ the change. The delivery ids go to the broker after the commit
 (cspo_tracker/publishing.py); a rolled-back change leaves no event behind.
 
 Who receives an event: the active subscriptions of the practitioner it is about (scope
-"own") and every active organisation subscription whose owner is staff.
+"own") and every active organisation subscription (owned by staff or by an active
+Organisation).
 """
 
 import secrets
-from decimal import Decimal
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
@@ -69,6 +70,7 @@ def receivers_of(event_type, practitioner_ids):
         WebhookSubscription.objects.filter(active=True)
         .filter(
             Q(scope=WebhookSubscription.Scope.ORGANISATION, owner__is_staff=True)
+            | Q(organisation__is_active=True)
             | Q(scope=WebhookSubscription.Scope.OWN, owner__practitioner__in=set(practitioner_ids))
         )
         .select_related("owner__practitioner")

@@ -25,15 +25,27 @@ EVENT_NAMES = [name for name, _label in EVENT_TYPES]
 
 class WebhookSubscription(models.Model):
     """A URL that receives events. A practitioner's subscription receives the events of
-    their own credentials, renewals and SEUs; an organisation subscription (staff only)
-    receives every event."""
+    their own credentials, renewals and SEUs; an organisation subscription receives
+    every event: owned by staff (made on the Webhooks page) or by an Organisation (made
+    with its organisation API token)."""
 
     class Scope(models.TextChoices):
         OWN = "own", "My own events"
         ORGANISATION = "organisation", "Every practitioner's events (organisation)"
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_subscriptions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhook_subscriptions",
+    )
+    organisation = models.ForeignKey(
+        "certifications.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhook_subscriptions",
     )
     scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.OWN)
     url = models.URLField(max_length=2000)
@@ -52,6 +64,11 @@ class WebhookSubscription(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
+                condition=Q(owner__isnull=False, organisation__isnull=True)
+                | Q(owner__isnull=True, organisation__isnull=False, scope="organisation"),
+                name="webhook_one_owner",
+            ),
+            models.CheckConstraint(
                 condition=Q(secret__startswith="whsec_"), name="webhook_secret_prefixed"
             ),
             models.CheckConstraint(
@@ -66,6 +83,13 @@ class WebhookSubscription(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def owner_email(self):
+        """Where news about the subscription goes (e.g. it was disabled)."""
+        if self.organisation_id is not None:
+            return self.organisation.contact_email
+        return self.owner.email
 
     def receives(self, event_type):
         return event_type in self.events

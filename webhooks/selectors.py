@@ -2,19 +2,25 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from certifications.models import Organisation
+
 from .models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
 
 
-def manageable_by(user):
-    """The subscriptions `user` manages: their own, and organisation ones for staff."""
-    mine = Q(owner=user)
-    if user.is_staff:
-        mine |= Q(scope=WebhookSubscription.Scope.ORGANISATION)
-    return WebhookSubscription.objects.filter(mine).select_related("owner")
+def manageable_by(by):
+    """The subscriptions `by` manages (webhooks.services.can_manage): a user's own, and
+    every organisation-level one for staff; an Organisation's own."""
+    if isinstance(by, Organisation):
+        mine = Q(organisation=by)
+    else:
+        mine = Q(owner=by)
+        if by.is_staff:
+            mine |= Q(scope=WebhookSubscription.Scope.ORGANISATION)
+    return WebhookSubscription.objects.filter(mine).select_related("owner", "organisation")
 
 
-def subscriptions_for(user):
-    return manageable_by(user).annotate(
+def subscriptions_for(by):
+    return manageable_by(by).annotate(
         pending=Count("deliveries", filter=Q(deliveries__status="pending")),
         failed=Count("deliveries", filter=Q(deliveries__status="failed")),
     )

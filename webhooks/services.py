@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from certifications.models import Organisation
 from cspo_tracker import publishing
 
 from . import guard, signing
@@ -27,11 +28,22 @@ def validate_target(url):
 
 
 @transaction.atomic
-def create_subscription(*, owner, url, events, scope=WebhookSubscription.Scope.OWN, description=""):
-    """Subscribe `url` to `events` for `owner`. Returns the subscription; its `secret`
-    is shown to the owner once, on the page or API response that follows."""
+def create_subscription(
+    *,
+    url,
+    events,
+    owner=None,
+    organisation=None,
+    scope=WebhookSubscription.Scope.OWN,
+    description="",
+):
+    """Subscribe `url` to `events` for a user `owner` or an `organisation` (whose
+    subscriptions receive every practitioner's events). Returns the subscription; its
+    `secret` is shown once, on the page or API response that follows."""
     url = (url or "").strip()
     events = sorted(set(events or []))
+    if organisation is not None:
+        owner, scope = None, WebhookSubscription.Scope.ORGANISATION
     errors = {}
     if not events:
         errors["events"] = "Choose at least one event."
@@ -40,7 +52,9 @@ def create_subscription(*, owner, url, events, scope=WebhookSubscription.Scope.O
         errors["events"] = f"Unknown event type: {', '.join(unknown)}."
     if scope not in WebhookSubscription.Scope.values:
         errors["scope"] = "Choose whose events this webhook receives."
-    elif scope == WebhookSubscription.Scope.ORGANISATION and not owner.is_staff:
+    elif scope == WebhookSubscription.Scope.ORGANISATION and not (
+        organisation is not None or owner.is_staff
+    ):
         errors["scope"] = "Only staff can subscribe to every practitioner's events."
     if len(url) > 2000:
         errors["url"] = "The URL is too long (2000 characters at most)."
@@ -49,12 +63,14 @@ def create_subscription(*, owner, url, events, scope=WebhookSubscription.Scope.O
             validate_target(url)
         except ValidationError as error:
             errors.update(error.message_dict)
-    if WebhookSubscription.objects.filter(owner=owner).count() >= MAX_SUBSCRIPTIONS:
-        errors["url"] = f"You have {MAX_SUBSCRIPTIONS} webhooks already; delete one first."
+    mine = WebhookSubscription.objects.filter(owner=owner, organisation=organisation)
+    if mine.count() >= MAX_SUBSCRIPTIONS:
+        errors["url"] = f"There are {MAX_SUBSCRIPTIONS} webhooks already; delete one first."
     if errors:
         raise ValidationError(errors)
     return WebhookSubscription.objects.create(
         owner=owner,
+        organisation=organisation,
         scope=scope,
         url=url,
         events=events,
@@ -63,16 +79,19 @@ def create_subscription(*, owner, url, events, scope=WebhookSubscription.Scope.O
     )
 
 
-def _check_manager(subscription, user):
-    if not can_manage(subscription, user):
-        raise PermissionDenied("Not your webhook.")
-
-
-def can_manage(subscription, user):
-    """The owner manages a subscription; any staff member manages organisation ones."""
-    return subscription.owner_id == user.pk or (
-        user.is_staff and subscription.scope == WebhookSubscription.Scope.ORGANISATION
+def can_manage(subscription, by):
+    """`by` (a user, or an Organisation) manages its own subscriptions; any staff member
+    manages the organisation-level ones."""
+    if isinstance(by, Organisation):
+        return subscription.organisation_id == by.pk
+    return subscription.owner_id == by.pk or (
+        by.is_staff and subscription.scope == WebhookSubscription.Scope.ORGANISATION
     )
+
+
+def _check_manager(subscription, by):
+    if not can_manage(subscription, by):
+        raise PermissionDenied("Not your webhook.")
 
 
 @transaction.atomic

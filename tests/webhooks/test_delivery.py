@@ -115,9 +115,7 @@ def test_a_receiver_failing_twice_gets_the_event_again_each_time_with_the_same_i
     assert subscription.failing_since is None  # the success ended the failing spell
 
 
-def test_a_worker_killed_mid_delivery_leaves_it_to_the_periodic_run(
-    receiver, subscriber, settings
-):
+def test_a_worker_killed_mid_delivery_leaves_it_to_the_periodic_run(receiver, subscriber, settings):
     subscribe(subscriber, receiver.url)
     with at(T0):
         CredentialFactory(holder=subscriber)  # commit callbacks not run: the broker lost it

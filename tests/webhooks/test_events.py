@@ -32,10 +32,10 @@ def _public_dns(fake_dns, strict):
     fake_dns["hooks.example.com"] = ["93.184.216.34"]
 
 
-def log_seus(practitioner, amount, *, day=D(2026, 1, 15)):
+def log_seus(practitioner, amount, *, day=None):
     return create_seu_entry(
         practitioner=practitioner,
-        earned_on=day,
+        earned_on=day or D(2026, 1, 15),
         category=SeuCategoryFactory(code="E"),
         activity="Conference talk",
         seus=amount,
@@ -111,7 +111,8 @@ def test_the_sweeps_events_cost_the_same_queries_for_many_credentials():
     subscribe(StaffFactory(), URL, scope="organisation")
 
     def queries_for(count):
-        credentials = [credential_expiring(EXPIRES) for _ in range(count)]
+        for _ in range(count):
+            credential_expiring(EXPIRES)
         with CaptureQueriesContext(connection) as captured:
             sweep.run_sweep(
                 today=EXPIRES - dt.timedelta(days=20), dispatch=lambda ids, result: None

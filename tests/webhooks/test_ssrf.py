@@ -67,9 +67,7 @@ def test_creating_a_subscription_to_a_refused_target_says_why_beside_the_field(
     fake_dns["hooks.example.com"] = [PUBLIC]
     fake_dns["internal.example.com"] = [PUBLIC, "192.168.0.7"]  # every answer is checked
     client.force_login(subscriber.user)
-    response = client.post(
-        "/profile/webhooks/", {"url": url, "events": ["credential.issued"]}
-    )
+    response = client.post("/profile/webhooks/", {"url": url, "events": ["credential.issued"]})
     assert response.status_code == 200
     assert problem in response.context["form"].errors["url"][0]
     assert not WebhookSubscription.objects.exists()
