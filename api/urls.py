@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .problems import not_found_view
-from .views import me
+from .views import me, webhooks
 
 app_name = "api"
 
@@ -18,6 +18,18 @@ urlpatterns = [
         name="docs",
     ),
     path("me", me.MeView.as_view(), name="me"),
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>", webhooks.WebhookDetailView.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:pk>/deliveries",
+        webhooks.DeliveryListView.as_view(),
+        name="webhook_deliveries",
+    ),
+    path(
+        "webhooks/deliveries/<int:pk>/redeliver",
+        webhooks.RedeliverView.as_view(),
+        name="webhook_redeliver",
+    ),
 ]
 
 # Anything else under /api/v1/ is a problem+json 404, not the HTML page.
