@@ -3,6 +3,7 @@ page or through the API (where the SSRF rules are checked), not here; staff may 
 one off or on, change its events, or delete it."""
 
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import DeliveryAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
 
@@ -35,6 +36,14 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """Turning one off here records when, like the Webhooks page does."""
+        if not obj.active and obj.disabled_at is None:
+            obj.disabled_at, obj.disabled_reason = timezone.now(), "Turned off by staff."
+        elif obj.active and obj.disabled_at is not None:  # turned on again
+            obj.disabled_at, obj.disabled_reason, obj.failing_since = None, "", None
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(WebhookEvent)

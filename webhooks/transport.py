@@ -70,9 +70,8 @@ def post(url, *, body, headers):
                     **headers,
                 },
             )
-            response = connection.getresponse()
-            response.read(64 * 1024)  # drain a little; the body is not kept
-            return done(status_code=response.status)
+            response = connection.getresponse()  # the status line and headers only:
+            return done(status_code=response.status)  # the body is never read
         except (OSError, http.client.HTTPException) as error:
             last_error = f"{type(error).__name__}: {error}"
         finally:

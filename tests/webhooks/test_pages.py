@@ -108,3 +108,16 @@ def test_turning_off_and_on_and_deleting(browser, subscriber, receiver):
     assert subscription.active and subscription.disabled_at is None
     browser.post(reverse("webhooks:delete", args=[subscription.pk]))
     assert not WebhookSubscription.objects.exists()
+
+
+def test_staff_turn_a_webhook_off_in_the_admin(staff_client, subscriber, receiver):
+    subscription = subscribe(subscriber, receiver.url)
+    url = reverse("admin:webhooks_webhooksubscription_change", args=[subscription.pk])
+    assert subscription.secret not in staff_client.get(url).text
+    response = staff_client.post(
+        url, {"description": "HR sync", "events": '["seu.created"]', "active": ""}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    subscription.refresh_from_db()
+    assert (subscription.active, subscription.events) == (False, ["seu.created"])
+    assert subscription.disabled_at is not None
