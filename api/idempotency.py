@@ -27,11 +27,12 @@ def owner_of(request):
     return token.owner_key if token is not None else f"user:{request.user.pk}"
 
 
-def _plain(data):
-    if hasattr(data, "lists"):  # QueryDict from a form or multipart body
-        return {
-            key: values for key, values in data.lists() if key not in getattr(data, "_files", ())
-        }
+def _plain(data, files):
+    """The body as plain JSON-able data (any JSON value, or a multipart form's fields)."""
+    if hasattr(data, "lists"):  # QueryDict from a multipart body
+        return {key: values for key, values in data.lists() if key not in files}
+    if isinstance(data, dict):
+        return {key: value for key, value in data.items() if key not in files}
     return data
 
 
@@ -43,7 +44,7 @@ def fingerprint(request):
             digest.update(chunk)
         upload.seek(0)
         files[name] = digest.hexdigest()
-    data = {k: v for k, v in _plain(request.data).items() if k not in request.FILES}
+    data = _plain(request.data, files)
     payload = {"method": request.method, "path": request.path, "data": data, "files": files}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 

@@ -2,6 +2,7 @@
 
     required_scopes = {"GET": "seus:read", "POST": "seus:write"}   # per method
     required_scope = "webhooks:manage"                               # every method
+    required_scopes = {"GET": ("courses:write", "attendance:write")}  # any one of them
 
 A method with no scope named is refused (403), so a new endpoint cannot be open by
 omission; public endpoints say `permission_classes = [AllowAny]`. A token must hold the
@@ -36,8 +37,11 @@ class HasScope(BasePermission):
         if scope is None:
             return False
         token = token_of(request)
-        if scope != ANY_TOKEN and token is not None and not token.has_scope(scope):
-            self.message = f"This token lacks the scope {scope}."
+        accepted = (scope,) if isinstance(scope, str) else tuple(scope)
+        if ANY_TOKEN in accepted or token is None:
+            return True
+        if not any(token.has_scope(name) for name in accepted):
+            self.message = f"This token lacks the scope {' or '.join(accepted)}."
             return False
         return True
 

@@ -11,17 +11,24 @@ from . import tokens
 from .forms import TokenForm
 from .models import ApiToken
 
+FIELDS = {"expires_at": "expires_on"}  # the service's argument -> the form's field
+
 
 def _add_errors(form, error):
     for field, messages_ in error.message_dict.items():
+        field = FIELDS.get(field, field)
         form.add_error(field if field in form.fields else None, messages_)
+
+
+NEW_TOKEN_KEY = "api_new_token"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
+    """POST makes a token and redirects (a reload makes no second one); the next GET
+    shows its secret once, taken out of the session as it is shown."""
     form = TokenForm(request.POST or None)
-    new = None
     if request.method == "POST" and form.is_valid():
         try:
             new = tokens.create_token(
@@ -31,18 +38,20 @@ def token_list(request):
                 expires_at=form.expires_at(),
             )
         except ValidationError as error:
-            if "expires_at" in error.message_dict:
-                error = ValidationError({"expires_on": error.message_dict.pop("expires_at")})
             _add_errors(form, error)
         else:
-            form = TokenForm()
-    response = render(
+            request.session[NEW_TOKEN_KEY] = {"name": new.token.name, "secret": new.secret}
+            return redirect("api_tokens")
+    return render(
         request,
         "api/tokens.html",
-        {"form": form, "new": new, "tokens": tokens.tokens_of(request.user)},
+        {
+            "form": form,
+            "new": request.session.pop(NEW_TOKEN_KEY, None),
+            "tokens": tokens.tokens_of(request.user),
+        },
         status=422 if form.errors else 200,
     )
-    return response
 
 
 @login_required

@@ -11,14 +11,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from allauth.account.forms import default_token_generator
-from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 
 from cspo_tracker import outbox
@@ -36,7 +31,7 @@ from .models import (
     User,
 )
 from .selectors import attendance_grid
-from .services import get_or_create_practitioner
+from .services import get_or_create_invitee, set_password_url
 from .signals import course_completed
 
 
@@ -226,18 +221,12 @@ def enroll(*, course, attendees):
         )
     created = []
     for email, attendee in new.items():
-        practitioner, is_new = get_or_create_practitioner(
+        practitioner, needs_invitation = get_or_create_invitee(
             email=email, first_name=attendee.first_name, last_name=attendee.last_name
         )
         enrollment = Enrollment.objects.create(course=course, practitioner=practitioner)
         created.append(enrollment)
-        if is_new:
-            # Verified: the only way into a new account is the set-password link mailed
-            # to this address, so a second confirmation email would prove nothing more.
-            EmailAddress.objects.get_or_create(
-                user=practitioner.user, email=email, defaults={"primary": True, "verified": True}
-            )
-        if not practitioner.user.has_usable_password():
+        if needs_invitation:
             enqueue_invitation(enrollment)
     return created
 
@@ -388,16 +377,9 @@ def enqueue_invitation(enrollment):
         "practitioner__user", "course__program", "course__trainer__user"
     ).get(pk=enrollment.pk)
     user = enrollment.practitioner.user
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
     return outbox.enqueue(
         "invitation",
-        {"user": user, "course": enrollment.course, "set_password_url": settings.SITE_URL + path},
+        {"user": user, "course": enrollment.course, "set_password_url": set_password_url(user)},
         to=user.email,
         key=f"invitation:enrollment:{enrollment.pk}",
     )

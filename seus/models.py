@@ -66,6 +66,17 @@ class SeuEntry(models.Model):
         blank=True,
         related_name="consumed_entries",
     )
+    # Provider-reported (issue 10): an SEU provider's organisation reported the entry
+    # through the API, with its own reference for the activity (one entry per
+    # organisation, attendee and reference: a report sent twice adds nothing).
+    reported_by = models.ForeignKey(
+        "certifications.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_seu_entries",
+    )
+    provider_reference = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -81,11 +92,25 @@ class SeuEntry(models.Model):
                 condition=LessThanOrEqual(Length("description"), 2000),
                 name="seu_entry_description_max_length",
             ),
+            models.UniqueConstraint(
+                fields=["reported_by", "practitioner", "provider_reference"],
+                condition=Q(reported_by__isnull=False),
+                name="seu_entry_provider_reference_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_by__isnull=True, provider_reference="")
+                | Q(reported_by__isnull=False) & ~Q(provider_reference=""),
+                name="seu_entry_provider_reference_with_provider",
+            ),
         ]
         indexes = [models.Index(fields=["practitioner", "earned_on"])]
 
     def __str__(self):
         return f"{self.earned_on} {self.activity} ({self.seus} SEUs)"
+
+    @property
+    def is_provider_reported(self):
+        return self.reported_by_id is not None
 
     @property
     def is_consumed(self):

@@ -14,12 +14,18 @@ def windows_for(practitioner):
     return windows.provider().windows_for(practitioner)
 
 
-def entries_for(practitioner, *, window=None, category=None):
-    """The practitioner's entries, newest first, optionally inside one window and of one
-    category."""
-    entries = SeuEntry.objects.filter(practitioner=practitioner).select_related("category")
+def entries_for(practitioner, *, window=None, category=None, earned_from=None, earned_to=None):
+    """The practitioner's entries, newest first, optionally inside one window (or a date
+    range, ends included) and of one category."""
+    entries = SeuEntry.objects.filter(practitioner=practitioner).select_related(
+        "category", "reported_by"
+    )
     if window is not None:
         entries = entries.filter(earned_on__gte=window.starts_on, earned_on__lte=window.ends_on)
+    if earned_from is not None:
+        entries = entries.filter(earned_on__gte=earned_from)
+    if earned_to is not None:
+        entries = entries.filter(earned_on__lte=earned_to)
     if category is not None:
         entries = entries.filter(category=category)
     return entries

@@ -149,8 +149,11 @@ def create_seu_entry(
     provider="",
     description="",
     evidence=None,
+    reported_by=None,
+    provider_reference="",
 ):
-    """Log an SEU entry after checking every rule; returns the entry."""
+    """Log an SEU entry after checking every rule; returns the entry. `reported_by` (an
+    Organisation) and its `provider_reference` mark an entry an SEU provider reported."""
     _lock(practitioner)
     _validate(practitioner=practitioner, earned_on=earned_on, category=category, seus=seus)
     entry = SeuEntry(
@@ -161,6 +164,8 @@ def create_seu_entry(
         provider=provider,
         seus=seus,
         description=description,
+        reported_by=reported_by,
+        provider_reference=provider_reference,
     )
     if evidence:
         _attach_evidence(entry, evidence)

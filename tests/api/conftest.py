@@ -1,6 +1,9 @@
 """API test helpers: tokens made through the service, clients that send them."""
 
+import datetime
+
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from api import tokens
@@ -8,6 +11,17 @@ from api.scopes import SCOPES
 from certifications.models import Organisation
 
 ALL_SCOPES = sorted(SCOPES)
+# A fixed "now" (as in tests/seus): 1 March 2026, noon UTC.
+NOW = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_now(request):
+    if "live_server" in request.fixturenames:
+        yield  # the live server's thread keeps the real clock
+        return
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def token_client(secret):
@@ -32,6 +46,7 @@ def api(practitioner, make_token):
     client = token_client(new.secret)
     client.practitioner = practitioner
     client.token = new.token
+    client.secret = new.secret
     return client
 
 

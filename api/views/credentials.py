@@ -1,0 +1,61 @@
+"""GET /api/v1/credentials: my credentials with status, SEUs counted and missing, expiry
+and days left, from renewals.selectors.credential_progress (the dashboard's numbers)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from certifications.selectors import credentials_of, practitioner_for
+from renewals.selectors import credential_progress
+
+from ..permissions import HasScope, PersonOnly
+
+STATUSES = ["active", "renewal_due", "grace", "lapsed", "revoked"]
+
+
+class CredentialSerializer(serializers.Serializer):
+    certificate_number = serializers.CharField()
+    program = serializers.CharField(help_text="Program code, e.g. CSPO.")
+    program_name = serializers.CharField()
+    issued_on = serializers.DateField()
+    expires_on = serializers.DateField()
+    days_left = serializers.IntegerField(help_text="Days until expiry (negative: past it).")
+    status = serializers.ChoiceField(choices=STATUSES)
+    seus_counted = serializers.DecimalField(max_digits=8, decimal_places=2)
+    seus_required = serializers.DecimalField(max_digits=8, decimal_places=2)
+    seus_missing = serializers.DecimalField(max_digits=8, decimal_places=2)
+    fee_paid = serializers.BooleanField()
+    requirements_met = serializers.BooleanField()
+    renewal_pending = serializers.BooleanField()
+    missing = serializers.CharField(help_text='What is missing, e.g. "6 SEUs and the fee".')
+
+
+def _row(progress):
+    credential = progress.credential
+    return {
+        "certificate_number": credential.certificate_number,
+        "program": credential.program.code,
+        "program_name": credential.program.name,
+        "issued_on": credential.issued_on,
+        "expires_on": credential.expires_on,
+        "days_left": progress.days_left,
+        "status": "revoked" if credential.is_revoked else str(progress.status),
+        "seus_counted": progress.seus_counted,
+        "seus_required": progress.seus_required,
+        "seus_missing": progress.seus_missing,
+        "fee_paid": progress.fee_paid,
+        "requirements_met": progress.requirements_met,
+        "renewal_pending": progress.renewal_pending,
+        "missing": progress.missing,
+    }
+
+
+class CredentialListView(APIView):
+    permission_classes = [HasScope, PersonOnly]
+    required_scopes = {"GET": "credentials:read"}
+
+    @extend_schema(responses=CredentialSerializer(many=True), summary="My credentials")
+    def get(self, request):
+        progress = credential_progress(credentials_of(practitioner_for(request.user)))
+        return Response(CredentialSerializer([_row(p) for p in progress], many=True).data)

@@ -1,0 +1,55 @@
+"""GET /api/v1/verify/<number>: anyone checks a certificate number (any case). The
+answer carries the holder's name and the credential's status, nothing else personal."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from certifications.dates import today_for
+from certifications.selectors import credential_by_number
+
+from ..problems import NOT_FOUND_DETAIL
+
+
+class VerificationSerializer(serializers.Serializer):
+    certificate_number = serializers.CharField()
+    holder_name = serializers.CharField()
+    program = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=["active", "expired", "revoked"],
+        help_text="As on the public verification page: past the expiry date is expired.",
+    )
+    issued_on = serializers.DateField()
+    expires_on = serializers.DateField()
+
+
+class VerifyView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    @extend_schema(responses=VerificationSerializer, auth=[], summary="Verify a certificate")
+    def get(self, request, number):
+        credential = credential_by_number(number.strip().upper()[:32])
+        if credential is None:
+            raise NotFound(NOT_FOUND_DETAIL)
+        if credential.is_revoked:
+            state = "revoked"
+        elif credential.expires_on < today_for(credential.holder):
+            state = "expired"
+        else:
+            state = "active"
+        return Response(
+            VerificationSerializer(
+                {
+                    "certificate_number": credential.certificate_number,
+                    "holder_name": credential.holder.full_name or "(name not given)",
+                    "program": credential.program.code,
+                    "status": state,
+                    "issued_on": credential.issued_on,
+                    "expires_on": credential.expires_on,
+                }
+            ).data
+        )

@@ -1,0 +1,66 @@
+"""Each list answers in the same number of queries for 1 row and for 50."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    CredentialFactory,
+    ProgramFactory,
+    SeuEntryFactory,
+    TrainerFactory,
+    course_with_attendees,
+)
+
+from .conftest import token_client
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, path, **params):
+    client.get(path, params)  # warm: practitioner row, last-used stamp
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    return len(captured)
+
+
+def test_seu_list_is_flat(api):
+    SeuEntryFactory(practitioner=api.practitioner)
+    one = queries(api, "/api/v1/seus", page_size=50)
+    SeuEntryFactory.create_batch(49, practitioner=api.practitioner)
+    fifty = queries(api, "/api/v1/seus", page_size=50)
+    assert one == fifty <= 6
+
+
+def test_credentials_are_flat(api):
+    programs = [ProgramFactory(code=f"P{i}") for i in range(5)]
+    CredentialFactory(holder=api.practitioner, program=programs[0])
+    one = queries(api, "/api/v1/credentials")
+    for program in programs[1:]:
+        CredentialFactory(holder=api.practitioner, program=program)
+    five = queries(api, "/api/v1/credentials")
+    assert one == five <= 8
+
+
+@pytest.fixture
+def trainer_api(make_token):
+    trainer = TrainerFactory()
+    client = token_client(make_token(trainer.user).secret)
+    client.trainer = trainer
+    return client
+
+
+def test_courses_and_roster_are_flat(trainer_api):
+    small, _ = course_with_attendees(1, trainer=trainer_api.trainer)
+    course_one = queries(trainer_api, "/api/v1/courses", page_size=50)
+    roster_one = queries(trainer_api, f"/api/v1/courses/{small.pk}/roster")
+    big, _ = course_with_attendees(
+        50, trainer=trainer_api.trainer, capacity=60, starts_on=datetime.date(2026, 4, 1)
+    )
+    for _ in range(48):
+        course_with_attendees(0, trainer=trainer_api.trainer)
+    assert queries(trainer_api, "/api/v1/courses", page_size=50) == course_one <= 6
+    assert queries(trainer_api, f"/api/v1/courses/{big.pk}/roster") == roster_one <= 10
