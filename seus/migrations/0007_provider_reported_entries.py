@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("certifications", "0009_organisation"),
         ("renewals", "0010_sweep_run"),
-        ("seus", "0005_limit_seu_entry_description"),
+        ("seus", "0006_seu_entry_evidence_name"),
     ]
 
     operations = [
