@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .problems import not_found_view
-from .views import courses, credentials, me, provider, seus, verify
+from .views import courses, credentials, me, provider, seus, verify, webhooks
 
 app_name = "api"
 
@@ -29,6 +29,18 @@ urlpatterns = [
     path("courses/<int:pk>/attendance", courses.AttendanceView.as_view(), name="course_attendance"),
     path("courses/<int:pk>/close", courses.CloseView.as_view(), name="course_close"),
     path("verify/<str:number>", verify.VerifyView.as_view(), name="verify"),
+    path("webhooks", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>", webhooks.WebhookDetailView.as_view(), name="webhook"),
+    path(
+        "webhooks/<int:pk>/deliveries",
+        webhooks.DeliveryListView.as_view(),
+        name="webhook_deliveries",
+    ),
+    path(
+        "webhooks/deliveries/<int:pk>/redeliver",
+        webhooks.RedeliverView.as_view(),
+        name="webhook_redeliver",
+    ),
 ]
 
 # Anything else under /api/v1/ is a problem+json 404, not the HTML page.

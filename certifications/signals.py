@@ -14,6 +14,8 @@ sender's transaction, so a receiver's failure rolls the whole change back.
 - `course_completed(holders, expires_on)`: sent by certifications.courses.close_course
   once, for the attendees who met the attendance rule. renewals renews their other
   credentials to `expires_on` and returns them (the closing result lists them).
+- `credential_revoked(credential)`: sent by certifications.vc.services.revoke_credential
+  once, when the credential is revoked. webhooks records a `credential.revoked` event.
 """
 
 from django.dispatch import Signal
@@ -21,3 +23,4 @@ from django.dispatch import Signal
 credential_issued = Signal()
 credentials_issued = Signal()
 course_completed = Signal()
+credential_revoked = Signal()

@@ -19,7 +19,6 @@
 """
 
 import logging
-import time
 import uuid
 from datetime import timedelta
 
@@ -29,12 +28,11 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from . import publishing
 from .emails import render_email
 from .models import OutboundEmail
 
 logger = logging.getLogger(__name__)
-
-_broker_down_until = 0.0
 
 
 def enqueue(name, context, *, to, key=None):
@@ -103,37 +101,10 @@ def enqueue_many(emails):
 
 
 def publish(email_ids):
-    """Hand the ids to the broker, over one connection. Returns False (and logs) when the
-    broker is down or was down moments ago: the rows wait for `deliver_due`."""
-    global _broker_down_until
-    from . import tasks  # tasks call this module; the import runs only when publishing
-
-    if not email_ids:
-        return True
-    if time.monotonic() < _broker_down_until:
-        return False
-    from .celery import app
-
-    if app.conf.task_always_eager:  # no broker: deliver in this process now
-        try:
-            for pk in email_ids:
-                tasks.deliver_email.apply(args=[pk])
-        except Exception as exc:
-            logger.warning("%d email(s) wait in the outbox: %s", len(email_ids), exc)
-            return False
-        return True
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
-            for pk in email_ids:
-                tasks.deliver_email.apply_async(args=[pk], connection=conn, retry=False)
-    except Exception as exc:  # kombu raises transport-specific errors; all mean "not now"
-        _broker_down_until = time.monotonic() + settings.OUTBOX_BROKER_BACKOFF_SECONDS
-        logger.warning(
-            "broker unavailable; %d email(s) wait in the outbox: %s", len(email_ids), exc
-        )
-        return False
-    return True
+    """Hand the ids to the broker, over one connection (cspo_tracker/publishing.py).
+    Returns False (and logs) when the broker is down or was down moments ago: the rows
+    wait for `deliver_due`."""
+    return publishing.publish("cspo_tracker.tasks.deliver_email", email_ids)
 
 
 def _message(email):

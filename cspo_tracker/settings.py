@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     # Above renewals: the staff console, trainer home, search and practitioner view.
     "staff",
     "auditlog",
-    # --- Integrations (issue 10): the JSON API at /api/v1/, above renewals. ---
+    # Above renewals: signed webhooks for the domain events (issue 10).
+    "webhooks",
+    # --- Integrations (issue 10): the JSON API at /api/v1/, above webhooks. ---
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -360,6 +362,12 @@ INITIAL_BEAT_SCHEDULE = {
         "task": "cspo_tracker.tasks.deliver_due_emails",
         "schedule": crontab(minute="*"),
     },
+    # Webhooks: retries whose time has come, deliveries the broker never got and leases
+    # a killed worker left behind (webhooks/delivery.py).
+    "deliver-webhooks": {
+        "task": "webhooks.tasks.deliver_due_webhooks",
+        "schedule": crontab(minute="*"),
+    },
 }
 CELERY_BEAT_SCHEDULE = {}
 
@@ -372,6 +380,24 @@ OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=6 * 3600)
 # emails wait in the outbox for the delivery run), so an outage costs one timeout, not
 # one per email.
 OUTBOX_BROKER_BACKOFF_SECONDS = env.int("OUTBOX_BROKER_BACKOFF_SECONDS", default=30)
+
+# --- Webhooks (issue 10; README "Webhooks") ---
+# Plain http:// targets are refused unless this is on (default: with DEBUG).
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+# Private, loopback, link-local, multicast and reserved addresses are refused unless
+# this is on (default: with DEBUG; tests turn it on for their local receiver).
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=DEBUG)
+# One attempt's connect + response timeout.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+# A claimed delivery is someone else's for this long; after it, a killed worker's
+# delivery is sent again by the periodic run.
+WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", default=120)
+# After a failure: wait BASE * 2^(attempts-1) seconds, at most MAX, +-20 % jitter; give up
+# RETRY_HOURS after the event. A subscription failing for DISABLE_AFTER_HOURS is disabled.
+WEBHOOKS_RETRY_BASE_SECONDS = env.int("WEBHOOKS_RETRY_BASE_SECONDS", default=60)
+WEBHOOKS_RETRY_MAX_SECONDS = env.int("WEBHOOKS_RETRY_MAX_SECONDS", default=6 * 3600)
+WEBHOOKS_RETRY_HOURS = env.int("WEBHOOKS_RETRY_HOURS", default=72)
+WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=72)
 
 # --- Renewals, reminders and the scheduler (issue 5) ---
 # Credentials per sweep batch: a constant number of queries per batch, memory flat.

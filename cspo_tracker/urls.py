@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/imports/seus/", seus_views.import_seus, name="import_seus"),
     path("renewals/", include("renewals.urls")),
     path("", include("staff.urls")),
+    path("profile/webhooks/", include("webhooks.urls")),
     path("", include("renewals.home_urls")),
     path("", include("renewals.report_urls")),
     path("", include("certifications.urls")),

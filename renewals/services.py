@@ -24,6 +24,7 @@ from seus.models import SeuEntry
 
 from . import plans, selectors
 from .models import Renewal, RenewalCycle
+from .signals import credential_renewed, renewal_submitted
 
 
 @transaction.atomic
@@ -127,6 +128,7 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
     RenewalCycle.objects.filter(pk__in=[c.pk for c in cycles]).update(
         status=RenewalCycle.Status.SUBMITTED, renewal=renewal, submitted_at=now
     )
+    renewal_submitted.send(sender=Renewal, renewal=renewal)
     return renewal
 
 
@@ -244,6 +246,7 @@ def extend_credential(*, credential, expires_on, today):
     credential.save(update_fields=["expires_on", "status", "status_changed_on"])
     cycle = open_cycle(credential=credential)
     vc_services.reissue_after_renewal(credential)  # a signed copy with the new validUntil
+    credential_renewed.send(sender=Credential, credential=credential)
     return cycle
 
 

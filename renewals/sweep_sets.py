@@ -23,6 +23,7 @@ from certifications.models import Credential, Practitioner, Program
 
 from . import selectors
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle
+from .signals import credential_statuses_changed
 
 LAPSED = Credential.Status.LAPSED
 GRACE = Credential.Status.GRACE
@@ -129,7 +130,16 @@ def update_statuses(*, first_id, last_id, day, zones, rules, met_ids):
     if zones is not None:  # a scalar subquery: a join would scan every practitioner
         rows = rows.alias(zone=_holder("time_zone")).filter(zone__in=zones)
     case = status_case(day=day, rules=rules, met_ids=met_ids)
-    return rows.exclude(status=case).update(status=case, status_changed_on=day)
+    changed = rows.exclude(status=case)
+    if not credential_statuses_changed.has_listeners(Credential):
+        return changed.update(status=case, status_changed_on=day)
+    by_status = defaultdict(list)  # read first: the update leaves nothing to tell apart
+    for pk, status in changed.annotate(new_status=case).values_list("pk", "new_status"):
+        by_status[status].append(pk)
+    count = changed.update(status=case, status_changed_on=day)
+    for status, pks in by_status.items():
+        credential_statuses_changed.send(sender=Credential, status=status, credential_ids=pks)
+    return count
 
 
 def _holder(column):

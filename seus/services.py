@@ -22,6 +22,7 @@ from cspo_tracker.formats import day
 from . import windows
 from .models import SeuEntry
 from .selectors import identical_entries, is_reserved
+from .signals import seu_created
 
 EDITABLE_FIELDS = ("earned_on", "category", "activity", "provider", "seus", "description")
 
@@ -205,13 +206,13 @@ def create_seu_entry(
     provider="",
     description="",
     evidence=None,
-    allow_duplicate=False,
     reported_by=None,
     provider_reference="",
+    allow_duplicate=False,
 ):
-    """Log an SEU entry after checking every rule; returns the entry. An entry identical
-    to one already logged is refused unless `allow_duplicate`. `reported_by` (an
-    Organisation) and its `provider_reference` mark an entry an SEU provider reported."""
+    """Log an SEU entry after checking every rule; returns the entry. `reported_by` (an
+    Organisation) and its `provider_reference` mark an entry an SEU provider reported.
+    An entry identical to one already logged is refused unless `allow_duplicate`."""
     _lock(practitioner)
     if not allow_duplicate:  # first: "already logged" explains more than the daily cap
         _refuse_duplicate(
@@ -233,6 +234,7 @@ def create_seu_entry(
         _attach_evidence(entry, evidence)
     entry.full_clean()
     entry.save()
+    seu_created.send(sender=SeuEntry, entry=entry)
     return entry
 
 

@@ -109,9 +109,9 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _broker_backoff_reset():
     """Each test starts with the outbox's memory of a broker outage cleared."""
-    from cspo_tracker import outbox
+    from cspo_tracker import publishing
 
-    outbox._broker_down_until = 0.0
+    publishing._broker_down_until = 0.0
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-OUR_APPS = {"certifications", "seus", "renewals"}
+OUR_APPS = {"certifications", "seus", "renewals", "webhooks"}
 
 
 def _our_models():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["cspo_tracker", "certifications", "seus", "renewals", "staff", "api"]
+LAYERS = ["cspo_tracker", "certifications", "seus", "renewals", "staff", "webhooks", "api"]
 # The project package also holds settings and the root URLconf, which wire every app.
 WIRING = {"cspo_tracker/settings.py", "cspo_tracker/urls.py", "cspo_tracker/celery.py"}
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from cspo_tracker import outbox
 
 from ..models import Credential, SignedCredential, StatusList
+from ..signals import credential_revoked
 from . import documents, signing, status_list
 
 logger = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ def revoke_credential(*, credential, by, reason, now=None):
     )
     for number in _list_numbers(credential):
         refresh_status_list(purpose=StatusList.Purpose.REVOCATION, number=number, now=now)
+    credential_revoked.send(sender=Credential, credential=credential)
     return credential
 
 

@@ -26,7 +26,7 @@ from certifications.models import (
     User,
 )
 from certifications.services import get_or_create_practitioner
-from cspo_tracker import outbox
+from cspo_tracker import outbox, publishing
 from cspo_tracker.models import OutboundEmail
 from renewals.models import RenewalCycle
 from tests.factories import (
@@ -277,7 +277,7 @@ def test_a_broker_outage_while_closing_is_logged_and_the_email_stays_pending(
         raise OperationalError("connection refused")
 
     monkeypatch.setattr(tasks.deliver_email, "apply", broker_down)
-    monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
+    monkeypatch.setattr(publishing, "_broker_down_until", 0.0)
     course, _ = course_with_attendees(1)
     with django_capture_on_commit_callbacks(execute=True):
         (credential,) = close_course(course=course).issued

@@ -21,7 +21,7 @@ from django.core import mail
 from django.db import connection
 
 from certifications.courses import Attendee, close_course, enroll
-from cspo_tracker import outbox
+from cspo_tracker import outbox, publishing
 from cspo_tracker.celery import app as celery_app
 from cspo_tracker.models import OutboundEmail
 from renewals import services, sweep
@@ -169,7 +169,7 @@ def test_no_email_is_lost_or_doubled_when_the_broker_stops_mid_run(own_redis):
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == expected
 
     # Messages that did reach a broker and are delivered late find their email sent.
-    outbox._broker_down_until = 0.0  # the back-off after the outage has passed
+    publishing._broker_down_until = 0.0  # the back-off after the outage has passed
     assert outbox.publish(list(OutboundEmail.objects.values_list("pk", flat=True)[:5]))
     import redis as redis_client
 

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from certifications.models import Credential
-from cspo_tracker import outbox
+from cspo_tracker import outbox, publishing
 from cspo_tracker.models import OutboundEmail
 from renewals import services
 from renewals.models import Renewal, RenewalCycle
@@ -364,7 +364,7 @@ def test_the_outbox_delivers_a_confirmation_the_broker_outage_held_back(
             practitioner=practitioner, credentials=[credential], payment_reference="B"
         )
         monkeypatch.setattr(tasks.deliver_email, "apply", down)
-        monkeypatch.setattr(outbox, "_broker_down_until", 0.0)
+        monkeypatch.setattr(publishing, "_broker_down_until", 0.0)
         with django_capture_on_commit_callbacks(execute=True):
             services.confirm_fee(renewal=renewal, by=StaffFactory())
         assert mail.outbox == []

@@ -1,0 +1,68 @@
+"""Hand stored row ids to a Celery task after the commit, with one broker back-off.
+
+Both the email outbox (cspo_tracker/outbox.py) and the webhook deliveries use it: the
+row is written in the caller's transaction, its id goes to the broker once the
+transaction commits, and a periodic task picks up whatever the broker never got. When
+the broker is down, requests stop trying it for OUTBOX_BROKER_BACKOFF_SECONDS, so an
+outage costs one request one timeout at most, never one per row.
+
+Tasks are named (e.g. ``"webhooks.tasks.deliver_webhook"``), never imported, so the
+services that publish stay free of task imports (docs/architecture.md).
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+_broker_down_until = 0.0
+
+
+def _task(app, name):
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # autodiscovery: each app's tasks module
+    return app.tasks[name]
+
+
+def publish(task_name, ids):
+    """Hand `ids` to task `task_name` (one call per id) over one connection. Returns
+    False (and logs) when the broker is down or was down moments ago: the rows wait for
+    their periodic task."""
+    global _broker_down_until
+    if not ids:
+        return True
+    if time.monotonic() < _broker_down_until:
+        return False
+    from .celery import app
+
+    task = _task(app, task_name)
+    if app.conf.task_always_eager:  # no broker: run in this process now
+        try:
+            for pk in ids:
+                task.apply(args=[pk])
+        except Exception as exc:
+            logger.warning("%d %s call(s) wait in the outbox: %s", len(ids), task_name, exc)
+            return False
+        return True
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
+            for pk in ids:
+                task.apply_async(args=[pk], connection=conn, retry=False)
+    except Exception as exc:  # kombu raises transport-specific errors; all mean "not now"
+        _broker_down_until = time.monotonic() + settings.OUTBOX_BROKER_BACKOFF_SECONDS
+        logger.warning(
+            "broker unavailable; %d %s call(s) wait in the outbox: %s", len(ids), task_name, exc
+        )
+        return False
+    return True
+
+
+def publish_on_commit(task_name, ids):
+    """`publish` once the surrounding transaction commits (at once outside one)."""
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: publish(task_name, ids))

@@ -1,0 +1,119 @@
+"""/api/v1/webhooks/: manage subscriptions and read the delivery log with a token that
+holds `webhooks:manage`; the same services and rules as the Webhooks page."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CredentialFactory, PractitionerFactory, StaffFactory
+from tests.webhooks.conftest import fake_dns, receiver, strict, subscribe  # noqa: F401
+from webhooks.models import WebhookDelivery, WebhookSubscription
+
+from .conftest import token_client
+
+LIST = reverse("api:webhooks")
+PUBLIC = "93.184.216.34"
+
+
+@pytest.fixture(autouse=True)
+def _dns(fake_dns, strict):  # noqa: F811
+    fake_dns["hooks.example.com"] = [PUBLIC]
+    fake_dns["inside.example.com"] = ["10.0.0.8"]
+
+
+def test_create_returns_the_secret_once_and_lists_without_it(api):
+    response = api.post(
+        LIST,
+        {"url": "https://hooks.example.com/in", "events": ["seu.created", "credential.issued"]},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["secret"].startswith("whsec_")
+    assert body["events"] == ["credential.issued", "seu.created"]
+    assert body["scope"] == "own"
+    listed = api.get(LIST).json()
+    assert [s["id"] for s in listed] == [body["id"]]
+    assert "secret" not in listed[0]
+    assert "secret" not in api.get(reverse("api:webhook", args=[body["id"]])).json()
+
+
+def test_a_private_target_is_a_problem_with_the_field_error(api):
+    response = api.post(
+        LIST, {"url": "https://inside.example.com/in", "events": ["seu.created"]}, format="json"
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert "private or reserved" in response.json()["errors"]["url"][0]
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_an_idempotent_retry_makes_one_subscription(api):
+    payload = {"url": "https://hooks.example.com/in", "events": ["seu.created"]}
+    first = api.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = api.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.json() == again.json()
+    assert WebhookSubscription.objects.count() == 1
+
+
+def test_the_scope_is_required(practitioner, make_token):
+    client = token_client(make_token(practitioner.user, scopes=["seus:read"]).secret)
+    assert client.get(LIST).status_code == 403
+    assert client.post(LIST, {}, format="json").status_code == 403
+
+
+def test_another_users_webhook_is_not_found(api):
+    theirs = subscribe(PractitionerFactory(), "https://hooks.example.com/in")
+    for url in (
+        reverse("api:webhook", args=[theirs.pk]),
+        reverse("api:webhook_deliveries", args=[theirs.pk]),
+    ):
+        assert api.get(url).status_code == 404
+    assert api.delete(reverse("api:webhook", args=[theirs.pk])).status_code == 404
+    assert WebhookSubscription.objects.filter(pk=theirs.pk).exists()
+
+
+def test_an_organisation_token_subscribes_to_every_practitioners_events(organisation, make_token):
+    client = token_client(make_token(organisation=organisation, scopes=["webhooks:manage"]).secret)
+    response = client.post(
+        LIST,
+        {"url": "https://hooks.example.com/in", "events": ["credential.issued"]},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["scope"] == "organisation"
+    CredentialFactory(holder=PractitionerFactory())
+    assert WebhookDelivery.objects.filter(subscription_id=response.json()["id"]).count() == 1
+    staff_client = token_client(make_token(StaffFactory()).secret)
+    assert staff_client.get(LIST).json()[0]["id"] == response.json()["id"]  # staff see it
+
+
+def test_the_delivery_log_and_redeliver(
+    api,
+    receiver,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    subscription = subscribe(api.practitioner, receiver.url)
+    receiver.answer(500)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            CredentialFactory(holder=api.practitioner)
+    url = reverse("api:webhook_deliveries", args=[subscription.pk])
+    with django_assert_max_num_queries(8):  # the page's rows cost no query each
+        log = api.get(url).json()
+    assert len(log) == 3
+    failed = next(d for d in log if d["last_status_code"] == 500)
+    assert [a["status_code"] for a in failed["attempt_log"]] == [500]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(reverse("api:webhook_redeliver", args=[failed["id"]]))
+    assert response.status_code == 202
+    assert [r.headers["webhook-id"] for r in receiver.requests].count(failed["event_id"]) == 2
+    again = next(d for d in api.get(url).json() if d["id"] == failed["id"])
+    assert [a["status_code"] for a in again["attempt_log"]] == [500, 200]
+    assert again["status"] == "delivered"
+
+
+def test_delete(api):
+    subscription = subscribe(api.practitioner, "https://hooks.example.com/in")
+    assert api.delete(reverse("api:webhook", args=[subscription.pk])).status_code == 204
+    assert not WebhookSubscription.objects.exists()

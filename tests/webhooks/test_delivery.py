@@ -1,0 +1,171 @@
+"""Webhooks reach a real HTTP receiver, signed per Standard Webhooks (checked with the
+`standardwebhooks` package), at least once, with the same id on every attempt."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import transaction
+from standardwebhooks import Webhook
+
+from cspo_tracker.models import OutboundEmail
+from tests.factories import CredentialFactory
+from webhooks import delivery as webhook_delivery
+from webhooks import tasks
+from webhooks.models import WebhookDelivery, WebhookEvent
+
+from .conftest import subscribe
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+pytestmark = pytest.mark.django_db
+
+
+def at(moment):
+    return time_machine.travel(moment, tick=True)
+
+
+def issue(holder, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return CredentialFactory(holder=holder)
+
+
+def verified(subscription, request):
+    """The payload, as the standardwebhooks package verifies it (raises otherwise)."""
+    return Webhook(subscription.secret).verify(request.body, request.headers)
+
+
+def test_an_event_reaches_the_receiver_signed_after_the_commit(
+    receiver, subscriber, django_capture_on_commit_callbacks
+):
+    subscription = subscribe(subscriber, receiver.url)
+    with at(T0):
+        credential = issue(subscriber, django_capture_on_commit_callbacks)
+        (request,) = receiver.requests
+        payload = verified(subscription, request)
+    assert request.headers["webhook-id"].startswith("msg_")
+    assert request.headers["webhook-id"] == WebhookEvent.objects.get().msg_id
+    assert request.headers["Content-Type"] == "application/json"
+    assert payload["type"] == "credential.issued"
+    data = payload["data"]["credential"]
+    assert data["certificate_number"] == credential.certificate_number
+    assert data["status"] == "active"
+    assert data["expires_on"] == credential.expires_on.isoformat()
+    assert data["holder"]["email"] == subscriber.user.email
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.DELIVERED
+    assert [a.status_code for a in delivery.attempt_log.all()] == [200]
+
+
+def test_a_tampered_body_fails_the_reference_verification(
+    receiver, subscriber, django_capture_on_commit_callbacks
+):
+    """The check can fail: the same headers with another body are refused."""
+    from standardwebhooks.webhooks import WebhookVerificationError
+
+    subscription = subscribe(subscriber, receiver.url)
+    with at(T0):
+        issue(subscriber, django_capture_on_commit_callbacks)
+        (request,) = receiver.requests
+        with pytest.raises(WebhookVerificationError):
+            Webhook(subscription.secret).verify(request.body + b" ", request.headers)
+
+
+def test_a_change_that_rolls_back_sends_nothing(receiver, subscriber):
+    subscribe(subscriber, receiver.url)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        CredentialFactory(holder=subscriber)
+        assert WebhookDelivery.objects.count() == 1  # written in the same transaction
+        raise RuntimeError("the change fails after the event was recorded")
+    assert WebhookDelivery.objects.count() == 0
+    assert receiver.requests == []
+
+
+def test_a_receiver_failing_twice_gets_the_event_again_each_time_with_the_same_id(
+    receiver, subscriber, django_capture_on_commit_callbacks
+):
+    subscription = subscribe(subscriber, receiver.url)
+    receiver.answer(500, 500)
+    payloads = []
+    with at(T0):
+        issue(subscriber, django_capture_on_commit_callbacks)
+        payloads.append(verified(subscription, receiver.requests[-1]))
+    first_retry = WebhookDelivery.objects.get().next_attempt_at
+    assert dt.timedelta(seconds=48) <= first_retry - T0 <= dt.timedelta(seconds=73)
+    with at(T0 + dt.timedelta(seconds=30)):
+        tasks.deliver_due_webhooks.apply()  # not due yet: nothing sent
+    assert len(receiver.requests) == 1
+    with at(T0 + dt.timedelta(minutes=5)):
+        tasks.deliver_due_webhooks.apply()
+        payloads.append(verified(subscription, receiver.requests[-1]))
+    with at(T0 + dt.timedelta(minutes=15)):
+        tasks.deliver_due_webhooks.apply()
+        payloads.append(verified(subscription, receiver.requests[-1]))
+    with at(T0 + dt.timedelta(minutes=30)):
+        tasks.deliver_due_webhooks.apply()  # delivered: never sent again
+
+    assert len(receiver.requests) == 3
+    assert len({r.headers["webhook-id"] for r in receiver.requests}) == 1
+    assert payloads[0] == payloads[1] == payloads[2]
+    assert len({r.headers["webhook-timestamp"] for r in receiver.requests}) == 3
+    delivery = WebhookDelivery.objects.get()
+    assert [a.status_code for a in delivery.attempt_log.all()] == [500, 500, 200]
+    assert (delivery.status, delivery.attempts) == (WebhookDelivery.Status.DELIVERED, 3)
+    subscription.refresh_from_db()
+    assert subscription.failing_since is None  # the success ended the failing spell
+
+
+def test_a_worker_killed_mid_delivery_leaves_it_to_the_periodic_run(receiver, subscriber, settings):
+    subscribe(subscriber, receiver.url)
+    with at(T0):
+        CredentialFactory(holder=subscriber)  # commit callbacks not run: the broker lost it
+        delivery = WebhookDelivery.objects.get()
+        assert webhook_delivery.claim(delivery.pk) is not None  # a worker claims it ...
+        # ... and dies before sending: no attempt, no result. The lease keeps others off.
+        tasks.deliver_due_webhooks.apply()
+        tasks.deliver_webhook.apply(args=[delivery.pk])
+    assert receiver.requests == []
+    with at(T0 + dt.timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS + 1)):
+        tasks.deliver_due_webhooks.apply()  # the lease ran out: sent again
+        tasks.deliver_due_webhooks.apply()
+    assert len(receiver.requests) == 1
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.DELIVERED
+    assert delivery.leased_until is None
+
+
+def test_retries_back_off_exponentially_with_jitter_up_to_the_cap(settings):
+    delays = [webhook_delivery.retry_delay(n).total_seconds() for n in range(1, 14)]
+    for n, delay in enumerate(delays, start=1):
+        expected = min(60 * 2 ** (n - 1), settings.WEBHOOKS_RETRY_MAX_SECONDS)
+        assert 0.8 * expected <= delay <= 1.2 * expected
+    assert len({round(webhook_delivery.retry_delay(3).total_seconds(), 3) for _ in range(20)}) > 1
+
+
+def test_a_subscription_failing_for_three_days_is_disabled_and_its_owner_emailed_once(
+    receiver, subscriber, django_capture_on_commit_callbacks
+):
+    subscription = subscribe(subscriber, receiver.url)
+    receiver.answer(*[503] * 100)
+    with at(T0):
+        issue(subscriber, django_capture_on_commit_callbacks)
+    moment = T0
+    while moment < T0 + dt.timedelta(hours=80):
+        moment += dt.timedelta(minutes=30)
+        with at(moment), django_capture_on_commit_callbacks(execute=True):
+            tasks.deliver_due_webhooks.apply()
+    subscription.refresh_from_db()
+    assert not subscription.active
+    assert T0 + dt.timedelta(hours=72) <= subscription.disabled_at <= T0 + dt.timedelta(hours=73)
+    emails = OutboundEmail.objects.filter(template="webhook_disabled")
+    assert emails.count() == 1
+    assert [m.to for m in mail.outbox] == [[subscriber.user.email]]
+    assert receiver.url in mail.outbox[0].body
+    sent = len(receiver.requests)
+    assert 12 <= sent <= 25  # 1, 2, 4 ... minutes, then every 6 hours, for 3 days
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.FAILED
+    assert {a.status_code for a in delivery.attempt_log.all()} == {503}
+    with at(moment + dt.timedelta(days=1)):
+        tasks.deliver_due_webhooks.apply()
+    assert len(receiver.requests) == sent  # disabled: nothing more

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
+    verbose_name = "Webhooks"
+
+    def ready(self):
+        """webhooks sits on top of every domain app: it connects here, in one place, to
+        the events they announce (docs/architecture.md) and records a webhook event for
+        each, in the sender's transaction."""
+        from certifications.signals import credential_issued, credential_revoked
+        from renewals.signals import (
+            credential_renewed,
+            credential_statuses_changed,
+            renewal_submitted,
+        )
+        from seus.signals import seu_created
+
+        from . import receivers
+
+        pairs = [
+            (credential_issued, receivers.credential_issued),
+            (credential_revoked, receivers.credential_revoked),
+            (credential_renewed, receivers.credential_renewed),
+            (credential_statuses_changed, receivers.credential_statuses_changed),
+            (renewal_submitted, receivers.renewal_submitted),
+            (seu_created, receivers.seu_created),
+        ]
+        for signal, receiver in pairs:
+            signal.connect(receiver, dispatch_uid=f"webhooks.{receiver.__name__}")

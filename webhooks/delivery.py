@@ -1,0 +1,201 @@
+"""Sending webhook deliveries: at least once, signed, retried with back-off.
+
+1. A delivery row is written with its event (webhooks/events.py) and its id published
+   after the commit to `webhooks.tasks.deliver_webhook`.
+2. `deliver` claims the row by setting a lease (`leased_until`, WEBHOOKS_LEASE_SECONDS
+   ahead) in a short transaction, sends it outside any transaction, then records the
+   attempt. A worker killed between the two leaves the lease to run out: the periodic
+   `deliver_due_webhooks` task (every minute) finds the row due again and sends it.
+3. A 2xx is a success. Anything else (a 3xx included: redirects are not followed, a
+   timeout, a refused address) is a failure, tried again after an exponential back-off
+   with jitter (WEBHOOKS_RETRY_BASE_SECONDS doubling up to WEBHOOKS_RETRY_MAX_SECONDS,
+   +-20 %) until WEBHOOKS_RETRY_HOURS after the event; then the delivery gives up.
+4. A subscription whose attempts have all failed for WEBHOOKS_DISABLE_AFTER_HOURS is
+   disabled and its owner emailed once (outbox key per failing spell).
+"""
+
+import json
+import logging
+import random
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from cspo_tracker import outbox, publishing
+
+from . import signing, transport
+from .events import DELIVER_TASK
+from .models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
+
+logger = logging.getLogger(__name__)
+
+
+def body_of(event):
+    """The bytes sent for `event`: the same on every attempt."""
+    return json.dumps(event.payload, sort_keys=True, separators=(",", ":")).encode()
+
+
+def retry_delay(attempts):
+    """The wait after the `attempts`-th failure: doubling, capped, with +-20 % jitter."""
+    seconds = min(
+        settings.WEBHOOKS_RETRY_BASE_SECONDS * 2 ** min(attempts - 1, 30),
+        settings.WEBHOOKS_RETRY_MAX_SECONDS,
+    )
+    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+
+
+def _due(now):
+    return Q(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now) & (
+        Q(leased_until__isnull=True) | Q(leased_until__lte=now)
+    )
+
+
+def claim(delivery_id, *, now=None):
+    """Lease the delivery to this worker when it is due and not leased (or its lease
+    ran out) and its subscription is active. Returns it, or None."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(of=("self",))
+            .select_related("event", "subscription")
+            .filter(_due(now), pk=delivery_id)
+            .first()
+        )
+        if delivery is None or not delivery.subscription.active:
+            return None
+        delivery.leased_until = now + timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
+        delivery.save(update_fields=["leased_until"])
+    return delivery
+
+
+def send(delivery):
+    """POST the claimed delivery once, signed with a fresh timestamp."""
+    body = body_of(delivery.event)
+    timestamp = int(timezone.now().timestamp())
+    headers = signing.headers(
+        delivery.subscription.secret,
+        msg_id=delivery.event.msg_id,
+        timestamp=timestamp,
+        body=body,
+    )
+    return transport.post(delivery.subscription.url, body=body, headers=headers)
+
+
+def deliver(delivery_id, *, now=None):
+    """Claim, send and record one delivery. Returns the recorded attempt, or None when
+    the delivery was not due, leased by another worker or its subscription inactive."""
+    delivery = claim(delivery_id, now=now)
+    if delivery is None:
+        return None
+    response = send(delivery)
+    return record_attempt(delivery_id=delivery.pk, response=response)
+
+
+def _failure_reason(response):
+    if response.status_code is None:
+        return response.error
+    if 300 <= response.status_code < 400:
+        return f"HTTP {response.status_code}: redirects are not followed"
+    return f"HTTP {response.status_code}"
+
+
+@transaction.atomic
+def record_attempt(*, delivery_id, response, now=None):
+    """Log the attempt and move the delivery on: delivered, due again later, or given
+    up; a subscription failing too long is disabled."""
+    now = now or timezone.now()
+    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+    ok = response.status_code is not None and 200 <= response.status_code < 300
+    error = "" if ok else _failure_reason(response)
+    attempt = DeliveryAttempt.objects.create(
+        delivery=delivery,
+        attempted_at=now,
+        status_code=response.status_code,
+        error=error[:500],
+        duration_ms=response.duration_ms,
+    )
+    delivery.attempts += 1
+    delivery.last_status_code = response.status_code
+    delivery.last_error = error[:500]
+    delivery.leased_until = None
+    if ok:
+        delivery.status, delivery.delivered_at = WebhookDelivery.Status.DELIVERED, now
+    elif delivery.status == WebhookDelivery.Status.PENDING:
+        gives_up_at = delivery.retry_until or (
+            delivery.created_at + timedelta(hours=settings.WEBHOOKS_RETRY_HOURS)
+        )
+        if now >= gives_up_at:
+            delivery.status = WebhookDelivery.Status.FAILED
+        else:
+            delivery.next_attempt_at = min(now + retry_delay(delivery.attempts), gives_up_at)
+    delivery.save()
+    _track_subscription(delivery.subscription_id, ok=ok, now=now)
+    return attempt
+
+
+def _track_subscription(subscription_id, *, ok, now):
+    subscription = (
+        WebhookSubscription.objects.select_for_update(of=("self",))
+        .select_related("owner", "organisation")
+        .get(pk=subscription_id)
+    )
+    if ok:
+        if subscription.failing_since is not None:
+            subscription.failing_since = None
+            subscription.save(update_fields=["failing_since"])
+        return
+    if subscription.failing_since is None:
+        subscription.failing_since = now
+        subscription.save(update_fields=["failing_since"])
+        return
+    limit = timedelta(hours=settings.WEBHOOKS_DISABLE_AFTER_HOURS)
+    if subscription.active and now - subscription.failing_since >= limit:
+        disable_failing(subscription, now=now)
+
+
+def disable_failing(subscription, *, now):
+    """Disable a subscription that has failed for too long and tell its owner, once
+    per failing spell."""
+    hours = settings.WEBHOOKS_DISABLE_AFTER_HOURS
+    subscription.active, subscription.disabled_at = False, now
+    subscription.disabled_reason = f"Every delivery failed for {hours} hours."
+    subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
+    logger.warning(
+        "webhook subscription %s disabled: failing since %s",
+        subscription.pk,
+        subscription.failing_since,
+    )
+    to = subscription.owner_email
+    if not to:
+        return  # an organisation without a contact address: staff see it in the admin
+    outbox.enqueue(
+        "webhook_disabled",
+        {
+            "subscription": subscription,
+            "hours": hours,
+            "manage_url": settings.SITE_URL + reverse("webhooks:list"),
+        },
+        to=to,
+        key=f"webhook_disabled:{subscription.pk}:{subscription.failing_since.isoformat()}",
+    )
+
+
+def due_ids(*, now=None, limit=500):
+    now = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(_due(now), subscription__active=True)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def publish_due(*, now=None, limit=500):
+    """Hand every due delivery (new ones the broker never got, retries whose time has
+    come, and leases that ran out) to the delivery task. Returns how many."""
+    ids = due_ids(now=now, limit=limit)
+    publishing.publish(DELIVER_TASK, ids)
+    return len(ids)

@@ -1,0 +1,29 @@
+"""What webhooks does when a lower app announces an event (certifications/signals.py,
+seus/signals.py, renewals/signals.py); connected once in WebhooksConfig.ready(). Each
+runs in the sender's transaction: the event and its deliveries commit with the change."""
+
+from . import events
+
+
+def credential_issued(sender, *, credential, **kwargs):
+    events.credential_changed("credential.issued", credential)
+
+
+def credential_renewed(sender, *, credential, **kwargs):
+    events.credential_changed("credential.renewed", credential)
+
+
+def credential_revoked(sender, *, credential, **kwargs):
+    events.credential_changed("credential.revoked", credential)
+
+
+def credential_statuses_changed(sender, *, status, credential_ids, **kwargs):
+    events.credentials_changed_status(status, credential_ids)
+
+
+def renewal_submitted(sender, *, renewal, **kwargs):
+    events.renewal_submitted(renewal)
+
+
+def seu_created(sender, *, entry, **kwargs):
+    events.seu_created(entry)

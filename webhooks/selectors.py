@@ -1,0 +1,38 @@
+"""Reads for the webhook pages and the API: fixed query counts."""
+
+from django.db.models import Count, Prefetch, Q
+
+from certifications.models import Organisation
+
+from .models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
+
+
+def manageable_by(by):
+    """The subscriptions `by` manages (webhooks.services.can_manage): a user's own, and
+    every organisation-level one for staff; an Organisation's own."""
+    if isinstance(by, Organisation):
+        mine = Q(organisation=by)
+    else:
+        mine = Q(owner=by)
+        if by.is_staff:
+            mine |= Q(scope=WebhookSubscription.Scope.ORGANISATION)
+    return WebhookSubscription.objects.filter(mine).select_related("owner", "organisation")
+
+
+def subscriptions_for(by):
+    return manageable_by(by).annotate(
+        pending=Count("deliveries", filter=Q(deliveries__status="pending")),
+        failed=Count("deliveries", filter=Q(deliveries__status="failed")),
+    )
+
+
+def deliveries_for(subscription, *, limit=50):
+    """The latest deliveries with their event and attempt log (two queries)."""
+    return list(
+        WebhookDelivery.objects.filter(subscription=subscription)
+        .select_related("event")
+        .prefetch_related(
+            Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("attempted_at", "pk"))
+        )
+        .order_by("-created_at", "-pk")[:limit]
+    )

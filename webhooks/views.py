@@ -1,0 +1,97 @@
+"""The webhook pages (linked from the profile): thin callers of webhooks.selectors and
+webhooks.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import SubscriptionForm
+from .models import WebhookDelivery
+
+NEW_SECRET = "webhooks.new_secret"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subscription_list(request):
+    form = SubscriptionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subscription = services.create_subscription(owner=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            request.session[NEW_SECRET] = [subscription.pk, subscription.secret]
+            return redirect("webhooks:detail", pk=subscription.pk)
+    return render(
+        request,
+        "webhooks/list.html",
+        {"form": form, "subscriptions": list(selectors.subscriptions_for(request.user))},
+    )
+
+
+def _subscription(request, pk):
+    return get_object_or_404(selectors.manageable_by(request.user), pk=pk)
+
+
+@login_required
+def subscription_detail(request, pk):
+    subscription = _subscription(request, pk)
+    secret = None
+    shown = request.session.pop(NEW_SECRET, None)
+    if shown and shown[0] == subscription.pk:
+        secret = shown[1]  # shown once, on the page after creating it
+    return render(
+        request,
+        "webhooks/detail.html",
+        {
+            "subscription": subscription,
+            "secret": secret,
+            "deliveries": selectors.deliveries_for(subscription),
+        },
+    )
+
+
+@login_required
+@require_POST
+def subscription_delete(request, pk):
+    subscription = _subscription(request, pk)
+    services.delete_subscription(subscription=subscription, by=request.user)
+    messages.success(request, f"The webhook to {subscription.url} is deleted.")
+    return redirect("webhooks:list")
+
+
+@login_required
+@require_POST
+def subscription_active(request, pk):
+    subscription = _subscription(request, pk)
+    active = request.POST.get("active") == "1"
+    services.set_active(subscription=subscription, active=active, by=request.user)
+    messages.success(request, "The webhook is on again." if active else "The webhook is off.")
+    return redirect("webhooks:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def redeliver(request, pk):
+    delivery = (
+        WebhookDelivery.objects.select_related("subscription", "event")
+        .filter(subscription__in=selectors.manageable_by(request.user))
+        .filter(pk=pk)
+        .first()
+    )
+    if delivery is None:
+        raise Http404
+    try:
+        services.redeliver(delivery=delivery, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Event {delivery.event.msg_id} is being sent again.")
+    return redirect("webhooks:detail", pk=delivery.subscription_id)
