@@ -55,9 +55,7 @@ def linkedin_add_url(credential):
 
 
 def preview_image_url(credential):
-    return settings.SITE_URL + reverse(
-        "verify_preview_image", args=[credential.certificate_number]
-    )
+    return settings.SITE_URL + reverse("verify_preview_image", args=[credential.certificate_number])
 
 
 def preview_meta(credential):

@@ -2,7 +2,7 @@
 {% linkedin_button credential %} (issue 8, "Share")."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from certifications.share import can_add_to_linkedin, linkedin_add_url, preview_meta
 
@@ -11,9 +11,7 @@ register = template.Library()
 
 @register.simple_tag
 def share_meta(credential):
-    return format_html_join(
-        "\n", '<meta {}="{}" content="{}">', preview_meta(credential)
-    )
+    return format_html_join("\n", '<meta {}="{}" content="{}">', preview_meta(credential))
 
 
 @register.inclusion_tag("renewals/_card_share.html")

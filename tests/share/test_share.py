@@ -28,7 +28,9 @@ def _fixed_now(settings):
 def linkedin_links(content):
     import re
 
-    return re.findall(r'class="btn btn-sm btn-outline-primary linkedin-add" href="([^"]+)"', content)
+    return re.findall(
+        r'class="btn btn-sm btn-outline-primary linkedin-add" href="([^"]+)"', content
+    )
 
 
 def test_an_active_credential_offers_a_filled_in_linkedin_form(practitioner_client):
