@@ -91,3 +91,6 @@ class SweepRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import claim_admin  # noqa: E402, F401  (claims in the admin)

@@ -222,3 +222,7 @@ class SweepRun(models.Model):
     @property
     def duration(self):
         return self.finished_at - self.started_at
+
+
+# Claims of credentials issued elsewhere live beside their rules (renewals/claims.py).
+from .claim_models import CredentialClaim  # noqa: E402, F401
