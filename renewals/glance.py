@@ -102,8 +102,8 @@ def _seus(amount):
 
 
 def glances_for(progresses):
-    """{credential_id: Glance} for the progress rows that have a current cycle: two
-    queries (the holders' unconsumed entries across all windows, and the categories)
+    """{credential_id: Glance} for the progress rows that have a current cycle: one
+    query (the holders' unconsumed entries across all windows, with their category)
     whatever the number of cards."""
     rows = [p for p in progresses if p.cycle is not None]
     if not rows:
@@ -115,9 +115,20 @@ def glances_for(progresses):
         SeuEntry.objects.unconsumed()
         .filter(practitioner_id__in=holders, earned_on__gte=starts, earned_on__lte=ends)
         .order_by("earned_on", "pk")
-        .values_list("practitioner_id", "earned_on", "category_id", "seus")
+        .values_list(
+            "practitioner_id",
+            "earned_on",
+            "category_id",
+            "seus",
+            "category__code",
+            "category__name",
+            "category__cap",
+        )
     )
-    categories = {c.pk: c for c in SeuCategory.objects.all()}
+    categories = {
+        row[2]: SeuCategory(pk=row[2], code=row[4], name=row[5], cap=row[6]) for row in entries
+    }
+    entries = [row[:4] for row in entries]
     return {p.credential.pk: _glance(p, entries, categories) for p in rows}
 
 

@@ -225,4 +225,6 @@ class SweepRun(models.Model):
 
 
 # Claims of credentials issued elsewhere live beside their rules (renewals/claims.py).
+# SEU audits of submitted renewals live beside their rules (renewals/audits.py).
+from .audit_models import SeuAudit, SeuAuditEvent, SeuAuditItem  # noqa: E402, F401
 from .claim_models import CredentialClaim  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import claim_urls, views
+from . import audit_urls, claim_urls, views
 
 app_name = "renewals"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("staff/<int:pk>/approve/", views.approve, name="approve"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("", include(claim_urls)),
+    path("", include(audit_urls)),
 ]
