@@ -93,4 +93,4 @@ class SweepRunAdmin(admin.ModelAdmin):
         return False
 
 
-from . import claim_admin  # noqa: E402, F401  (claims in the admin)
+from . import share_admin  # noqa: E402, F401  (claims and SEU audits in the admin)
