@@ -3,8 +3,13 @@ from django import forms
 from certifications.models import Program
 
 
+class ProgramChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.code})"
+
+
 class ClaimForm(forms.Form):
-    program = forms.ModelChoiceField(
+    program = ProgramChoiceField(
         queryset=Program.objects.filter(is_active=True),
         empty_label="Choose the certification",
         label="Certification",

@@ -103,46 +103,17 @@ def earned_chart(glance, *, label):
     )
 
 
-def category_bars(glance, *, label):
-    """One bar per category with SEUs counted, its length the share of the requirement."""
-    rows = glance.categories
-    if not rows:
-        return ""
-    row_height = 18
-    height = row_height * len(rows) + 4
-    scale = max(glance.required, sum((r.seus for r in rows), Decimal("0")), Decimal("1"))
-    bar_left, bar_right = 24, 270
-    items = []
-    for index, row in enumerate(rows):
-        top = 2 + index * row_height
-        width = (bar_right - bar_left) * float(row.seus / scale)
-        items.append(
-            format_html(
-                '<g class="glance-category glance-category-{}"><title>{}: {}</title>'
-                '<text class="glance-label" x="0" y="{}">{}</text>'
-                '<rect class="glance-track" x="{}" y="{}" width="{}" height="12" rx="2" />'
-                '<rect class="glance-bar" x="{}" y="{}" width="{}" height="12" rx="2" />'
-                '<text class="glance-label" x="{}" y="{}">{}</text></g>',
-                row.code.lower(),
-                row.name,
-                _seus(row.seus),
-                top + 11,
-                row.code,
-                bar_left,
-                top,
-                bar_right - bar_left,
-                bar_left,
-                top,
-                _num(max(width, 1)),
-                bar_right + 6,
-                top + 11,
-                _seus(row.seus),
-            )
-        )
-    return format_html(
-        '<svg class="glance-bars" viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>',
-        WIDTH,
-        height,
-        label,
-        format_html_join("", "{}", ((i,) for i in items)),
-    )
+def category_rows(glance):
+    """One row per category with SEUs counted: code, name, SEUs and the bar's length as
+    a whole percent of the requirement (drawn with the .w-pct-N classes of app.css)."""
+    scale = max(glance.required, sum((r.seus for r in glance.categories), Decimal("0")))
+    scale = scale or Decimal("1")
+    return [
+        {
+            "code": row.code,
+            "name": row.name,
+            "seus": _seus(row.seus),
+            "percent": max(1, min(100, int(row.seus / scale * 100))),
+        }
+        for row in glance.categories
+    ]

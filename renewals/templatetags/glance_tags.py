@@ -3,7 +3,7 @@ reading the Glance the dashboard view computed for all cards at once."""
 
 from django import template
 
-from renewals.glance_svg import category_bars, earned_chart
+from renewals.glance_svg import category_rows, earned_chart
 
 register = template.Library()
 
@@ -18,5 +18,5 @@ def card_glance(context, progress):
         "glance": glance,
         "program_code": code,
         "chart": earned_chart(glance, label=f"{code}: SEUs counted over the window"),
-        "bars": category_bars(glance, label=f"{code}: SEUs counted per category"),
+        "categories": category_rows(glance),
     }

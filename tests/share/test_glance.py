@@ -94,7 +94,8 @@ def test_the_card_draws_bars_and_the_chart_as_inline_svg(practitioner_client):
     CredentialFactory(holder=me, issued_on=datetime.date(2025, 6, 1))
     SeuEntryFactory(practitioner=me, seus=Decimal("2"))
     content = practitioner_client.get(reverse("dashboard")).content.decode()
-    assert 'class="glance-bars"' in content and 'class="glance-chart"' in content
+    assert "glance-bars" in content and 'class="glance-chart"' in content
+    assert "w-pct-10" in content  # 2 of 20 SEUs in category E
     assert "Behind pace since 13 Aug 2025" in content
     assert 'data-pace="behind"' in content
     assert "css/glance.css" in content
