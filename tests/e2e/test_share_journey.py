@@ -53,7 +53,9 @@ def test_card_charts_share_and_claim_at_both_widths(page, live_server):
     shot(page, "card-chart-375")
 
     page.goto("/renewals/claim/")
-    page.get_by_label("Certification").select_option(label=f"{ProgramFactory(code='CSM').name} (CSM)")
+    page.get_by_label("Certification").select_option(
+        label=f"{ProgramFactory(code='CSM').name} (CSM)"
+    )
     page.get_by_label("Certificate number").fill("csm-e2e-0001")
     page.get_by_label("Issued on").fill((today - datetime.timedelta(days=100)).isoformat())
     page.get_by_role("button", name="Send the claim").click()
