@@ -228,3 +228,6 @@ class SweepRun(models.Model):
 # SEU audits of submitted renewals live beside their rules (renewals/audits.py).
 from .audit_models import SeuAudit, SeuAuditEvent, SeuAuditItem  # noqa: E402, F401
 from .claim_models import CredentialClaim  # noqa: E402, F401
+
+# Reminder kinds a practitioner turned off (renewals/notifications.py).
+from .notification_models import ReminderOptOut  # noqa: E402, F401

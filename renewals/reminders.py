@@ -16,7 +16,7 @@ from django.utils import timezone
 from certifications.models import Credential, Practitioner
 from cspo_tracker import outbox
 
-from . import selectors
+from . import notifications, selectors
 from .models import Reminder, RenewalCycle
 
 UNSUBSCRIBE_SALT = "renewals.unsubscribe"
@@ -82,6 +82,7 @@ def send_reminder(*, reminder_id, now=None, today=None):
             or progress.cycle.pk != cycle.pk
             or progress.requirements_met
             or (reminder.offset.is_optional and not holder.optional_reminders)
+            or notifications.opted_out(holder, reminder.offset)
         )
         if stale:
             reminder.status = Reminder.Status.SKIPPED

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from . import claims
 from .audit_models import SeuAudit, SeuAuditEvent, SeuAuditItem
 from .claim_models import CredentialClaim
+from .notification_models import ReminderOptOut
 
 
 @admin.register(CredentialClaim)
@@ -87,3 +88,11 @@ class SeuAuditItemAdmin(_ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("entry__activity", "reason")
     list_select_related = ("entry", "audit", "decided_by")
+
+
+@admin.register(ReminderOptOut)
+class ReminderOptOutAdmin(admin.ModelAdmin):
+    list_display = ("practitioner", "offset", "created_at")
+    list_filter = ("offset",)
+    search_fields = ("practitioner__user__email",)
+    list_select_related = ("practitioner__user", "offset")
