@@ -21,9 +21,11 @@ EXPIRES = D(2026, 6, 30)
 def sweep(django_capture_on_commit_callbacks):
     def run(day):
         when = datetime.datetime(day.year, day.month, day.day, 12, tzinfo=datetime.UTC)
-        with time_machine.travel(when, tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                return tasks.daily_sweep.delay().get()
+        with (
+            time_machine.travel(when, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            return tasks.daily_sweep.delay().get()
 
     return run
 
