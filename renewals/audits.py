@@ -17,6 +17,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,7 +68,7 @@ def audits_for_staff():
     return (
         SeuAudit.objects.select_related("renewal__practitioner__user", "selected_by")
         .prefetch_related("items__entry__category", "items__decided_by", "events__actor")
-        .order_by("-status", "-selected_at")
+        .order_by(F("closed_at").desc(nulls_first=True), "-selected_at", "-pk")
     )
 
 

@@ -234,3 +234,16 @@ def test_the_staff_audit_page_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(16):
         response = browser.get(reverse("renewals:staff_audits"))
     assert response.content.decode().count('class="card mb-3 seu-audit"') == count
+
+
+def test_open_audits_come_first_on_the_staff_page(staff):
+    still_open = audits.select_for_audit(renewal=submitted()[0], by=staff)
+    later = datetime.datetime(2026, 5, 1, 13, tzinfo=datetime.UTC)
+    closed = audits.select_for_audit(renewal=submitted()[0], by=staff, now=later)
+    for item in closed.items.all():
+        audits.decide_item(item=item, by=staff, accept=True, now=later)
+    browser = Client()
+    browser.force_login(staff)
+    content = browser.get(reverse("renewals:staff_audits")).content.decode()
+    # The open one first, although the closed one was selected later.
+    assert content.index(f'id="audit-{still_open.pk}"') < content.index(f'id="audit-{closed.pk}"')
