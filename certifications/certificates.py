@@ -11,7 +11,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
+from cspo_tracker.formats import day
+
 from .issuing import verification_url
+from .names import display_name
 
 QR_SIZE = 38 * mm
 
@@ -31,6 +34,9 @@ def _qr_drawing(value):
 def certificate_pdf(credential):
     """The certificate of `credential` (with program, holder and course's trainer
     fetched) as PDF bytes."""
+    holder_name = display_name(credential.holder)
+    if not holder_name:  # never an email address in place of the name
+        raise ValueError("A certificate needs the holder's name.")
     url = verification_url(credential)
     program = credential.program
     buffer = io.BytesIO()
@@ -52,8 +58,7 @@ def certificate_pdf(credential):
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(center, height - 72 * mm, "This certifies that")
     pdf.setFont("Helvetica-Bold", 24)
-    holder = credential.holder
-    pdf.drawCentredString(center, height - 88 * mm, holder.full_name or holder.user.email)
+    pdf.drawCentredString(center, height - 88 * mm, holder_name)
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(
         center, height - 102 * mm, f"holds the {program.code} certification ({program.name})."
@@ -61,8 +66,8 @@ def certificate_pdf(credential):
 
     lines = [
         f"Certificate number: {credential.certificate_number}",
-        f"Issued on: {credential.issued_on:%d %B %Y}",
-        f"Valid until: {credential.expires_on:%d %B %Y}",
+        f"Issued on: {day(credential.issued_on)}",
+        f"Valid until: {day(credential.expires_on)}",
     ]
     if credential.course_id:
         lines.append(f"Trainer: {credential.course.trainer}")

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cspo_tracker.formats import day
+
 logger = logging.getLogger(__name__)
 
 # Sanity bounds for every date a person or a file gives us (issue, expiry, course and
@@ -60,6 +62,6 @@ def validate_sane_date(value):
     the admin and the imports all check it)."""
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValidationError(
-            f"Enter a date between {EARLIEST_DATE:%-d %b %Y} and {LATEST_DATE:%-d %b %Y}.",
+            f"Enter a date between {day(EARLIEST_DATE)} and {day(LATEST_DATE)}.",
             code="date_out_of_range",
         )

@@ -182,7 +182,10 @@ class Practitioner(models.Model):
 
     @property
     def full_name(self):
-        return self.user.get_full_name()
+        """ "Ada Lovelace", or "" when no name was given (certifications.names)."""
+        from .names import display_name
+
+        return display_name(self.user)
 
     @property
     def email(self):

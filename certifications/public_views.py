@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.vary import vary_on_headers
 
 from .certificates import certificate_pdf
 from .dates import today_for
+from .lookup import canonical_number, find_by_number
 from .models import Credential
+from .names import display_name
 from .vc import views as vc_views
 
 
@@ -20,14 +22,15 @@ def verify_credential(request, certificate_number):
     the answer is the signed Open Badges credential itself."""
     if "application/ld+json" in request.headers.get("Accept", ""):
         return vc_views.signed_credential_for_number(request, certificate_number)
-    credential = (
-        Credential.objects.with_related().filter(certificate_number=certificate_number).first()
-    )
+    credential = find_by_number(certificate_number)
+    if credential is not None and credential.certificate_number != certificate_number:
+        # Any case, surrounding spaces: one canonical address per certificate.
+        return redirect("verify_credential", certificate_number=credential.certificate_number)
     if credential is None:
         return render(
             request,
             "certifications/verify_not_found.html",
-            {"certificate_number": certificate_number},
+            {"certificate_number": canonical_number(certificate_number)},
             status=404,
         )
     return render(
@@ -35,6 +38,7 @@ def verify_credential(request, certificate_number):
         "certifications/verify.html",
         {
             "credential": credential,
+            "holder_name": display_name(credential.holder),
             "is_revoked": credential.is_revoked,
             "is_expired": credential.expires_on < today_for(credential.holder),
             "is_holder": request.user.is_authenticated
@@ -52,6 +56,14 @@ def credential_certificate(request, certificate_number):
     credential = credentials.filter(certificate_number=certificate_number).first()
     if credential is None:
         raise Http404("No certificate of yours has this number.")
+    if not display_name(credential.holder):
+        # The holder is asked for a name at their next login; no certificate without it.
+        return render(
+            request,
+            "certifications/certificate_needs_name.html",
+            {"credential": credential},
+            status=409,
+        )
     response = HttpResponse(certificate_pdf(credential), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{credential.program.code}-certificate-'

@@ -1,9 +1,10 @@
 from django.urls import include, path
 
-from . import course_views, import_views, public_views, report_views, share_views, views
+from . import course_views, import_views, names, public_views, report_views, share_views, views
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
+    path("profile/name/", names.name_required, name="name_required"),
     path("profile/calendar/reset/", views.calendar_reset, name="calendar_reset"),
     # Courses (trainers and staff), verification and certificates, staff imports and reports.
     path("courses/", course_views.course_list, name="course_list"),

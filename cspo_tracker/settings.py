@@ -94,6 +94,8 @@ MIDDLEWARE = [
     *MIDDLEWARE,
     # Staff and trainers without a second factor are sent to set one up.
     "certifications.mfa.RequireMFAMiddleware",
+    # Anyone logged in without a name gives one before any other page.
+    "certifications.names.NameRequiredMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 # --- end operations block ---
@@ -114,6 +116,11 @@ TEMPLATES = [
                 # CSP_NONCE for the <script>/<link> tags of templates/base.html.
                 "csp.context_processors.nonce",
             ],
+            # |day and |money (cspo_tracker/formats.py) in every template.
+            "builtins": [
+                "cspo_tracker.templatetags.formats",
+                "cspo_tracker.templatetags.navigation",
+            ],
         },
     },
     # Plain-text email parts and subjects: not HTML, so nothing is HTML-escaped
@@ -123,7 +130,13 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
-        "OPTIONS": {"autoescape": False},
+        "OPTIONS": {
+            "autoescape": False,
+            "builtins": [
+                "cspo_tracker.templatetags.formats",
+                "cspo_tracker.templatetags.navigation",
+            ],
+        },
     },
 ]
 
@@ -164,6 +177,9 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 # Account emails are written to the outbox like every other email (certifications/accounts.py).
 ACCOUNT_ADAPTER = "certifications.accounts.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up and invitation acceptance ask for first and last name (certifications/names.py).
+ACCOUNT_SIGNUP_FORM_CLASS = "certifications.names.SignupNameForm"
+ACCOUNT_FORMS = {"reset_password_from_key": "certifications.account_forms.AcceptInvitationForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -194,6 +210,9 @@ AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 
 LANGUAGE_CODE = "en-us"
+# One date format everywhere: "9 Jan 2027" (cspo_tracker/formats.py, the |day filter).
+# Django localises dates, so the format lives in a format module (same pattern).
+FORMAT_MODULE_PATH = ["cspo_tracker.locale_formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

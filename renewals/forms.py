@@ -1,5 +1,7 @@
 from django import forms
 
+from cspo_tracker.formats import day
+
 from .selectors import renewable_credentials
 
 
@@ -7,7 +9,7 @@ class CredentialChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return (
             f"{obj.program.name} ({obj.program.code}) · {obj.certificate_number} · "
-            f"expires {obj.expires_on:%d %b %Y}"
+            f"expires {day(obj.expires_on)}"
         )
 
 
@@ -28,9 +30,16 @@ class RenewalForm(forms.Form):
         "transaction number). Staff confirm it.",
     )
 
-    def __init__(self, *args, practitioner, preview=False, **kwargs):
+    def __init__(self, *args, practitioner, preview=False, today=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["credentials"].queryset = renewable_credentials(practitioner)
+        renewable = renewable_credentials(practitioner)
+        self.not_open_yet = []
+        if today is not None:
+            # Offer only what the server accepts today: renewal opens some days after issue.
+            candidates = list(renewable)
+            self.not_open_yet = [c for c in candidates if today < c.renewal_opens_on]
+            renewable = renewable.exclude(pk__in=[c.pk for c in self.not_open_yet])
+        self.fields["credentials"].queryset = renewable
         if preview:
             self.fields["payment_reference"].required = False
 

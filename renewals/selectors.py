@@ -22,6 +22,7 @@ from django.db.models import F, Q, QuerySet, Sum
 
 from certifications.dates import today_for
 from certifications.models import Credential
+from cspo_tracker.formats import money
 from seus.models import SeuCategory, SeuEntry
 
 from .models import Reminder, Renewal, RenewalCycle
@@ -113,9 +114,8 @@ def seus_total(entries):
 
 
 def format_fee(amount, currency):
-    """US$100 for dollars, "EUR 175" otherwise; whole amounts without decimals."""
-    amount = amount.quantize(Decimal("1")) if amount == amount.to_integral() else amount
-    return f"US${amount}" if currency == "USD" else f"{currency} {amount}"
+    """The app's one money format (cspo_tracker.formats.money): US$100."""
+    return money(amount, currency)
 
 
 def format_seus(seus):

@@ -19,9 +19,10 @@ from certifications.dates import add_months, today_for
 from certifications.models import Credential, Practitioner
 from certifications.vc import services as vc_services
 from cspo_tracker import outbox
+from cspo_tracker.formats import day
 from seus.models import SeuEntry
 
-from . import selectors
+from . import plans, selectors
 from .audits import OPEN_REFUSAL, has_open_audit
 from .models import Renewal, RenewalCycle
 
@@ -67,7 +68,7 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
         raise ValidationError(
             {
                 "credentials": f"Your renewal #{in_progress.pk} submitted on "
-                f"{in_progress.submitted_at:%-d %b %Y} is still in progress. Choose every "
+                f"{day(in_progress.submitted_at)} is still in progress. Choose every "
                 "credential you want to renew in one renewal; you can submit another once "
                 "staff complete or reject this one."
             }
@@ -280,8 +281,8 @@ def renew_credentials_for_course(*, holder, expires_on, now=None):
 @transaction.atomic
 def complete_renewal(*, renewal, now=None):
     """Complete a renewal whose SEUs and fee are satisfied: each credential's new expiry is
-    its old expiry plus the program's validity (not today plus the validity), the SEU
-    entries counted are consumed, a new cycle opens, and a confirmation email goes out."""
+    its old expiry plus the program's validity (not today plus the validity), just enough
+    of the SEU entries counted are consumed (renewals/plans.py), a new cycle opens, and a confirmation email goes out."""
     now = now or timezone.now()
     renewal = locked(renewal)
     if renewal.status == Renewal.Status.COMPLETED:
@@ -297,7 +298,14 @@ def complete_renewal(*, renewal, now=None):
     entries = selectors.seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
     if selectors.seus_total(entries) < renewal.seus_required:
         raise ValidationError("The SEUs counted no longer cover this renewal.")
-    counted = list(entries.values_list("pk", flat=True))
+    # Just enough of them, chosen as the submit page showed (renewals/plans.py); the rest
+    # stay for the holder's other credentials.
+    counted = [
+        entry.pk
+        for entry in plans.planned_entries(
+            practitioner=renewal.practitioner, cycles=cycles, required=renewal.seus_required
+        )
+    ]
     consumed = SeuEntry.objects.filter(pk__in=counted, consumed_by__isnull=True).update(
         consumed_by=renewal
     )

@@ -4,6 +4,7 @@ each current cycle's look-back window, and the entries a renewal in progress cou
 from django.db.models import Exists, OuterRef, Q
 
 from certifications.models import Credential
+from cspo_tracker.formats import day
 from seus.windows import Window
 
 from .models import RenewalCycle
@@ -21,8 +22,8 @@ class CycleWindows:
         return [
             Window(
                 cycle_id=cycle.pk,
-                label=f"{cycle.credential.program.code} {cycle.window_starts_on:%-d %b %Y} – "
-                f"{cycle.ends_on:%-d %b %Y}",
+                label=f"{cycle.credential.program.code} {day(cycle.window_starts_on)} – "
+                f"{day(cycle.ends_on)}",
                 starts_on=cycle.window_starts_on,
                 ends_on=cycle.ends_on,
                 seus_counted=counted[cycle.pk],

@@ -7,13 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from certifications.dates import today_for
 from certifications.models import Credential
 from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
 from cspo_tracker import outbox
 from cspo_tracker.csv_export import SafeWriter
 
-from . import reminders, selectors, services
+from . import plans, reminders, selectors, services
 from .forms import RejectFeeForm, RenewalForm
 from .models import Reminder, Renewal
 
@@ -21,22 +22,29 @@ EXPIRY_WINDOWS = (30, 60, 90)
 
 
 def _preselected(request, practitioner):
-    raw = request.GET.get("credential")
-    if not raw:
+    raws = request.GET.getlist("credential")
+    if not raws:
         return []
-    if not raw.isdigit():
+    if not all(raw.isdigit() for raw in raws):
         raise Http404("No such credential.")
-    get_object_or_404(Credential, pk=raw, holder=practitioner)
-    return list(selectors.renewable_credentials(practitioner).filter(pk=raw))
+    for raw in raws:
+        get_object_or_404(Credential, pk=raw, holder=practitioner)
+    return list(selectors.renewable_credentials(practitioner).filter(pk__in=raws))
 
 
 @login_required
 def submit(request):
     """Choose credentials, see what they need together, record the fee and submit."""
     practitioner = practitioner_for(request.user)
+    in_progress = selectors.renewal_in_progress(practitioner)
+    if in_progress is not None:
+        # One renewal at a time (a database constraint): say so instead of a form the
+        # server would refuse.
+        return render(request, "renewals/submit.html", {"in_progress": in_progress})
+    today = today_for(practitioner)
     preview = "preview" in request.POST
     if request.method == "POST":
-        form = RenewalForm(request.POST, practitioner=practitioner, preview=preview)
+        form = RenewalForm(request.POST, practitioner=practitioner, preview=preview, today=today)
         valid = form.is_valid()
         selection = form.cleaned_data.get("credentials") or []
         if valid and not preview:
@@ -64,8 +72,12 @@ def submit(request):
     else:
         selection = _preselected(request, practitioner)
         form = RenewalForm(
-            initial={"credentials": selection}, practitioner=practitioner, preview=True
+            initial={"credentials": selection},
+            practitioner=practitioner,
+            preview=True,
+            today=today,
         )
+        selection = [c for c in selection if c not in form.not_open_yet]
     quote = (
         selectors.renewal_quote(practitioner=practitioner, credentials=selection)
         if selection
@@ -77,8 +89,12 @@ def submit(request):
         {
             "form": form,
             "quote": quote,
+            "plan": plans.renewal_plan(practitioner=practitioner, quote=quote) if quote else None,
+            "offer": plans.combined_offer(
+                practitioner=practitioner, selected=selection, today=today
+            ),
+            "not_open_yet": form.not_open_yet,
             "has_choices": form.fields["credentials"].queryset.exists(),
-            "in_progress": selectors.renewal_in_progress(practitioner),
         },
     )
 

@@ -12,6 +12,10 @@ class SeuEntryForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
     remove_evidence = forms.BooleanField(required=False, label="Remove the current evidence file")
+    # Shown only after the service warned of an identical entry (seus.services).
+    save_anyway = forms.BooleanField(
+        required=False, label="Save it anyway", widget=forms.HiddenInput
+    )
 
     class Meta:
         model = SeuEntry
@@ -38,6 +42,11 @@ class SeuEntryForm(forms.ModelForm):
         self.fields[
             "evidence"
         ].help_text = f"Optional: a certificate or receipt as PDF, PNG or JPEG, at most {mb:g} MB."
+
+    def ask_save_anyway(self, message):
+        """Show the "Save it anyway" box with the service's warning beside it."""
+        self.fields["save_anyway"].widget = forms.CheckboxInput()
+        self.add_error("save_anyway", message)
 
     def _post_clean(self):
         """Model validation runs in the service, with the rules, not here."""

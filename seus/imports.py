@@ -87,6 +87,9 @@ def import_seus(*, text, dry_run=False):
                     category=category,
                     activity=activity,
                     seus=seus,
+                    # The file decides: identical rows are separate entries, and rows
+                    # already stored were matched (and skipped) just above.
+                    allow_duplicate=True,
                 )
             except ValidationError as exc:
                 problems.extend(exc.messages)

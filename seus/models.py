@@ -60,6 +60,9 @@ class SeuEntry(models.Model):
     evidence = models.FileField(
         upload_to=evidence_upload_to, storage=evidence_storage, blank=True, max_length=255
     )
+    # The evidence file's name as uploaded ("Agile Tour 2026 – certificate.pdf"): the
+    # stored file gets a random name; downloads are offered under this one.
+    evidence_name = models.CharField(max_length=255, blank=True)
     consumed_by = models.ForeignKey(
         "renewals.Renewal",
         on_delete=models.PROTECT,

@@ -4,6 +4,8 @@ each in a fixed number of queries whatever the number of entries."""
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 
+from cspo_tracker.formats import day
+
 from . import windows
 from .models import SeuCategory, SeuEntry
 
@@ -69,3 +71,40 @@ def with_renewal_lock(entries):
 def is_reserved(entry):
     """Whether the renewal in progress counts this entry (one query)."""
     return SeuEntry.objects.filter(windows.provider().reserved_entries(), pk=entry.pk).exists()
+
+
+def counting_note(practitioner, earned_on, *, today):
+    """Why an SEU earned on `earned_on` counts toward none of the practitioner's current
+    renewal windows, and from when SEUs count; "" when it counts (or there is no window).
+    After an early renewal the new window starts at the old expiry, in the future."""
+    current = windows_for(practitioner)
+    if not current or any(w.starts_on <= earned_on <= w.ends_on for w in current):
+        return ""
+    later = [w for w in current if w.starts_on > earned_on]
+    if not later:
+        return ""
+    starts_on = min(w.starts_on for w in later)
+    when = "starts on" if starts_on > today else "started on"
+    return (
+        f"This entry counts 0 for now: your current renewal window {when} "
+        f"{day(starts_on)} (it begins at your previous expiry date), and SEUs earned from "
+        "that day count toward your next renewal."
+    )
+
+
+def _same_activity(activity):
+    return " ".join((activity or "").split())
+
+
+def identical_entries(practitioner, *, earned_on, activity, seus, exclude=None):
+    """The practitioner's entries with the same date, activity (ignoring case and extra
+    spaces) and SEUs: saving another is probably a mistake (issue 8)."""
+    entries = SeuEntry.objects.filter(
+        practitioner=practitioner,
+        earned_on=earned_on,
+        seus=seus,
+        activity__iexact=_same_activity(activity),
+    )
+    if exclude is not None:
+        entries = entries.exclude(pk=exclude.pk)
+    return entries

@@ -6,6 +6,7 @@ logging SEUs for the same day cannot both slip under the daily cap.
 """
 
 from decimal import Decimal
+from pathlib import PurePosixPath
 
 import filetype
 from django.conf import settings
@@ -16,10 +17,11 @@ from django.template.defaultfilters import filesizeformat
 
 from certifications.dates import today_for
 from certifications.models import Practitioner
+from cspo_tracker.formats import day
 
 from . import windows
 from .models import SeuEntry
-from .selectors import is_reserved
+from .selectors import identical_entries, is_reserved
 
 EDITABLE_FIELDS = ("earned_on", "category", "activity", "provider", "seus", "description")
 
@@ -87,7 +89,7 @@ def _daily_cap_errors(*, others, earned_on, seus):
     room = max(cap - that_day, Decimal(0))
     return {
         "seus": f"At most {_number(cap)} SEUs count per day; you already logged "
-        f"{_number(that_day)} on {earned_on:%-d %b %Y}, so {_number(room)} more fit."
+        f"{_number(that_day)} on {day(earned_on)}, so {_number(room)} more fit."
     }
 
 
@@ -105,7 +107,7 @@ def _category_cap_errors(*, practitioner, others, earned_on, category, seus):
             return {
                 "seus": f"Category {category.code} counts at most {_number(category.cap)} "
                 f"SEUs per renewal window; {_number(total)} are already logged in the "
-                f"window ending {ends_on:%-d %b %Y}."
+                f"window ending {day(ends_on)}."
             }
     return {}
 
@@ -131,10 +133,49 @@ def _lock(practitioner):
     return Practitioner.objects.select_for_update().get(pk=practitioner.pk)
 
 
+def original_name(uploaded, extension):
+    """The uploaded file's own name, kept for downloads: no folders, no control
+    characters, at most 255 characters, ending in the extension its content has."""
+    name = PurePosixPath((uploaded or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable()).strip() or f"evidence.{extension}"
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or suffix.lower() not in {extension, *EXTENSION_ALIASES.get(extension, ())}:
+        stem = name
+        suffix = extension
+    stem = stem[: 255 - len(suffix) - 1]
+    return f"{stem}.{suffix}"
+
+
+EXTENSION_ALIASES = {"jpg": ("jpeg",), "jpeg": ("jpg",)}
+
+
 def _attach_evidence(entry, evidence):
     extension = validate_evidence(evidence)
+    entry.evidence_name = original_name(evidence.name, extension)
     evidence.name = f"evidence.{extension}"
     entry.evidence = evidence
+
+
+DUPLICATE_MESSAGE = (
+    "You already logged {activity} on {day} for {seus} SEUs. Saving it again counts it "
+    'twice: tick "Save it anyway" only if you really did it twice.'
+)
+
+
+def _refuse_duplicate(*, practitioner, earned_on, activity, seus, entry=None):
+    """An identical entry (same date, activity and SEUs) is saved only when the caller
+    says it is meant (`allow_duplicate`): the form asks with a "Save it anyway" box."""
+    if identical_entries(
+        practitioner, earned_on=earned_on, activity=activity, seus=seus, exclude=entry
+    ).exists():
+        raise ValidationError(
+            {
+                "save_anyway": DUPLICATE_MESSAGE.format(
+                    activity=f"\u201c{activity}\u201d", day=day(earned_on), seus=_number(seus)
+                )
+            },
+            code="duplicate",
+        )
 
 
 @transaction.atomic
@@ -148,9 +189,15 @@ def create_seu_entry(
     provider="",
     description="",
     evidence=None,
+    allow_duplicate=False,
 ):
-    """Log an SEU entry after checking every rule; returns the entry."""
+    """Log an SEU entry after checking every rule; returns the entry. An entry identical
+    to one already logged is refused unless `allow_duplicate`."""
     _lock(practitioner)
+    if not allow_duplicate:  # first: "already logged" explains more than the daily cap
+        _refuse_duplicate(
+            practitioner=practitioner, earned_on=earned_on, activity=activity, seus=seus
+        )
     _validate(practitioner=practitioner, earned_on=earned_on, category=category, seus=seus)
     entry = SeuEntry(
         practitioner=practitioner,
@@ -169,7 +216,9 @@ def create_seu_entry(
 
 
 @transaction.atomic
-def update_seu_entry(*, entry, evidence=None, remove_evidence=False, **changes):
+def update_seu_entry(
+    *, entry, evidence=None, remove_evidence=False, allow_duplicate=False, **changes
+):
     """Change an entry that no renewal has used or counts now; `evidence` replaces the
     file, `remove_evidence` drops it."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -188,11 +237,20 @@ def update_seu_entry(*, entry, evidence=None, remove_evidence=False, **changes):
         seus=entry.seus,
         entry=entry,
     )
+    if not allow_duplicate and {"earned_on", "activity", "seus"} & set(changes):
+        _refuse_duplicate(
+            practitioner=entry.practitioner,
+            earned_on=entry.earned_on,
+            activity=entry.activity,
+            seus=entry.seus,
+            entry=entry,
+        )
     old_file = entry.evidence.name if entry.evidence else ""
     if evidence:
         _attach_evidence(entry, evidence)
     elif remove_evidence:
         entry.evidence = ""
+        entry.evidence_name = ""
     entry.full_clean()
     entry.save()
     if old_file and old_file != entry.evidence.name:

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from certifications.dates import today_for
 from certifications.import_views import import_page
 from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
@@ -48,6 +49,7 @@ def entry_list(request):
         {
             "filter_form": filter_form,
             "windows": windows,
+            "today": today_for(practitioner),
             "page": page,
             "category_totals": list(selectors.totals_by_category(entries)),
             "filter_query": query.urlencode(),
@@ -60,7 +62,9 @@ def _save(request, form, call):
     try:
         return call()
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
+        if hasattr(error, "error_dict") and "save_anyway" in error.error_dict:
+            form.ask_save_anyway(error.error_dict["save_anyway"][0].message)
+        elif hasattr(error, "error_dict"):
             form.add_error(None, error)
         else:
             form.add_error(None, error.messages)
@@ -79,11 +83,17 @@ def entry_create(request):
             lambda: services.create_seu_entry(
                 practitioner=practitioner,
                 evidence=form.cleaned_data["evidence"],
+                allow_duplicate=form.cleaned_data["save_anyway"],
                 **form.changes(),
             ),
         )
         if entry:
             messages.success(request, f"Logged {entry.seus.normalize():f} SEUs: {entry.activity}.")
+            note = selectors.counting_note(
+                practitioner, entry.earned_on, today=today_for(practitioner)
+            )
+            if note:
+                messages.info(request, note)
             return redirect("seus:list")
     return render(request, "seus/entry_form.html", {"form": form, "entry": None})
 
@@ -104,6 +114,7 @@ def entry_update(request, pk):
                 entry=entry,
                 evidence=form.cleaned_data["evidence"],
                 remove_evidence=form.cleaned_data.get("remove_evidence", False),
+                allow_duplicate=form.cleaned_data["save_anyway"],
                 **form.changes(),
             ),
         )
@@ -143,7 +154,9 @@ def evidence(request, pk):
     response = FileResponse(
         file,
         content_type=content_type,
-        filename=f"seu-{entry.pk}-evidence{_suffix(entry.evidence.name)}",
+        # The name it was uploaded under; Django writes it per RFC 6266/5987
+        # (filename*=utf-8''...) when it is not plain ASCII.
+        filename=entry.evidence_name or f"seu-{entry.pk}-evidence{_suffix(entry.evidence.name)}",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

@@ -4,6 +4,7 @@ BitstringStatusListCredential. Only the holder's name is personal data in them."
 from django.conf import settings
 from django.urls import reverse
 
+from ..names import display_name
 from .did import issuer_did
 from .loader import CREDENTIALS_V2, OPEN_BADGES_V3
 
@@ -83,7 +84,7 @@ def open_badge_credential(signed):
     """The unsigned OpenBadgeCredential of `signed` (its credential, program and holder
     fetched). validUntil is the end of the expiry day: the credential is valid through it."""
     credential = signed.credential
-    holder_name = credential.holder.full_name or "(name not given)"
+    holder_name = display_name(credential.holder) or "(name not given)"
     return {
         "@context": [CREDENTIALS_V2, OPEN_BADGES_V3],
         "id": signed_credential_url(signed),

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from ..lookup import canonical_number
 from ..models import Credential, Program, SignedCredential, StatusList
 from ..permissions import staff_required
 from . import badge, documents, selectors, services
@@ -109,7 +110,12 @@ def verify_upload(request):
     issued it, whether it is expired, revoked or suspended now, and what it certifies.
     With `Accept: application/json` the same answer comes as JSON."""
     wants_json = "application/json" in request.headers.get("Accept", "")
-    context = {"text": ""}
+    context = {"text": "", "number": ""}
+    if request.method == "GET" and "number" in request.GET:
+        number = canonical_number(request.GET["number"])
+        if number:
+            return redirect("verify_credential", certificate_number=number)
+        context["number_error"] = "Enter the certificate number printed on the certificate."
     status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("renewals", "0011_credential_claim"),
-        ("seus", "0006_seu_entry_audit_rejected"),
+        ("seus", "0007_seu_entry_audit_rejected"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -24,7 +24,13 @@ def link_in(message):
 def test_a_visitor_signs_up_confirms_their_address_and_reaches_the_dashboard(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "New.Person@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "New.Person@example.com",
+            "first_name": "New",
+            "last_name": "Person",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.person@example.com")

@@ -51,7 +51,7 @@ def test_a_card_shows_dates_status_fee_and_seu_progress(practitioner_client):
     assert ">457<" in content  # days from 1 Mar 2026 to 1 Jun 2027
     assert "14 / 20" in content
     assert 'aria-valuenow="70"' in content
-    assert "USD 100 not paid yet" in content
+    assert "US$100, paid when you submit your renewal" in content  # no nagging 457 days ahead
     assert "Log 6 more SEUs before 1 Jun 2027" in content
     assert reverse("credential_certificate", args=[credential.certificate_number]) in content
     assert reverse("verify_credential", args=[credential.certificate_number]) in content

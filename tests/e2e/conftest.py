@@ -86,8 +86,8 @@ def log_in(page, email, password):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.wait_for_load_state()
     if "/accounts/2fa/authenticate/" in page.url:
         page.get_by_placeholder("Code").fill(totp_code())
-        page.get_by_role("button", name="Sign In", exact=True).click()
+        page.get_by_role("button", name="Log in", exact=True).click()

@@ -38,7 +38,7 @@ def test_a_staff_member_adds_a_passkey_and_signs_in_with_it(page, settings):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(staff.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In", exact=True).click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.goto("/staff/reports/")
     expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
 
@@ -57,7 +57,7 @@ def test_a_staff_member_adds_a_passkey_and_signs_in_with_it(page, settings):
 
     page.context.clear_cookies()
     page.goto("/accounts/login/")
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Log in with a passkey").click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     page.goto("/staff/reports/")
     expect(page).to_have_url(re.compile(r"/staff/reports/$"))

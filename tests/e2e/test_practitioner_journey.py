@@ -43,9 +43,11 @@ def test_a_practitioner_signs_up_logs_seus_and_exports_them(page, screenshot):
     # Sign up, then confirm the address from the link in the email.
     page.goto("/accounts/signup/")
     page.locator("#id_email").fill(EMAIL)
+    page.get_by_label("First name").fill("Jo")
+    page.get_by_label("Last name").fill("Journey")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up", exact=True).click()
     page.wait_for_url("**/accounts/confirm-email/")
     [message] = mail.outbox
     link = re.search(r"https?://\S+", message.body).group(0)

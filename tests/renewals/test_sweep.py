@@ -68,7 +68,7 @@ def test_each_reminder_goes_out_on_its_day_and_not_the_day_before(db, sweep, cod
     [email] = mail.outbox
     assert email.to == [credential.holder.email]
     assert "20 SEUs and the US$100 fee" in email.body
-    assert "30 June 2026" in email.body and credential.certificate_number in email.body
+    assert "30 Jun 2026" in email.body and credential.certificate_number in email.body
     assert "http://localhost:8000/" in email.body  # the dashboard link
     html = email.alternatives[0][0]
     assert "20 SEUs and the US$100 fee" in html
@@ -282,7 +282,7 @@ def test_a_grace_reminder_says_only_seus_earned_by_expiry_count(db, sweep):
     sweep(EXPIRES + datetime.timedelta(days=30))
     [email] = mail.outbox
     assert "6 SEUs and the US$100 fee" in email.body
-    assert "Only SEUs earned by 30 June 2026 count" in email.body
-    assert "grace period ends on 28 September 2026" in email.body
+    assert "Only SEUs earned by 30 Jun 2026 count" in email.body
+    assert "grace period ends on 28 Sep 2026" in email.body
     html = email.alternatives[0][0]
-    assert "Only SEUs earned by <strong>30 June 2026</strong> count" in html
+    assert "Only SEUs earned by <strong>30 Jun 2026</strong> count" in html

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("seus", "0005_limit_seu_entry_description"),
+        ("seus", "0006_seu_entry_evidence_name"),
     ]
 
     operations = [

@@ -1,0 +1,120 @@
+"""A person's name: the one way the app writes a holder's name, the rule that every
+account gives one, and the page that asks for it.
+
+Certificates and the public verification page print the holder's name; an email
+address is never printed in its place (issue 8). Sign-up and invitation acceptance ask
+for first and last name (certifications/account_forms.py); anyone logged in without a
+name is sent to `name_required` before any other page (NameRequiredMiddleware).
+"""
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+NAME_MAX_LENGTH = 150
+
+
+def display_name(person):
+    """ "Ada Lovelace" for a user or a practitioner, or "" when no name was given (never
+    the email address)."""
+    user = getattr(person, "user", person)
+    first = (getattr(user, "first_name", "") or "").strip()
+    last = (getattr(user, "last_name", "") or "").strip()
+    return f"{first} {last}".strip()
+
+
+def has_name(user):
+    user = getattr(user, "user", user)
+    return bool((user.first_name or "").strip() and (user.last_name or "").strip())
+
+
+class NameFields(forms.Form):
+    """First and last name, both required (also mixed into the sign-up forms)."""
+
+    first_name = forms.CharField(
+        label="First name",
+        max_length=NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=NAME_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        help_text="As it should appear on your certificates.",
+    )
+
+    def clean_first_name(self):
+        return _required_text(self.cleaned_data["first_name"], "first name")
+
+    def clean_last_name(self):
+        return _required_text(self.cleaned_data["last_name"], "last name")
+
+
+def _required_text(value, what):
+    value = " ".join((value or "").split())
+    if not value:
+        raise forms.ValidationError(f"Enter your {what}.")
+    return value
+
+
+class SignupNameForm(NameFields):
+    """ACCOUNT_SIGNUP_FORM_CLASS: allauth adds its email and password fields to these."""
+
+    def signup(self, request, user):
+        save_name(
+            user,
+            first_name=self.cleaned_data["first_name"],
+            last_name=self.cleaned_data["last_name"],
+        )
+
+
+def save_name(user, *, first_name, last_name):
+    user.first_name, user.last_name = first_name, last_name
+    user.save(update_fields=["first_name", "last_name"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def name_required(request):
+    """Asks a logged-in user without a name for one, then continues where they were going."""
+    user = request.user
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = NameFields(
+        request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        save_name(user, **form.cleaned_data)
+        return redirect(next_url or "dashboard")
+    return render(request, "certifications/name_required.html", {"form": form, "next": next_url})
+
+
+# Paths a user without a name may still open: the name form itself, allauth's pages
+# (logout, email confirmation, two-factor), static files, probes and public pages.
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/metrics", "/favicon")
+
+
+class NameRequiredMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not has_name(user)
+            and not request.path.startswith(OPEN_PREFIXES)
+            and request.path != reverse("name_required")
+        ):
+            target = reverse("name_required")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)

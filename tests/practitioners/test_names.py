@@ -1,0 +1,133 @@
+"""Issue 8, defect 1: every holder gives a name; no certificate or verification page
+prints an email address in its place."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from cspo_tracker import outbox
+from tests.factories import CredentialFactory, StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+NEW_PASSWORD = "a-long-new-password-2026"
+
+
+def test_sign_up_asks_first_and_last_name_and_refuses_without_them(client):
+    page = client.get(reverse("account_signup")).content.decode()
+    assert 'name="first_name"' in page and 'name="last_name"' in page
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "nameless@example.com", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+
+
+def test_sign_up_stores_the_name_given(client, django_user_model):
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "ada@example.com",
+            "first_name": "  Ada ",
+            "last_name": "Lovelace",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    user = django_user_model.objects.get(email="ada@example.com")
+    assert (user.first_name, user.last_name) == ("Ada", "Lovelace")
+
+
+def test_a_logged_in_user_without_a_name_is_asked_for_it_before_anything_else(client):
+    user = UserFactory(first_name="", last_name="")
+    client.force_login(user)
+    response = client.get(reverse("seus:list"))
+    assert response.status_code == 302
+    assert response.url == reverse("name_required") + "?next=%2Fseus%2F"
+    # Logging out, static files and the form itself stay open.
+    assert client.get(reverse("name_required")).status_code == 200
+    assert client.get(reverse("account_logout")).status_code == 200
+    response = client.post(
+        reverse("name_required"), {"first_name": "Grace", "last_name": "", "next": "/seus/"}
+    )
+    assert "Enter your last name." in response.content.decode() or response.status_code == 200
+    response = client.post(
+        reverse("name_required"), {"first_name": "Grace", "last_name": "Hopper", "next": "/seus/"}
+    )
+    assert response.status_code == 302 and response.url == "/seus/"
+    assert client.get(reverse("seus:list")).status_code == 200
+
+
+def test_the_name_form_never_redirects_off_site(client):
+    client.force_login(UserFactory(first_name="", last_name=""))
+    response = client.post(
+        reverse("name_required"),
+        {"first_name": "Grace", "last_name": "Hopper", "next": "https://evil.example/"},
+    )
+    assert response.url == reverse("dashboard")
+
+
+def test_an_invited_person_gives_their_name_when_setting_a_password(client):
+    from certifications.courses import enqueue_invitation
+    from tests.factories import EnrollmentFactory
+
+    enrollment = EnrollmentFactory(
+        practitioner__user__first_name="", practitioner__user__last_name=""
+    )
+    user = enrollment.practitioner.user
+    user.set_unusable_password()
+    user.save()
+    enqueue_invitation(enrollment)
+    outbox.deliver_due()
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+", mail.outbox[-1].body)[0]
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    form_page = client.get(path, follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
+    assert 'name="first_name"' in form_page.content.decode()
+    refused = client.post(action, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert "Enter your first name." in refused.content.decode()
+    client.post(
+        action,
+        {
+            "first_name": "Katherine",
+            "last_name": "Johnson",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    user.refresh_from_db()
+    assert user.get_full_name() == "Katherine Johnson"
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_no_certificate_is_printed_with_an_email_in_place_of_the_name(client):
+    credential = CredentialFactory(holder__user__first_name="", holder__user__last_name="")
+    staff = StaffFactory()
+    client.force_login(staff)
+    response = client.get(reverse("credential_certificate", args=[credential.certificate_number]))
+    assert response.status_code == 409
+    assert "has not given it yet" in response.content.decode()
+    assert credential.holder.user.email not in response.content.decode()
+
+
+def test_the_verification_page_shows_no_email_for_a_holder_without_a_name(client):
+    credential = CredentialFactory(holder__user__first_name="", holder__user__last_name="")
+    page = client.get(reverse("verify_credential", args=[credential.certificate_number]))
+    text = page.content.decode()
+    assert credential.holder.user.email not in text
+    assert "(name not given)" not in text
+    assert "Not yet confirmed by the holder" in text
+
+
+def test_the_pdf_prints_the_holders_name(client):
+    credential = CredentialFactory(
+        holder__user__first_name="Fiona", holder__user__last_name="Fresh"
+    )
+    client.force_login(credential.holder.user)
+    pdf = client.get(reverse("credential_certificate", args=[credential.certificate_number]))
+    assert pdf.status_code == 200
+    body = pdf.content
+    assert b"Fiona Fresh" in body
+    assert credential.holder.user.email.encode() not in body
