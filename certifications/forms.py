@@ -2,12 +2,12 @@
 
 from django import forms
 
-from .models import time_zone_names
 from .names import NameFields
+from .time_zones import time_zone_choices
 
 
 def _time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
+    return time_zone_choices()
 
 
 class ProfileForm(forms.Form):
@@ -24,3 +24,8 @@ class ProfileForm(forms.Form):
         label="Email me the optional renewal reminders",
         help_text="The notice on the day your credential expires is always sent.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Real places only, plus the zone already saved if it is an older alias.
+        self.fields["time_zone"].choices = time_zone_choices(self.initial.get("time_zone"))

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import course_views, import_views, names, public_views, views
+from . import course_views, import_views, names, public_views, share_views, views
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
@@ -26,6 +26,11 @@ urlpatterns = [
         "verify/<str:certificate_number>/",
         public_views.verify_credential,
         name="verify_credential",
+    ),
+    path(
+        "verify/<str:certificate_number>/preview.png",
+        share_views.verify_preview_image,
+        name="verify_preview_image",
     ),
     path(
         "certificates/<str:certificate_number>.pdf",

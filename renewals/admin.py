@@ -112,3 +112,6 @@ class SweepChunkAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+from . import share_admin  # noqa: E402, F401  (claims and SEU audits in the admin)

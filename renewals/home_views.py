@@ -11,6 +11,7 @@ from certifications.selectors import practitioner_for
 
 from .calendar import calendar_feed as build_calendar_feed
 from .dashboard import dashboard_cards
+from .glance import glances_for
 
 
 @login_required
@@ -23,10 +24,15 @@ def dashboard(request):
     if role == roles.TRAINER:
         return redirect("trainer_home")
     practitioner = practitioner_for(request.user)
+    cards = dashboard_cards(practitioner)
     return render(
         request,
         "renewals/dashboard.html",
-        {"practitioner": practitioner, "cards": dashboard_cards(practitioner)},
+        {
+            "practitioner": practitioner,
+            "cards": cards,
+            "glances": glances_for([card.progress for card in cards]),
+        },
     )
 
 

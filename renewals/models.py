@@ -271,3 +271,12 @@ class SweepChunk(models.Model):
 
     def __str__(self):
         return f"Sweep chunk {self.first_id}-{self.last_id} of {self.run_started_at:%Y-%m-%d}"
+
+
+# Claims of credentials issued elsewhere live beside their rules (renewals/claims.py).
+# SEU audits of submitted renewals live beside their rules (renewals/audits.py).
+from .audit_models import SeuAudit, SeuAuditEvent, SeuAuditItem  # noqa: E402, F401
+from .claim_models import CredentialClaim  # noqa: E402, F401
+
+# Reminder kinds a practitioner turned off (renewals/notifications.py).
+from .notification_models import ReminderOptOut  # noqa: E402, F401

@@ -17,7 +17,7 @@ from django.utils import timezone
 from certifications.models import Credential, Practitioner
 from cspo_tracker import outbox
 
-from . import selectors
+from . import notifications, selectors
 from .models import Reminder, RenewalCycle
 
 UNSUBSCRIBE_SALT = "renewals.unsubscribe"
@@ -74,7 +74,9 @@ def send_reminder(*, reminder_id, now=None, today=None):
         progress = selectors.credential_progress(
             Credential.objects.filter(pk=credential.pk), now=now, today=today
         )[0]
-        if is_stale(reminder, progress):
+        if is_stale(
+            reminder, progress, opted_out=notifications.opted_out_pairs([credential.holder_id])
+        ):
             reminder.status = Reminder.Status.SKIPPED
             reminder.save(update_fields=["status"])
             return Outcome.SKIPPED
@@ -116,10 +118,11 @@ def send_reminders(reminder_ids, *, now=None, today=None):
                 Credential.objects.filter(pk__in=credential_ids), now=now, today=today
             )
         }
+        opted_out = notifications.opted_out_pairs({r.cycle.credential.holder_id for r in reminders})
         emails, sent, skipped = [], [], []
         for reminder in reminders:
             found = progress[reminder.cycle.credential_id]
-            if is_stale(reminder, found):
+            if is_stale(reminder, found, opted_out=opted_out):
                 skipped.append(reminder.pk)
                 continue
             context = _reminder_context(reminder, found, now=now)
@@ -137,17 +140,20 @@ def send_reminders(reminder_ids, *, now=None, today=None):
     return outcomes
 
 
-def is_stale(reminder, progress):
+def is_stale(reminder, progress, *, opted_out=frozenset()):
     """A claimed reminder no longer to send: the credential was revoked, a renewal is
-    pending or done, the requirements are met, or the holder unsubscribed (optional)."""
+    pending or done, the requirements are met, or the holder unsubscribed (optional) or
+    turned this kind off (`opted_out`: (practitioner id, offset id) pairs)."""
     cycle = reminder.cycle
+    holder = progress.credential.holder
     return (
         progress.credential.revoked_at is not None
         or cycle.status != RenewalCycle.Status.OPEN
         or progress.cycle is None
         or progress.cycle.pk != cycle.pk
         or progress.requirements_met
-        or (reminder.offset.is_optional and not progress.credential.holder.optional_reminders)
+        or (reminder.offset.is_optional and not holder.optional_reminders)
+        or (reminder.offset.is_optional and (holder.pk, reminder.offset_id) in opted_out)
     )
 
 

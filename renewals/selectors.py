@@ -77,6 +77,8 @@ def seus_counted_by_cycle(cycle_ids, *, caps=None):
         RenewalCycle.objects.filter(pk__in=cycle_ids)
         .filter(
             Q(credential__holder__seu_entries__consumed_by__isnull=True),
+            # An entry rejected in an SEU audit stops counting (renewals.audits).
+            credential__holder__seu_entries__audit_rejected_at__isnull=True,
             credential__holder__seu_entries__earned_on__gte=F("window_starts_on"),
             credential__holder__seu_entries__earned_on__lte=F("ends_on"),
         )

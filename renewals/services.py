@@ -23,6 +23,7 @@ from cspo_tracker.formats import day
 from seus.models import SeuEntry
 
 from . import plans, selectors
+from .audits import OPEN_REFUSAL, has_open_audit
 from .models import Renewal, RenewalCycle
 from .signals import credential_renewed, renewal_submitted
 
@@ -143,6 +144,8 @@ def confirm_fee(*, renewal, by, now=None):
     renewal = locked(renewal)
     if renewal.fee_status != Renewal.FeeStatus.PENDING:
         raise ValidationError("This fee is not awaiting confirmation.")
+    if has_open_audit(renewal):
+        raise ValidationError(OPEN_REFUSAL)
     renewal.fee_status = Renewal.FeeStatus.CONFIRMED
     renewal.fee_reviewed_by, renewal.fee_reviewed_at = by, now
     renewal.save(update_fields=["fee_status", "fee_reviewed_by", "fee_reviewed_at"])
@@ -203,6 +206,9 @@ def complete_if_ready(renewal, *, now):
         renewal.status == Renewal.Status.SUBMITTED
         and renewal.fee_status == Renewal.FeeStatus.CONFIRMED
     ):
+        if has_open_audit(renewal):  # the renewal waits for its SEU audit (renewals.audits)
+            _set_held(renewal, "Waiting for its SEU audit to close.")
+            return renewal
         _lock_practitioner(renewal.practitioner_id)
         cycles = list(renewal.cycles.all())
         counted = selectors.seus_total(
@@ -223,6 +229,10 @@ def _hold(renewal, *, counted):
         f" count now: {selectors.format_seus(missing)} missing. It completes once they "
         "are logged; reject it to let the practitioner submit again."
     )
+    _set_held(renewal, reason)
+
+
+def _set_held(renewal, reason):
     if renewal.held_reason != reason:
         renewal.held_reason = reason
         renewal.save(update_fields=["held_reason"])
@@ -305,6 +315,8 @@ def complete_renewal(*, renewal, now=None):
         renewal.fee_status != Renewal.FeeStatus.CONFIRMED
     ):
         raise ValidationError("A renewal completes once its fee is confirmed (and approved).")
+    if has_open_audit(renewal):
+        raise ValidationError("A renewal under SEU audit completes once the audit is closed.")
     _lock_practitioner(renewal.practitioner_id)
     cycles = list(renewal.cycles.select_related("credential__program", "credential__holder"))
     entries = selectors.seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import audit_urls, claim_urls, views
 
 app_name = "renewals"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("staff/<int:pk>/reject-fee/", views.reject_fee, name="reject_fee"),
     path("staff/<int:pk>/approve/", views.approve, name="approve"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("", include(claim_urls)),
+    path("", include(audit_urls)),
 ]

@@ -39,8 +39,9 @@ class SeuCategory(models.Model):
 
 class SeuEntryQuerySet(models.QuerySet):
     def unconsumed(self):
-        """SEUs count once: a completed renewal consumes them (docs/domain.md)."""
-        return self.filter(consumed_by__isnull=True)
+        """SEUs that can still count: SEUs count once (a completed renewal consumes them,
+        docs/domain.md), and an entry staff rejected in an SEU audit never counts."""
+        return self.filter(consumed_by__isnull=True, audit_rejected_at__isnull=True)
 
 
 class SeuEntry(models.Model):
@@ -80,6 +81,12 @@ class SeuEntry(models.Model):
         related_name="reported_seu_entries",
     )
     provider_reference = models.CharField(max_length=100, blank=True)
+    audit_rejected_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when staff reject the entry in an SEU audit (renewals.audits): "
+        "from then on it counts for no renewal.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

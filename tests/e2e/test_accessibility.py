@@ -1,0 +1,77 @@
+"""axe-core on the practitioner's pages at 1280 and 375 px: no serious or critical
+violation (issue 8, "Accessibility"); and the profile suggests the browser's zone."""
+
+import datetime
+
+import pytest
+
+from renewals import audits, services
+from tests.e2e.axe import serious_violations
+from tests.e2e.conftest import log_in
+from tests.factories import (
+    PASSWORD,
+    PractitionerFactory,
+    StaffFactory,
+    UserFactory,
+    credential_expiring,
+    seus_for,
+)
+
+# Violations whose fix belongs to issue 8's numbered defects, done on another branch
+# (navbar contrast: defect 10; the SEU table that scrolls sideways on a phone: defect 7;
+# the submit page's in-progress notice: defect 2). Listed by rule and element so any
+# other violation fails; remove each entry once its fix is merged.
+FIXED_ELSEWHERE = {
+    ("color-contrast", '.nav-link[href="/"]'),
+    ("scrollable-region-focusable", "main > .table-responsive"),
+    ("color-contrast", '#renewal-in-progress > a[href$="renewals/"]'),
+}
+
+PAGES = [
+    "/",
+    "/seus/",
+    "/seus/new/",
+    "/profile/",
+    "/renewals/",
+    "/renewals/submit/",
+    "/renewals/claim/",
+    "/renewals/notifications/",
+]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_practitioner_pages_have_no_serious_accessibility_violation(page, width):
+    today = datetime.date.today()
+    holder = PractitionerFactory(user=UserFactory(first_name="Grace", last_name="Hopper"))
+    cspo = credential_expiring(today + datetime.timedelta(days=60), holder=holder)
+    credential_expiring(today + datetime.timedelta(days=400), program="CSM", holder=holder)
+    seus_for(holder, 24, earned_on=today - datetime.timedelta(days=30), code="C")
+    renewal = services.submit_renewal(
+        practitioner=holder, credentials=[cspo], payment_reference="A11Y-1"
+    )
+    audit = audits.select_for_audit(renewal=renewal, by=StaffFactory())
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, holder.user.email, PASSWORD)
+    page.wait_for_url("**/")
+    found = {}
+    for url in [*PAGES, f"/renewals/audits/{audit.pk}/", f"/verify/{cspo.certificate_number}/"]:
+        page.goto(url)
+        violations = [v for v in serious_violations(page) if (v[0], v[3]) not in FIXED_ELSEWHERE]
+        if violations:
+            found[url] = violations
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+    assert found == {}, "\n".join(f"{u}: {v}" for u, v in found.items())
+
+
+def test_the_profile_suggests_the_browsers_time_zone(browser, live_server, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    holder = PractitionerFactory()
+    context = browser.new_context(base_url=live_server.url, timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    log_in(page, holder.user.email, PASSWORD)
+    page.goto("/profile/")
+    suggestion = page.locator(".time-zone-suggestion button")
+    assert suggestion.inner_text() == "Use Asia/Tokyo"
+    suggestion.click()
+    assert page.locator("select[name=time_zone]").input_value() == "Asia/Tokyo"
+    context.close()
