@@ -21,7 +21,10 @@ def test_staff_see_the_report_charts_drawn_and_the_navbar_on_one_line(page, live
     assert not [e for e in errors if "Content Security Policy" in e]
     nav = page.locator("nav.navbar .container")
     assert nav.bounding_box()["height"] < 70  # one row of links at 1280 px
-    assert page.get_by_role("button", name="Log out").bounding_box()["height"] < 40
+    log_out = page.get_by_role("button", name="Log out").bounding_box()
+    assert log_out["height"] < 40
+    assert log_out["x"] + log_out["width"] <= 1280  # nothing pushed off the right edge
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "staff-reports-1280.png"), full_page=True)
     page.goto("/renewals/staff/")
