@@ -87,7 +87,10 @@ def log_in(page, email, password):
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in", exact=True).click()
-    page.wait_for_load_state()
+    # Wait for the answer to the POST, not for the login page already loaded: reading
+    # page.url straight after the click raced the redirect and skipped the code step.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
     if "/accounts/2fa/authenticate/" in page.url:
         page.get_by_placeholder("Code").fill(totp_code())
         page.get_by_role("button", name="Log in", exact=True).click()
+        page.wait_for_url(lambda url: "/accounts/2fa/authenticate/" not in url)
