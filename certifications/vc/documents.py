@@ -80,11 +80,18 @@ def signed_credential_url(signed):
     )
 
 
+def subject_name(document):
+    """The holder's name a signed credential states."""
+    return document.get("credentialSubject", {}).get("name", "")
+
+
 def open_badge_credential(signed):
     """The unsigned OpenBadgeCredential of `signed` (its credential, program and holder
     fetched). validUntil is the end of the expiry day: the credential is valid through it."""
     credential = signed.credential
-    holder_name = display_name(credential.holder) or "(name not given)"
+    holder_name = display_name(credential.holder)
+    if not holder_name:  # services.issue_signed_credential refuses before this
+        raise ValueError("a signed credential names its holder")
     return {
         "@context": [CREDENTIALS_V2, OPEN_BADGES_V3],
         "id": signed_credential_url(signed),

@@ -1,6 +1,6 @@
 """Reads for portable credentials."""
 
-from ..models import SignedCredential
+from ..models import Credential, SignedCredential
 from .status_list import LIST_SIZE
 
 
@@ -19,3 +19,12 @@ def current_signed(credential):
         .exclude(signed_json="")
         .first()
     )
+
+
+def credential_for_viewer(user, certificate_number):
+    """The credential with this number if `user` holds it or is staff, else None (a
+    stranger's credential and a missing one look the same)."""
+    credentials = Credential.objects.with_related()
+    if not user.is_staff:
+        credentials = credentials.filter(holder__user=user)
+    return credentials.filter(certificate_number=certificate_number).first()

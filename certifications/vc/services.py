@@ -10,29 +10,51 @@ from django.utils import timezone
 from cspo_tracker import outbox
 
 from ..models import Credential, SignedCredential, StatusList
+from ..names import display_name
 from ..signals import credential_revoked
 from . import documents, signing, status_list
 
 logger = logging.getLogger(__name__)
 
 
+class HolderHasNoName(Exception):
+    """A credential is never signed without its holder's name (issue 8): the subject of a
+    signed credential is the name printed on the certificate, not "(name not given)"."""
+
+    message = (
+        "The holder has not given their name yet, so this credential cannot be signed. "
+        "It is signed as soon as they do (they are asked when they next log in)."
+    )
+
+    def __str__(self):
+        return self.message
+
+
 @transaction.atomic
 def issue_signed_credential(credential, *, now=None):
     """The signed OpenBadgeCredential for `credential`'s current expiry, made (and
-    stored) the first time it is needed; the same one afterwards. A credential whose
-    expiry moved (a renewal) gets a new one; earlier ones stay valid until their date."""
+    stored) the first time it is needed; the same one afterwards while the holder's name
+    stays the same. A corrected name re-signs that copy in place (same id and status bit:
+    copies already handed out still verify). A credential whose expiry moved (a renewal)
+    gets a new one; earlier ones stay valid until their date. Raises HolderHasNoName when
+    the holder has no name."""
+    credential = Credential.objects.with_related().get(pk=credential.pk)
+    name = display_name(credential.holder)
+    if not name:
+        raise HolderHasNoName
     existing = (
-        SignedCredential.objects.filter(credential=credential, valid_until=credential.expires_on)
+        SignedCredential.objects.select_for_update()
+        .filter(credential=credential, valid_until=credential.expires_on)
         .exclude(signed_json="")
         .first()
     )
-    if existing:
+    if existing and documents.subject_name(existing.document) == name:
         return existing
     now = now or timezone.now()
-    signed = _new_signed_credential(credential)
-    if signed.signed_json:  # another request signed it first
+    signed = existing or _new_signed_credential(credential)
+    if signed is not existing and signed.signed_json:  # another request signed it first
         return signed
-    signed.credential = Credential.objects.with_related().get(pk=credential.pk)
+    signed.credential = credential
     signed.document = signing.sign(documents.open_badge_credential(signed), created=now)
     signed.save(update_fields=["signed_json"])
     return signed
@@ -72,6 +94,8 @@ def reissue_after_renewal(credential, *, now=None):
     except ImproperlyConfigured as error:
         logger.error("credential %s renewed but not signed: %s", credential.pk, error)
         return None
+    except HolderHasNoName:
+        return None  # signed when first asked for, once the holder has given a name
     return signed
 
 

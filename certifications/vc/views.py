@@ -82,17 +82,28 @@ def signed_credential(request, certificate_number, pk):
 @login_required
 def download(request, certificate_number):
     """The holder's (or staff's) signed credential for the current expiry, as a file."""
-    credentials = Credential.objects.with_related()
-    if not request.user.is_staff:
-        credentials = credentials.filter(holder__user=request.user)
-    credential = credentials.filter(certificate_number=certificate_number).first()
+    credential = selectors.credential_for_viewer(request.user, certificate_number)
     if credential is None:
         raise Http404("No credential of yours has this number.")
-    signed = services.issue_signed_credential(credential)
+    try:
+        signed = services.issue_signed_credential(credential)
+    except services.HolderHasNoName as error:
+        return _no_name(request, credential, error)
     return _json(
         signed.document,
         content_type=LD_JSON,
         filename=f"{credential.certificate_number}-open-badge.json",
+    )
+
+
+def _no_name(request, credential, error):
+    """409: the staff member (a holder is asked for a name before any page) learns why
+    there is no signed copy yet and where to give the name."""
+    return render(
+        request,
+        "certifications/vc/no_name.html",
+        {"credential": credential, "message": str(error)},
+        status=409,
     )
 
 
@@ -142,13 +153,13 @@ def verify_upload(request):
 @login_required
 def baked_badge(request, certificate_number):
     """The program's badge image with the holder's signed credential baked in."""
-    credentials = Credential.objects.with_related()
-    if not request.user.is_staff:
-        credentials = credentials.filter(holder__user=request.user)
-    credential = credentials.filter(certificate_number=certificate_number).first()
+    credential = selectors.credential_for_viewer(request.user, certificate_number)
     if credential is None:
         raise Http404("No credential of yours has this number.")
-    signed = services.issue_signed_credential(credential)
+    try:
+        signed = services.issue_signed_credential(credential)
+    except services.HolderHasNoName as error:
+        return _no_name(request, credential, error)
     response = HttpResponse(
         badge.badge_png(credential.program, credential_document=signed.document),
         content_type="image/png",
@@ -166,7 +177,10 @@ def signed_credential_for_number(request, certificate_number):
     credential = credential.first()
     if credential is None:
         return JsonResponse({"error": "No credential has this number."}, status=404)
-    signed = services.issue_signed_credential(credential)
+    try:
+        signed = services.issue_signed_credential(credential)
+    except services.HolderHasNoName as error:
+        return JsonResponse({"error": str(error)}, status=409)
     response = _json(signed.document, content_type=LD_JSON)
     response["Vary"] = "Accept"
     return response

@@ -214,3 +214,36 @@ def test_serving_a_signed_credential_or_a_status_list_takes_few_queries(
     with django_assert_max_num_queries(8):
         url = reverse("vc_download", args=[credentials[0].certificate_number])
         assert client.get(url).status_code == 200
+
+
+@time_machine.travel(NOW)
+def test_a_credential_whose_holder_gave_no_name_is_never_signed(client):
+    credential = CredentialFactory(holder__user__first_name="", holder__user__last_name="")
+    response = client.get(
+        reverse("verify_credential", args=[credential.certificate_number]),
+        HTTP_ACCEPT="application/ld+json",
+    )
+    assert response.status_code == 409
+    assert "has not given their name" in response.json()["error"]
+    client.force_login(StaffFactory())
+    for view in ("vc_download", "vc_baked_badge"):
+        page = client.get(reverse(view, args=[credential.certificate_number]))
+        assert page.status_code == 409
+        assert "cannot be signed" in page.content.decode()
+    assert not SignedCredential.objects.exclude(signed_json="").exists()
+    assert "(name not given)" not in str(list(SignedCredential.objects.values()))
+
+
+@time_machine.travel(NOW)
+def test_a_corrected_name_re_signs_the_same_copy_and_the_old_copy_still_verifies(credential):
+    first = services.issue_signed_credential(credential)
+    old_document = first.document
+    user = credential.holder.user
+    user.first_name, user.last_name = "Grace Brewster", "Hopper"
+    user.save()
+    again = services.issue_signed_credential(credential)
+    assert again.pk == first.pk and again.status_index == first.status_index
+    assert again.document["credentialSubject"]["name"] == "Grace Brewster Hopper"
+    assert again.document["id"] == old_document["id"]
+    assert check_proof(again.document).valid and check_proof(old_document).valid
+    assert services.issue_signed_credential(credential).signed_json == again.signed_json
