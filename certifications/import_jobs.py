@@ -1,5 +1,5 @@
 """Imports run as background jobs (the staff upload pages): the upload is stored and an
-ImportJob row handed to Celery (cspo_tracker.jobs); the worker runs the same import
+ImportJob row handed to Celery (cspo_tracker.publishing.publish_job); the worker runs the same import
 service as the commands, reporting its progress, and keeps the result on the row.
 
 Exactly once: the worker holds the job's row lock for the whole import and writes the
@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from cspo_tracker import jobs
+from cspo_tracker import publishing
 
 from .imports import (
     CONTROL_CHARACTER,
@@ -47,7 +47,7 @@ def start_import(*, kind, text, file_name, dry_run, by):
     job = ImportJob(kind=kind, file_name=file_name[:255], dry_run=dry_run, created_by=by)
     job.file.save(f"{kind}-{uuid.uuid4().hex}.csv", ContentFile(text.encode()), save=False)
     job.save()
-    jobs.publish_after_commit(TASK, job.pk)
+    publishing.publish_job(TASK, job.pk)
     return job
 
 
@@ -55,7 +55,7 @@ def queue_again(*, job):
     """Hand an unfinished job to the broker again (it was down at upload time, or a worker
     died): safe to repeat, the job still imports once."""
     if not job.is_finished:
-        jobs.publish_after_commit(TASK, job.pk)
+        publishing.publish_job(TASK, job.pk)
 
 
 def run_import_job(*, job_id):

@@ -1,6 +1,7 @@
 """Hand stored row ids to a Celery task after the commit, with one broker back-off.
 
-Both the email outbox (cspo_tracker/outbox.py) and the webhook deliveries use it: the
+The email outbox (cspo_tracker/outbox.py), the webhook deliveries and the background
+import jobs (`publish_job`) use it: the
 row is written in the caller's transaction, its id goes to the broker once the
 transaction commits, and a periodic task picks up whatever the broker never got. When
 the broker is down, requests stop trying it for OUTBOX_BROKER_BACKOFF_SECONDS, so an
@@ -66,3 +67,16 @@ def publish_on_commit(task_name, ids):
     ids = list(ids)
     if ids:
         transaction.on_commit(lambda: publish(task_name, ids))
+
+
+def publish_job(task_name, job_id):
+    """Hand a stored job row (e.g. certifications.import_jobs) to its task once the row
+    is committed, so a worker on another machine picks it up and reads the rest from the
+    database. When Celery runs tasks in-process (no broker: development, tests) the task
+    runs at once, in the caller's transaction, where the row is already visible."""
+    from .celery import app
+
+    if app.conf.task_always_eager:
+        _task(app, task_name).apply(args=[job_id])
+        return
+    publish_on_commit(task_name, [job_id])

@@ -10,7 +10,7 @@ from django.urls import reverse
 from certifications import import_jobs
 from certifications.models import Credential, ImportJob
 from certifications.tasks import run_import_job
-from cspo_tracker import jobs
+from cspo_tracker import publishing
 from renewals.models import RenewalCycle
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def upload(client, text=CREDENTIALS, **data):
 def no_worker_yet(monkeypatch):
     """The job is queued for a worker on another machine that has not picked it up."""
     queued = []
-    monkeypatch.setattr(jobs, "publish_after_commit", lambda name, *args: queued.append(args))
+    monkeypatch.setattr(publishing, "publish_job", lambda name, job_id: queued.append((job_id,)))
     return queued
 
 

@@ -4,7 +4,7 @@ the result when a worker has run it."""
 
 from certifications import import_jobs
 from certifications.models import Credential, ImportJob
-from cspo_tracker import jobs
+from cspo_tracker import publishing
 from tests.e2e.conftest import log_in
 from tests.factories import PASSWORD, StaffFactory
 
@@ -17,7 +17,7 @@ ben@example.com,Ben,Brown,CSM,CSM-OLD0002,2025-01-15,2027-01-15
 def test_the_job_page_follows_the_import_and_shows_its_result(
     page, screenshot, monkeypatch, tmp_path
 ):
-    monkeypatch.setattr(jobs, "publish_after_commit", lambda name, *args: None)  # no worker yet
+    monkeypatch.setattr(publishing, "publish_job", lambda name, job_id: None)  # no worker yet
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     staff = StaffFactory()
