@@ -62,35 +62,26 @@ def issue_credential(
 @transaction.atomic
 def issue_course_credentials(*, holders, course, issued_on):
     """Issue the course's program to each of `holders` in a fixed number of queries (a
-    closing course): one insert, then `credentials_issued` opens their cycles together.
-    A drawn number already taken (2**-40 odds) makes the whole batch draw again."""
+    closing course): numbers drawn as an import draws them (`_numbers_for`), one insert,
+    then `credentials_issued` opens their cycles together."""
     program = course.program
-    expires_on = program.expiry_for(issued_on)
-    for _attempt in range(5):
-        rows = [
-            Credential(
-                holder=holder,
-                program=program,
-                certificate_number=new_certificate_number(program),
-                issued_on=issued_on,
-                expires_on=expires_on,
-                course=course,
-            )
-            for holder in holders
-        ]
-        try:
-            with transaction.atomic():
-                credentials = Credential.objects.bulk_create(rows)
-            break
-        except IntegrityError:
-            if len({c.certificate_number for c in rows}) == len(rows) and not (
-                Credential.objects.filter(
-                    certificate_number__in=[c.certificate_number for c in rows]
-                ).exists()
-            ):
-                raise
-    else:  # pragma: no cover - 5 collisions in 2**40 numbers
-        raise RuntimeError("Could not draw free certificate numbers.")
+    expires_on = expiry(program, issued_on)
+    items = [
+        ToIssue(holder_id=holder.pk, program=program, issued_on=issued_on, course_id=course.pk)
+        for holder in holders
+    ]
+    rows = [
+        Credential(
+            holder=holder,
+            program=program,
+            certificate_number=number,
+            issued_on=issued_on,
+            expires_on=expires_on,
+            course=course,
+        )
+        for holder, number in zip(holders, _numbers_for(items), strict=True)
+    ]
+    credentials = Credential.objects.bulk_create(rows)
     if credentials:
         credentials_issued.send(sender=Credential, credentials=credentials)
     return credentials
