@@ -115,9 +115,10 @@ def seed(n):
     categories = [row[0] for row in sql("SELECT id FROM seus_seucategory ORDER BY id")]
     sql(
         "INSERT INTO seus_seuentry (earned_on, activity, provider, seus, description, evidence,"
-        " created_at, updated_at, category_id, practitioner_id) "
+        " evidence_name, provider_reference, created_at, updated_at, category_id, practitioner_id) "
         "SELECT c.expires_on - (1 + floor(random() * 700))::int, 'Bench learning', '', "
-        "1 + floor(random() * 8), '', '', now(), now(), (%s::bigint[])[1 + (c.id + j) %% %s], "
+        "1 + floor(random() * 8), '', '', '', '', now(), now(), "
+        "(%s::bigint[])[1 + (c.id + j) %% %s], "
         "c.holder_id FROM certifications_credential c, generate_series(0, 2) j",
         [categories, len(categories)],
     )
