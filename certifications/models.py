@@ -399,6 +399,11 @@ class Credential(models.Model):
             models.Index(
                 fields=["expires_on"], condition=Q(status="grace"), name="credential_in_grace"
             ),
+            # The sweep reads one id range (a chunk) within an expiry window. With the
+            # primary key and the expiry index alone, PostgreSQL ANDs both bitmaps and
+            # scans the whole window across every credential for each chunk (9 of a
+            # chunk's 19 ms at 1M); this index answers both conditions from the range.
+            models.Index(fields=["id", "expires_on"], name="credential_range_expiry"),
         ]
 
     def __str__(self):

@@ -227,22 +227,33 @@ def claim_due_reminders(*, first_id, last_id, day, zones, offsets, met_ids, rule
     reminder = Reminder._meta.db_table
     offset_table = ReminderOffset._meta.db_table
     wanted = "(NOT o.is_optional OR due.opted_in)"
-    exists = f"JOIN {reminder} r ON r.cycle_id = due.cycle_id AND r.offset_id = due.offset_id"
+
+    # The reminder of a due row, looked up per row through the (cycle, offset) unique
+    # index by a scalar subquery, never by a join: a join's plan follows the statistics,
+    # and right after a catch-up run claimed thousands of reminders (before ANALYZE)
+    # PostgreSQL joined through the offset index instead, 3 s a chunk instead of 5 ms.
+    def reminder_of_due(column, extra=""):
+        return (
+            f"(SELECT r.{column} FROM {reminder} r WHERE r.cycle_id = due.cycle_id "
+            f"AND r.offset_id = due.offset_id{extra})"
+        )
+
     by_status = (
-        f"{cte}SELECT CASE WHEN {wanted} THEN r.status ELSE 'unwanted' END, COUNT(*) FROM due "
-        f"JOIN {offset_table} o ON o.id = due.offset_id LEFT {exists} GROUP BY 1"
+        f"{cte}SELECT CASE WHEN {wanted} THEN {reminder_of_due('status')} ELSE 'unwanted' END, "
+        f"COUNT(*) FROM due JOIN {offset_table} o ON o.id = due.offset_id GROUP BY 1"
     )
     pending_ids = (
-        f"{cte}SELECT r.id FROM due JOIN {offset_table} o ON o.id = due.offset_id {exists} "
-        f"WHERE r.status IN (%s, %s) AND {wanted}"
+        f"{cte}SELECT pending.id FROM (SELECT "
+        f"{reminder_of_due('id', ' AND r.status IN (%s, %s)')} AS id FROM due "
+        f"JOIN {offset_table} o ON o.id = due.offset_id WHERE {wanted}) pending "
+        "WHERE pending.id IS NOT NULL"
     )
     insert = (
         f"{cte}INSERT INTO {reminder} "
         "(cycle_id, offset_id, due_on, status, attempts, last_error, claimed_at) "
         f"SELECT due.cycle_id, due.offset_id, due.due_on, %s, 0, '', %s FROM due "
-        f"JOIN {offset_table} o ON o.id = due.offset_id WHERE {wanted} AND NOT EXISTS "
-        f"(SELECT 1 FROM {reminder} r WHERE r.cycle_id = due.cycle_id "
-        "AND r.offset_id = due.offset_id) "
+        f"JOIN {offset_table} o ON o.id = due.offset_id WHERE {wanted} "
+        f"AND {reminder_of_due('id')} IS NULL "
         "ON CONFLICT (cycle_id, offset_id) DO NOTHING RETURNING id"
     )
     pending_statuses = [Reminder.Status.PENDING, Reminder.Status.FAILED]
