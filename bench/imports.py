@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
 TODAY = datetime.date(2026, 6, 1)
 NOTE = (
-    "Measured on a 2-core machine shared by 8 engineers working at the same time (load "
-    "average about 15 during the figures in the README): wall seconds are mostly waiting "
-    "for a core; the CPU columns (the import process, its PostgreSQL backend) show the work."
+    "Wall seconds include waiting for a core when the machine is busy: compare the load "
+    "average printed here, and the CPU columns (the import process, its PostgreSQL backend) "
+    "for the work itself."
 )
 
 
@@ -196,6 +196,7 @@ SEU_COLUMNS = "email text, earned_on date, category text, seus numeric, activity
 
 def main(sizes):
     print(NOTE)
+    print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at the start")
     print(f"{'rows':>7} {'import':<22} {'seconds':>8} {'CPU s':>6} {'DB CPU':>6} {'peak MB':>8} {'rows/s':>8} "
           f"{'queries':>8} {'COPY s':>7} {'x COPY':>7}  result")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:

@@ -308,6 +308,7 @@ def measure(n, port, seconds, reuse=False):
     connection.close()
     pages = [
         ("bare view", "/bench/bare/", None),
+        ("bare view, logged in", "/bench/bare/", holder),
         ("static file", "/static/css/app.css", None),
         ("/staff/reports/", "/staff/reports/", staff),
         ("/renewals/staff/", "/renewals/staff/", staff),
@@ -330,14 +331,19 @@ def measure(n, port, seconds, reuse=False):
     finally:
         process.terminate()
         process.wait()
-    bare = results["bare view"]
+    # A page is compared with the bare view as the same visitor: anonymous pages with the
+    # anonymous bare view, logged-in pages with the bare view behind the same session
+    # (the session and user look-ups and the sign-in checks are middleware work).
+    logged_in = {name for name, _path, cookie in pages if cookie}
     print(
         f"\n{n:,} credentials (seeded in {seeded:.0f} s), median of {ROUNDS} rounds, "
-        f"{CONNECTIONS} connections, {'wrk' if shutil.which('wrk') else 'threaded client'}"
+        f"{CONNECTIONS} connections, {'wrk' if shutil.which('wrk') else 'threaded client'}, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'page':32} {'req/s':>8} {'of bare':>8}")
+    print(f"{'page':32} {'req/s':>8} {'of bare':>8} {'of anonymous bare':>18}")
     for name, rate in results.items():
-        print(f"{name:32} {rate:8.1f} {rate / bare:8.0%}")
+        bare = results["bare view, logged in" if name in logged_in else "bare view"]
+        print(f"{name:32} {rate:8.1f} {rate / bare:8.0%} {rate / results['bare view']:18.0%}")
     return results
 
 

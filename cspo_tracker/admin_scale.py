@@ -47,3 +47,14 @@ class LargeTableAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     date_hierarchy = None
+
+    def get_search_results(self, request, queryset, search_term):
+        """An email address is looked up exactly (emails are stored lower-case, under a
+        unique index) in the first `search_fields` entry naming an email; any other term
+        is searched as Django does."""
+        term = search_term.strip()
+        email_fields = [f for f in self.get_search_fields(request) if f.endswith("email")]
+        if "@" in term and email_fields:
+            field = email_fields[0].lstrip("=^@")
+            return queryset.filter(**{field: term.lower()}), False
+        return super().get_search_results(request, queryset, search_term)
