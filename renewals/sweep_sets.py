@@ -210,9 +210,13 @@ def claim_due_reminders(*, first_id, last_id, day, zones, offsets, met_ids, rule
     """Claim the due reminders of the range for holders whose today is `day`.
 
     Returns (claimed ids, pending ids, already sent, skipped): the rows this call
-    inserted (INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING: two sweeps at once
-    each get only the rows they won), the due ones a previous run claimed but did not
-    send, and the counts of due ones already sent or unsubscribed (optional offset)."""
+    inserted (INSERT ... ON CONFLICT DO NOTHING RETURNING: two sweeps at once each get
+    only the rows they won), the due ones a previous run claimed but did not send, and
+    the counts of due ones already sent or unsubscribed (optional offset).
+
+    One SELECT reads the range's due rows with their reminder, if any (a few thousand
+    rows at most, the ids of a chunk in the window of the offsets); the INSERT then
+    carries only the rows with no reminder yet, usually a handful on a daily run."""
     if not offsets or not rules:
         return [], [], 0, 0
     cte, params = _due_cte(
@@ -226,48 +230,60 @@ def claim_due_reminders(*, first_id, last_id, day, zones, offsets, met_ids, rule
     )
     reminder = Reminder._meta.db_table
     offset_table = ReminderOffset._meta.db_table
-    wanted = "(NOT o.is_optional OR due.opted_in)"
 
     # The reminder of a due row, looked up per row through the (cycle, offset) unique
     # index by a scalar subquery, never by a join: a join's plan follows the statistics,
     # and right after a catch-up run claimed thousands of reminders (before ANALYZE)
     # PostgreSQL joined through the offset index instead, 3 s a chunk instead of 5 ms.
-    def reminder_of_due(column, extra=""):
+    def reminder_of_due(column):
         return (
             f"(SELECT r.{column} FROM {reminder} r WHERE r.cycle_id = due.cycle_id "
-            f"AND r.offset_id = due.offset_id{extra})"
+            "AND r.offset_id = due.offset_id)"
         )
 
-    by_status = (
-        f"{cte}SELECT CASE WHEN {wanted} THEN {reminder_of_due('status')} ELSE 'unwanted' END, "
-        f"COUNT(*) FROM due JOIN {offset_table} o ON o.id = due.offset_id GROUP BY 1"
+    due_rows = (
+        f"{cte}SELECT due.cycle_id, due.offset_id, due.due_on, "
+        f"CASE WHEN (NOT o.is_optional OR due.opted_in) THEN 1 ELSE 0 END, "
+        f"{reminder_of_due('id')}, {reminder_of_due('status')} "
+        f"FROM due JOIN {offset_table} o ON o.id = due.offset_id"
     )
-    pending_ids = (
-        f"{cte}SELECT pending.id FROM (SELECT "
-        f"{reminder_of_due('id', ' AND r.status IN (%s, %s)')} AS id FROM due "
-        f"JOIN {offset_table} o ON o.id = due.offset_id WHERE {wanted}) pending "
-        "WHERE pending.id IS NOT NULL"
-    )
-    insert = (
-        f"{cte}INSERT INTO {reminder} "
-        "(cycle_id, offset_id, due_on, status, attempts, last_error, claimed_at) "
-        f"SELECT due.cycle_id, due.offset_id, due.due_on, %s, 0, '', %s FROM due "
-        f"JOIN {offset_table} o ON o.id = due.offset_id WHERE {wanted} "
-        f"AND {reminder_of_due('id')} IS NULL "
-        "ON CONFLICT (cycle_id, offset_id) DO NOTHING RETURNING id"
-    )
-    pending_statuses = [Reminder.Status.PENDING, Reminder.Status.FAILED]
+    waiting = {Reminder.Status.PENDING, Reminder.Status.FAILED}
+    new, pending, already, skipped = [], [], 0, 0
     with connection.cursor() as cursor:
-        cursor.execute(by_status, params)
-        counts = dict(cursor.fetchall())
-        pending = []
-        if any(counts.get(status) for status in pending_statuses):  # after a stopped run
-            cursor.execute(pending_ids, params + pending_statuses)
-            pending = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            insert,
-            params + [Reminder.Status.PENDING, connection.ops.adapt_datetimefield_value(now)],
-        )
-        claimed = [row[0] for row in cursor.fetchall()]
-    already, skipped = counts.get(Reminder.Status.SENT, 0), counts.get("unwanted", 0)
-    return claimed, pending, int(already), int(skipped)
+        cursor.execute(due_rows, params)
+        for cycle_id, offset_id, due_on, wanted, reminder_id, status in cursor.fetchall():
+            if not wanted:
+                skipped += 1
+            elif reminder_id is None:
+                new.append((cycle_id, offset_id, due_on))
+            elif status == Reminder.Status.SENT:
+                already += 1
+            elif status in waiting:  # claimed by a run that stopped before sending
+                pending.append(reminder_id)
+    return _insert_claims(new, now), pending, already, skipped
+
+
+CLAIMS_PER_INSERT = 500  # 7 parameters a row: within SQLite's limit on parameters
+
+
+def _insert_claims(rows, now):
+    """Insert (cycle, offset, due_on) claims as pending; returns the ids inserted (a
+    claim another sweep inserted first is skipped by ON CONFLICT)."""
+    claimed = []
+    claimed_at = connection.ops.adapt_datetimefield_value(now)
+    table = Reminder._meta.db_table
+    for start in range(0, len(rows), CLAIMS_PER_INSERT):
+        batch = rows[start : start + CLAIMS_PER_INSERT]
+        values = ", ".join(["(%s, %s, %s, %s, 0, '', %s)"] * len(batch))
+        params = []
+        for cycle_id, offset_id, due_on in batch:
+            params += [cycle_id, offset_id, due_on, Reminder.Status.PENDING, claimed_at]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} "
+                "(cycle_id, offset_id, due_on, status, attempts, last_error, claimed_at) "
+                f"VALUES {values} ON CONFLICT (cycle_id, offset_id) DO NOTHING RETURNING id",
+                params,
+            )
+            claimed += [row[0] for row in cursor.fetchall()]
+    return claimed
