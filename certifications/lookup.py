@@ -13,4 +13,7 @@ def find_by_number(raw):
     number = canonical_number(raw)
     if not number:
         return None
-    return Credential.objects.with_related().filter(certificate_number__iexact=number).first()
+    # Unordered: .first() would sort by id, and before PostgreSQL has statistics on the
+    # UPPER(number) index it then walked the primary key instead (the whole table).
+    found = Credential.objects.with_related().filter(certificate_number__iexact=number)
+    return next(iter(found.order_by()[:1]), None)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from .dates import EARLIEST_DATE, LATEST_DATE, add_months, validate_sane_date
 
@@ -404,6 +405,10 @@ class Credential(models.Model):
             # scans the whole window across every credential for each chunk (9 of a
             # chunk's 19 ms at 1M); this index answers both conditions from the range.
             models.Index(fields=["id", "expires_on"], name="credential_range_expiry"),
+            # /verify/<number>/ accepts any case (lookup.find_by_number: iexact, i.e.
+            # UPPER(number) = UPPER(%s)); without this it read the whole table (55 ms at
+            # 100k credentials).
+            models.Index(Upper("certificate_number"), name="credential_number_any_case"),
         ]
 
     def __str__(self):
