@@ -497,6 +497,9 @@ MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=EVIDENCE_MAX_BYTES + 10
 # The Site row (account emails say "[CSPO Tracker]", links use its domain) follows
 # SITE_URL after every migrate (cspo_tracker/apps.py).
 SITE_NAME = "CSPO Tracker"
+# The staff reports' charts are counted at most once per period in this many seconds
+# (renewals/reports.py: charts_for); the CSV downloads always count afresh.
+REPORTS_CACHE_SECONDS = env.int("REPORTS_CACHE_SECONDS", default=300)
 # --- end production readiness ---
 
 # --- Metrics (issue 11): /metrics for Prometheus (django-prometheus) ---

@@ -127,3 +127,29 @@ def test_the_chart_csvs_and_page_keep_their_query_count(
     ):
         with django_assert_max_num_queries(6):
             _lines(staff_client.get(reverse(name)))
+
+
+def _charts(response):
+    return json.loads(
+        re.search(r'id="report-charts"[^>]*>(.*?)</script>', response.content.decode()).group(1)
+    )
+
+
+def test_the_page_counts_a_periods_charts_once_per_cache_period_and_says_when(
+    staff_client, settings, django_assert_max_num_queries
+):
+    settings.REPORTS_CACHE_SECONDS = 300
+    _population()
+    first = staff_client.get(reverse("staff_reports"))
+    assert _charts(first)["months"]["issued"][-4] == 2  # March 2026
+    assert "counted at 12:00, again every 5 minutes" in first.content.decode()
+    CredentialFactory(issued_on=datetime.date(2026, 3, 5))
+    with django_assert_max_num_queries(9):  # the three chart queries are not run again
+        again = staff_client.get(reverse("staff_reports"))
+    assert _charts(again)["months"]["issued"][-4] == 2  # as counted at 12:00
+    csv = _lines(staff_client.get(reverse("staff_report_issued_renewed_csv")))
+    assert "2026-03,3,0" in csv  # downloads count afresh
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 12, 5, 1, tzinfo=datetime.UTC)):
+        later = staff_client.get(reverse("staff_reports"))
+    assert _charts(later)["months"]["issued"][-4] == 3
+    assert "counted at 12:05" in later.content.decode()
