@@ -42,8 +42,10 @@ ROUNDS = 3
 def seed(n, *, reuse=False):
     """The sweep bench's population, plus courses, grace, reminders and two users.
     With `reuse`, credentials already seeded (at least N) are kept."""
-    from sweep import TODAY
+    from sweep import NOW
     from sweep import seed as seed_credentials
+
+    TODAY = NOW.date()  # noqa: N806 - the sweep bench's day, as its seeding uses it
 
     from certifications.models import Credential as Seeded
     from certifications.models import User as SeededUser
@@ -90,7 +92,12 @@ def seed(n, *, reuse=False):
         )
     with transaction.atomic():
         staff = User.objects.create_user(
-            "bench-staff@example.com", password="bench", is_staff=True, is_superuser=True
+            "bench-staff@example.com",
+            password="bench",
+            is_staff=True,
+            is_superuser=True,
+            first_name="Sam",
+            last_name="Staff",
         )
         activate_totp(staff)
         trainer_user = User.objects.create_user("bench-trainer@example.com", password="bench")
@@ -144,7 +151,9 @@ def seed(n, *, reuse=False):
             for i, cycle in enumerate(cycles)
         )
         # The practitioner of the one-row pages: 3 credentials, 500 SEU entries.
-        user = User.objects.create_user("bench-holder@example.com", password="bench")
+        user = User.objects.create_user(
+            "bench-holder@example.com", password="bench", first_name="Bea", last_name="Bench"
+        )
         holder = Practitioner.objects.create(user=user, calendar_token="bench-holder")
         from certifications.issuing import issue_credential
 
