@@ -62,15 +62,40 @@ def _required_text(value, what):
     return value
 
 
+def _place_zone_choices():
+    from .time_zones import time_zone_choices
+
+    return time_zone_choices()
+
+
 class SignupNameForm(NameFields):
-    """ACCOUNT_SIGNUP_FORM_CLASS: allauth adds its email and password fields to these."""
+    """ACCOUNT_SIGNUP_FORM_CLASS: allauth adds its email and password fields to these.
+    The time zone starts as UTC; static/js/timezone.js selects the browser's zone on a
+    fresh form (data-detect), so a practitioner's days left count in their own zone from
+    the first page."""
+
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=_place_zone_choices,
+        initial="UTC",
+        required=False,  # left out (no JS, a script): UTC, changed later on the profile
+        help_text="Deadlines and days left are counted in this time zone.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["time_zone"].widget.attrs["data-detect"] = "select"
 
     def signup(self, request, user):
+        from .services import start_practitioner
+
         save_name(
             user,
             first_name=self.cleaned_data["first_name"],
             last_name=self.cleaned_data["last_name"],
         )
+        start_practitioner(user=user, time_zone=self.cleaned_data["time_zone"] or "UTC")
 
 
 def save_name(user, *, first_name, last_name):

@@ -100,6 +100,14 @@ def set_password_url(user):
     return settings.SITE_URL + path
 
 
+def start_practitioner(*, user, time_zone):
+    """The new account's practitioner profile, in the time zone chosen at sign-up."""
+    practitioner, _ = Practitioner.objects.update_or_create(
+        user=user, defaults={"time_zone": time_zone}
+    )
+    return practitioner
+
+
 @transaction.atomic
 def update_profile(*, practitioner, first_name, last_name, time_zone, optional_reminders):
     """Save the practitioner's name, time zone and reminder preference."""

@@ -1,5 +1,7 @@
-// Suggest the browser's time zone beside a time zone <select> (profile, sign-up).
-// Nothing changes until the person clicks the suggestion; forms without JS work as before.
+// The browser's time zone beside a time zone <select> (profile, sign-up). On a fresh
+// sign-up form (data-detect="select") it is selected at once and said so; elsewhere it is
+// offered, and nothing changes until the person clicks it. Without JS the forms work as
+// before (sign-up then starts in UTC).
 (function () {
   "use strict";
   var detected;
@@ -16,6 +18,13 @@
     if (!option || select.value === detected) return;
     var hint = document.createElement("div");
     hint.className = "form-text time-zone-suggestion";
+    hint.setAttribute("aria-live", "polite");
+    if (select.getAttribute("data-detect") === "select") {
+      select.value = detected;
+      hint.textContent = "Set from your browser: " + option.textContent + ". Change it if it is wrong.";
+      select.insertAdjacentElement("afterend", hint);
+      return;
+    }
     var button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn-link btn-sm p-0 align-baseline";

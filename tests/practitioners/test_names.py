@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from certifications.models import Practitioner
 from cspo_tracker import outbox
 from tests.factories import CredentialFactory, StaffFactory, UserFactory
 
@@ -38,6 +39,44 @@ def test_sign_up_stores_the_name_given(client, django_user_model):
     )
     user = django_user_model.objects.get(email="ada@example.com")
     assert (user.first_name, user.last_name) == ("Ada", "Lovelace")
+
+
+@pytest.mark.parametrize(
+    ("posted", "stored"),
+    [("America/Sao_Paulo", "America/Sao_Paulo"), (None, "UTC")],
+)
+def test_sign_up_stores_the_time_zone_chosen_or_utc(client, posted, stored):
+    data = {
+        "email": "zone@example.com",
+        "first_name": "Zoe",
+        "last_name": "Zone",
+        "password1": NEW_PASSWORD,
+        "password2": NEW_PASSWORD,
+    }
+    if posted:
+        data["time_zone"] = posted
+    page = client.get(reverse("account_signup")).content.decode()
+    assert 'data-detect="select"' in page and "js/timezone" in page
+    assert 'value="Etc/GMT+5"' not in page  # real places only
+    client.post(reverse("account_signup"), data)
+    assert Practitioner.objects.get(user__email="zone@example.com").time_zone == stored
+
+
+def test_sign_up_refuses_a_time_zone_that_is_no_place(client, django_user_model):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "nowhere@example.com",
+            "first_name": "No",
+            "last_name": "Where",
+            "time_zone": "Mars/Olympus_Mons",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not django_user_model.objects.filter(email="nowhere@example.com").exists()
 
 
 def test_a_logged_in_user_without_a_name_is_asked_for_it_before_anything_else(client):
