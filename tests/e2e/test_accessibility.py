@@ -17,16 +17,6 @@ from tests.factories import (
     seus_for,
 )
 
-# Violations whose fix belongs to issue 8's numbered defects, done on another branch
-# (navbar contrast: defect 10; the SEU table that scrolls sideways on a phone: defect 7;
-# the submit page's in-progress notice: defect 2). Listed by rule and element so any
-# other violation fails; remove each entry once its fix is merged.
-FIXED_ELSEWHERE = {
-    ("color-contrast", '.nav-link[href="/"]'),
-    ("scrollable-region-focusable", "main > .table-responsive"),
-    ("color-contrast", '#renewal-in-progress > a[href$="renewals/"]'),
-}
-
 PAGES = [
     "/",
     "/seus/",
@@ -56,7 +46,7 @@ def test_practitioner_pages_have_no_serious_accessibility_violation(page, width)
     found = {}
     for url in [*PAGES, f"/renewals/audits/{audit.pk}/", f"/verify/{cspo.certificate_number}/"]:
         page.goto(url)
-        violations = [v for v in serious_violations(page) if (v[0], v[3]) not in FIXED_ELSEWHERE]
+        violations = serious_violations(page)
         if violations:
             found[url] = violations
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
