@@ -10,7 +10,8 @@ sender's transaction, so a receiver's failure rolls the whole change back.
 - `credentials_issued(credentials)`: sent once per batch of credentials issued together,
   by certifications.issuing.issue_course_credentials (a closing course) and
   issue_credentials_bulk (the imports), instead of one `credential_issued` each.
-  renewals opens their first renewal cycles in one insert.
+  renewals opens their first renewal cycles in one insert; webhooks records one
+  `credential.issued` event each.
 - `course_completed(holders, expires_on)`: sent by certifications.courses.close_course
   once, for the attendees who met the attendance rule. renewals renews their other
   credentials to `expires_on` and returns them (the closing result lists them).

@@ -9,7 +9,11 @@ class WebhooksConfig(AppConfig):
         """webhooks sits on top of every domain app: it connects here, in one place, to
         the events they announce (docs/architecture.md) and records a webhook event for
         each, in the sender's transaction."""
-        from certifications.signals import credential_issued, credential_revoked
+        from certifications.signals import (
+            credential_issued,
+            credential_revoked,
+            credentials_issued,
+        )
         from renewals.signals import (
             credential_renewed,
             credential_statuses_changed,
@@ -21,6 +25,7 @@ class WebhooksConfig(AppConfig):
 
         pairs = [
             (credential_issued, receivers.credential_issued),
+            (credentials_issued, receivers.credentials_issued),
             (credential_revoked, receivers.credential_revoked),
             (credential_renewed, receivers.credential_renewed),
             (credential_statuses_changed, receivers.credential_statuses_changed),

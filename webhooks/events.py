@@ -150,16 +150,23 @@ def credentials_changed_status(status, credential_ids):
     `credential.renewal_due`, `.expired` or `.lapsed` event each (back to active: none).
     A constant number of queries for the whole set."""
     event_type = STATUS_EVENTS.get(status)
-    if event_type is None or not credential_ids:
+    if event_type is None:
         return []
-    if not WebhookSubscription.objects.filter(active=True).exists():
+    return credentials_changed(event_type, credential_ids)
+
+
+def credentials_changed(event_type, credential_ids):
+    """One `event_type` event per credential of a set (a closing course's credentials, an
+    import batch, the sweep's status changes), in a constant number of queries."""
+    credential_ids = list(credential_ids)
+    if not credential_ids or not WebhookSubscription.objects.filter(active=True).exists():
         return []  # nobody could receive it: no credential query at all
     credentials = Credential.objects.filter(pk__in=credential_ids).select_related(
         "program", "holder__user"
     )
     return record(
         event_type,
-        [(c.holder_id, c) for c in credentials],
+        [(c.holder_id, c) for c in credentials.order_by("pk")],
         lambda c: {"credential": credential_data(c)},
     )
 

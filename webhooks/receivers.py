@@ -9,6 +9,11 @@ def credential_issued(sender, *, credential, **kwargs):
     events.credential_changed("credential.issued", credential)
 
 
+def credentials_issued(sender, *, credentials, **kwargs):
+    """A closing course's credentials, or an import batch: one event each."""
+    events.credentials_changed("credential.issued", [c.pk for c in credentials])
+
+
 def credential_renewed(sender, *, credential, **kwargs):
     events.credential_changed("credential.renewed", credential)
 

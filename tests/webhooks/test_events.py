@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from certifications.vc.services import revoke_credential
 from renewals import services as renewals
@@ -166,3 +168,40 @@ def test_a_non_staff_organisation_subscription_receives_nothing_but_its_owners()
     former.save()
     CredentialFactory(holder=PractitionerFactory())
     assert types_for(organisation) == []
+
+
+def test_closing_a_course_announces_each_credential_issued_in_constant_queries(
+    django_assert_max_num_queries,
+):
+    from certifications.courses import close_course
+    from tests.factories import course_with_attendees
+
+    organisation = subscribe(StaffFactory(), URL, scope="organisation")
+
+    def close(size):
+        course, _enrollments = course_with_attendees(size, capacity=size)
+        with CaptureQueriesContext(connection) as captured:
+            result = close_course(course=course)
+        return result, len(captured)
+
+    close(1)  # warm per-process caches
+    small, few = close(2)
+    large, many = close(20)
+    assert many == few
+    issued = WebhookEvent.objects.filter(type="credential.issued")
+    numbers = {e.payload["data"]["credential"]["certificate_number"] for e in issued}
+    assert {c.certificate_number for c in large.issued + small.issued} <= numbers
+    assert types_for(organisation).count("credential.issued") == 1 + 2 + 20
+
+
+def test_an_import_announces_each_credential_issued():
+    from certifications.issuing import ToIssue, issue_credentials_bulk
+    from tests.factories import ProgramFactory
+
+    organisation = subscribe(StaffFactory(), URL, scope="organisation")
+    holders = [PractitionerFactory() for _ in range(3)]
+    program = ProgramFactory(code="CSPO")
+    issue_credentials_bulk(
+        items=[ToIssue(holder_id=h.pk, program=program, issued_on=D(2026, 3, 3)) for h in holders]
+    )
+    assert types_for(organisation) == ["credential.issued"] * 3
