@@ -118,6 +118,7 @@ def record_attempt(*, delivery_id, response, now=None):
         error=error[:500],
         duration_ms=response.duration_ms,
     )
+    due_at = delivery.next_attempt_at  # when this attempt was due: a failing spell's start
     delivery.attempts += 1
     delivery.last_status_code = response.status_code
     delivery.last_error = error[:500]
@@ -133,11 +134,15 @@ def record_attempt(*, delivery_id, response, now=None):
         else:
             delivery.next_attempt_at = min(now + retry_delay(delivery.attempts), gives_up_at)
     delivery.save()
-    _track_subscription(delivery.subscription_id, ok=ok, now=now)
+    _track_subscription(delivery.subscription_id, ok=ok, now=now, due_at=due_at)
     return attempt
 
 
-def _track_subscription(subscription_id, *, ok, now):
+def _track_subscription(subscription_id, *, ok, now, due_at=None):
+    """A failing spell starts when its first failed attempt was due (the event's
+    creation for a first attempt), not when a worker got to it: the last retry of an
+    event comes WEBHOOKS_RETRY_HOURS after its creation, and must count as a spell of
+    that length, or a subscription whose one event failed for 3 days stayed on."""
     subscription = (
         WebhookSubscription.objects.select_for_update(of=("self",))
         .select_related("owner", "organisation")
@@ -149,7 +154,7 @@ def _track_subscription(subscription_id, *, ok, now):
             subscription.save(update_fields=["failing_since"])
         return
     if subscription.failing_since is None:
-        subscription.failing_since = now
+        subscription.failing_since = min(due_at or now, now)
         subscription.save(update_fields=["failing_since"])
         return
     limit = timedelta(hours=settings.WEBHOOKS_DISABLE_AFTER_HOURS)

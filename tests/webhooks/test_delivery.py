@@ -169,3 +169,28 @@ def test_a_subscription_failing_for_three_days_is_disabled_and_its_owner_emailed
     with at(moment + dt.timedelta(days=1)):
         tasks.deliver_due_webhooks.apply()
     assert len(receiver.requests) == sent  # disabled: nothing more
+
+
+def test_one_event_failing_until_its_last_retry_disables_the_subscription_though_workers_lag(
+    receiver, subscriber, django_capture_on_commit_callbacks
+):
+    """The spell starts when the event was due, not when a busy worker first tried it:
+    the last retry, 72 hours after the event, closes a 72-hour spell."""
+    subscription = subscribe(subscriber, receiver.url)
+    receiver.answer(*[503] * 100)
+    with time_machine.travel(T0, tick=False):
+        CredentialFactory(holder=subscriber)  # the event; no worker picks it up yet
+    # The first attempt comes 7 minutes late; the every-30-minutes run then keeps time.
+    moments = [T0 + dt.timedelta(minutes=7)]
+    moments += [T0 + dt.timedelta(minutes=30 * k) for k in range(1, 2 * 72 + 1)]
+    for moment in moments:
+        with (
+            time_machine.travel(moment, tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            tasks.deliver_due_webhooks.apply()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.FAILED  # given up at 72 h
+    subscription.refresh_from_db()
+    assert not subscription.active
+    assert subscription.disabled_at == T0 + dt.timedelta(hours=72)
