@@ -6,17 +6,13 @@ from .names import NameFields
 from .time_zones import time_zone_choices
 
 
-def _time_zone_choices():
-    return time_zone_choices()
-
-
 class ProfileForm(forms.Form):
     first_name = NameFields.base_fields["first_name"]
     last_name = NameFields.base_fields["last_name"]
     clean_first_name = NameFields.clean_first_name
     clean_last_name = NameFields.clean_last_name
     time_zone = forms.ChoiceField(
-        choices=_time_zone_choices,
+        choices=time_zone_choices,
         help_text="Dates, deadlines and days left are counted in this time zone.",
     )
     optional_reminders = forms.BooleanField(

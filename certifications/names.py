@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
+from .time_zones import time_zone_choices
+
 NAME_MAX_LENGTH = 150
 
 
@@ -62,12 +64,6 @@ def _required_text(value, what):
     return value
 
 
-def _place_zone_choices():
-    from .time_zones import time_zone_choices
-
-    return time_zone_choices()
-
-
 class SignupNameForm(NameFields):
     """ACCOUNT_SIGNUP_FORM_CLASS: allauth adds its email and password fields to these.
     The time zone starts as UTC; static/js/timezone.js selects the browser's zone on a
@@ -76,7 +72,7 @@ class SignupNameForm(NameFields):
 
     time_zone = forms.ChoiceField(
         label="Time zone",
-        choices=_place_zone_choices,
+        choices=time_zone_choices,
         initial="UTC",
         required=False,  # left out (no JS, a script): UTC, changed later on the profile
         help_text="Deadlines and days left are counted in this time zone.",
