@@ -172,12 +172,12 @@ class CredentialAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     readonly_fields = ["revoked_at", "revoked_reason", "revoked_by"]
 
     def get_search_results(self, request, queryset, search_term):
+        """A certificate number exactly (any case); an email address as every large
+        changelist looks it up (LargeTableAdmin)."""
         term = search_term.strip()
-        if not term:
-            return queryset, False
-        if "@" in term:
-            return queryset.filter(holder__user__email=term.lower()), False
-        return queryset.filter(certificate_number=term.upper()), False
+        if term and "@" not in term:
+            return queryset.filter(certificate_number=term.upper()), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
