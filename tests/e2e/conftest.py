@@ -55,10 +55,21 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def browser_context_options():
+    """Extra Playwright context options for `page`; a test module overrides this fixture
+    (e.g. {"timezone_id": "Europe/Berlin"})."""
+    return {}
+
+
+@pytest.fixture
+def page(browser, live_server, settings, browser_context_options):
     settings.SITE_URL = live_server.url
     settings.ALLOWED_HOSTS = ["*"]
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        **browser_context_options,
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page

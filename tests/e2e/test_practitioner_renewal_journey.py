@@ -23,14 +23,9 @@ PASSWORD = "a-long-unusual-passphrase-42"
 
 
 @pytest.fixture
-def berlin_page(browser, live_server, settings):
+def browser_context_options():
     """A browser whose clock says Europe/Berlin, as a practitioner's laptop in Berlin."""
-    settings.SITE_URL = live_server.url
-    settings.ALLOWED_HOSTS = ["*"]
-    context = browser.new_context(base_url=live_server.url, timezone_id="Europe/Berlin")
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
+    return {"timezone_id": "Europe/Berlin"}
 
 
 def meta(page, attribute, name):
@@ -38,10 +33,7 @@ def meta(page, attribute, name):
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_sign_up_log_seus_renew_two_credentials_together_and_share_the_verify_page(
-    berlin_page, width
-):
-    page = berlin_page
+def test_sign_up_log_seus_renew_two_credentials_together_and_share_the_verify_page(page, width):
     page.set_viewport_size({"width": width, "height": 900})
     email = f"renewer{width}@example.com"
     today = timezone.now().date()
