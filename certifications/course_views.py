@@ -159,7 +159,7 @@ def _submitted_cells(post):
             submitted[(enrollment_id, session_id)] = value
     for button, index in ((ALL_PRESENT_SESSION, 1), (ALL_PRESENT_ROW, 0)):
         target = post.get(button, "")
-        if target.isdigit():
+        if target.isdecimal():  # int() reads it; isdigit() also takes "¹"
             for cell in submitted:
                 if cell[index] == int(target):
                     submitted[cell] = courses.PRESENT

@@ -18,7 +18,7 @@ def settings_page(request):
         try:
             notifications.set_reminder_kinds(
                 practitioner=practitioner,
-                wanted_offset_ids=[v for v in request.POST.getlist("kind") if v.isdigit()],
+                wanted_offset_ids=[v for v in request.POST.getlist("kind") if v.isdecimal()],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -25,7 +25,7 @@ def _preselected(request, practitioner):
     raws = request.GET.getlist("credential")
     if not raws:
         return []
-    if not all(raw.isdigit() for raw in raws):
+    if not all(raw.isdecimal() for raw in raws):
         raise Http404("No such credential.")
     for raw in raws:
         get_object_or_404(Credential, pk=raw, holder=practitioner)

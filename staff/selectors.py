@@ -145,7 +145,7 @@ def search_querysets(*, user, q):
         renewal_match = _name_or_email(terms, "practitioner__user__") | Q(
             payment_reference__iexact=q.strip()
         )
-        if number.isdigit():
+        if number.isdecimal():
             renewal_match |= Q(pk=int(number))
         renewals = (
             Renewal.objects.filter(renewal_match)
