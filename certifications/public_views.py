@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.vary import vary_on_headers
 
+from . import verify_cache
 from .certificates import certificate_pdf
 from .dates import today_for
 from .lookup import canonical_number, find_by_number
@@ -22,6 +23,11 @@ def verify_credential(request, certificate_number):
     the answer is the signed Open Badges credential itself."""
     if "application/ld+json" in request.headers.get("Accept", ""):
         return vc_views.signed_credential_for_number(request, certificate_number)
+    key = (
+        verify_cache.page_key(certificate_number) if verify_cache.is_cold_visitor(request) else None
+    )
+    if key is not None and (response := verify_cache.cached_page(request, key)) is not None:
+        return response
     credential = find_by_number(certificate_number)
     if credential is not None and credential.certificate_number != certificate_number:
         # Any case, surrounding spaces: one canonical address per certificate.
@@ -33,7 +39,7 @@ def verify_credential(request, certificate_number):
             {"certificate_number": canonical_number(certificate_number)},
             status=404,
         )
-    return render(
+    response = render(
         request,
         "certifications/verify.html",
         {
@@ -45,6 +51,9 @@ def verify_credential(request, certificate_number):
             and credential.holder.user_id == request.user.pk,
         },
     )
+    if key is not None:
+        verify_cache.keep_page(request, key, response)
+    return response
 
 
 @login_required

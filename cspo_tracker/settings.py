@@ -214,7 +214,16 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # within its 30-second window) and counts failed attempts there. The default cache is per
 # process; with several gunicorn workers set CACHE_URL (e.g. redis://redis:6379/2) so
 # they share it.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Rendered public pages kept per process under keys made of what they show
+    # (certifications/verify_cache.py): nothing to share or invalidate between workers.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 # --- end two-factor block ---
 
 # django-axes: repeated wrong passwords lock the account and address for a while.
