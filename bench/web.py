@@ -273,7 +273,7 @@ def load(port, path, cookie, seconds):
                 wrk,
                 "-t2",
                 f"-c{CONNECTIONS}",
-                f"-d{seconds}s",
+                f"-d{max(1, round(seconds))}s",  # wrk takes whole seconds
                 *header,
                 f"http://127.0.0.1:{port}{path}",
             ],
@@ -303,7 +303,7 @@ def load(port, path, cookie, seconds):
     return sum(done) / (time.perf_counter() - started)
 
 
-def measure(n, port, seconds, reuse=False):
+def measure(n, port, seconds, reuse=False, only=()):
     import django
 
     django.setup()
@@ -326,6 +326,8 @@ def measure(n, port, seconds, reuse=False):
         ("dashboard (3 credentials)", "/", holder),
         ("SEU list (500 entries)", "/seus/", holder),
     ]
+    if only:  # the bare views always, for the ratios
+        pages = [p for p in pages if p[0].startswith("bare") or any(o in p[0] for o in only)]
     env = production_env(port)
     process = start_gunicorn(port, env)
     results = {}
@@ -364,10 +366,13 @@ def main():
     parser.add_argument(
         "--reuse", action="store_true", help="keep credentials a previous run seeded"
     )
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only pages whose name has this"
+    )
     args = parser.parse_args()
     # One key for this process (which writes the sessions) and gunicorn (which reads them).
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    figures = {n: measure(n, args.port, args.seconds, args.reuse) for n in args.sizes}
+    figures = {n: measure(n, args.port, args.seconds, args.reuse, args.only) for n in args.sizes}
     print(json.dumps({str(n): {k: round(v, 1) for k, v in r.items()} for n, r in figures.items()}))
 
 
