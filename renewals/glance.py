@@ -125,9 +125,10 @@ def glances_for(progresses):
             "category__cap",
         )
     )
-    categories = {
-        row[2]: SeuCategory(pk=row[2], code=row[4], name=row[5], cap=row[6]) for row in entries
-    }
+    categories = {}
+    for row in entries:
+        if row[2] not in categories:
+            categories[row[2]] = SeuCategory(pk=row[2], code=row[4], name=row[5], cap=row[6])
     entries = [row[:4] for row in entries]
     return {p.credential.pk: _glance(p, entries, categories) for p in rows}
 
@@ -136,21 +137,16 @@ def _glance(progress, entries, categories):
     cycle = progress.cycle
     running = defaultdict(lambda: ZERO)
     points = []
-
-    def counted_now():
-        total = ZERO
-        for category_id, amount in running.items():
-            cap = categories[category_id].cap
-            total += min(amount, cap) if cap is not None else amount
-        return total
-
+    total = ZERO  # SEUs counted so far: each category's running sum, capped
     for holder_id, earned_on, category_id, seus in entries:
         if holder_id != progress.credential.holder_id:
             continue
         if not cycle.window_starts_on <= earned_on <= cycle.ends_on:
             continue
-        running[category_id] += seus
-        total = counted_now()
+        before = running[category_id]
+        running[category_id] = before + seus
+        cap = categories[category_id].cap
+        total += seus if cap is None else min(before + seus, cap) - min(before, cap)
         if points and points[-1][0] == earned_on:
             points[-1] = (earned_on, total)
         else:

@@ -29,18 +29,25 @@ def earned_chart(glance, *, label):
         offset = min(max((day - glance.window_starts_on).days, 0), days)
         return LEFT + (RIGHT - LEFT) * offset / days
 
-    def y(amount):
-        return BOTTOM - (BOTTOM - TOP) * float(Decimal(amount) / top)
+    scale = (BOTTOM - TOP) / float(top)
 
-    steps = [(LEFT, BOTTOM)]
-    previous = Decimal("0")
+    def y(amount):
+        return BOTTOM - scale * float(amount)
+
+    # Drawn to a tenth of a unit: days that land on the same tenth (a long window has
+    # ~2.6 days per unit) make one vertical step, not a point per entry.
+    steps = [(_num(LEFT), _num(BOTTOM))]
+    previous = 0
     for day, total in glance.points:
-        steps.append((x(day), y(previous)))
-        steps.append((x(day), y(total)))
+        px = _num(x(day))
+        if len(steps) > 1 and steps[-1][0] == px == steps[-2][0]:
+            steps[-1] = (px, _num(y(total)))
+        else:
+            steps += [(px, _num(y(previous))), (px, _num(y(total)))]
         previous = total
     end = x(min(max(glance.today, glance.window_starts_on), glance.ends_on))
-    steps.append((end, y(previous)))
-    earned = " ".join(f"{_num(px)},{_num(py)}" for px, py in steps)
+    steps.append((_num(end), _num(y(previous))))
+    earned = " ".join(f"{px},{py}" for px, py in steps)
     parts = [
         format_html(
             '<line class="glance-axis" x1="{}" y1="{}" x2="{}" y2="{}" />',
