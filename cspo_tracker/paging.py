@@ -80,15 +80,19 @@ def _page_number(raw):
     return min(int(raw), DEEPEST_PAGE) if raw.isdecimal() and int(raw) > 0 else 1
 
 
-def bounded_page(queryset, number, *, per_page):
+def bounded_page(queryset, number, *, per_page, count_in_order=True):
     """Page `number` of `queryset` in two queries whatever its size (one when nothing
-    matches): a count stopped at the cap, and the page's rows plus one. A number past the last page gives the last
-    page when the total is known, and an empty page (with a link back) when not."""
+    matches): a count stopped at the cap, and the page's rows plus one. A number past
+    the last page gives the last page when the total is known, and an empty page (with
+    a link back) when not.
+
+    The count runs in the page's order when an index serves that order: the index range
+    the page reads, with a bigger LIMIT, and the planner cannot pick a LIMITed scan that
+    reads the whole table whenever fewer rows match than it guessed. Where no index
+    serves the order (a search), `count_in_order=False` counts the first cap + 1 matches
+    found instead of sorting every match."""
     cap = settings.PAGER_COUNT_CAP
-    # In the page's order: the index that serves the page serves the count, and the
-    # planner cannot pick a LIMITed sequential scan that reads the whole table whenever
-    # fewer rows match than it guessed.
-    counted = queryset[: cap + 1].count()
+    counted = (queryset if count_in_order else queryset.order_by())[: cap + 1].count()
     number = _page_number(number)
     if counted <= cap:
         number = min(number, max(1, ceil(counted / per_page)))

@@ -174,7 +174,10 @@ def search(*, user, q, group=None, page=1):
         wanted.remove("renewals")
     return {
         name: bounded_page(
-            querysets[name], page if group else 1, per_page=PER_GROUP * (5 if group else 1)
+            querysets[name],
+            page if group else 1,
+            per_page=PER_GROUP * (5 if group else 1),
+            count_in_order=False,  # no index serves a search's order
         )
         for name in wanted
     }
