@@ -412,6 +412,11 @@ WEBHOOKS_DISABLE_AFTER_HOURS = env.int("WEBHOOKS_DISABLE_AFTER_HOURS", default=7
 # Credentials per sweep batch: a constant number of queries per batch, memory flat.
 RENEWALS_SWEEP_BATCH_SIZE = env.int("RENEWALS_SWEEP_BATCH_SIZE", default=2000)
 
+# --- Scale (issue 14) ---
+# Staff lists count at most this many rows, then say "1,000+" (cspo_tracker/paging.py):
+# a page's cost stays the same however many rows match.
+PAGER_COUNT_CAP = 1000
+
 # --- Logging (issue 11): LOG_FORMAT=json writes one JSON object a line ---
 # Each record carries the request id (X-Request-ID or a new uuid, echoed in the response)
 # and the user id, from cspo_tracker/request_logging.py.

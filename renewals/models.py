@@ -129,6 +129,21 @@ class Renewal(models.Model):
                 violation_error_message="You already have a renewal in progress.",
             ),
         ]
+        indexes = [
+            # The staff page's lists, read in order from an index range and stopped after a
+            # page (renewals.selectors): awaiting staff, oldest submission first, and
+            # fee confirmed but held, oldest confirmation first.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status__in=["submitted", "needs_approval"]),
+                name="renewal_in_progress_order",
+            ),
+            models.Index(
+                fields=["fee_reviewed_at", "id"],
+                condition=Q(status="submitted", fee_status="confirmed"),
+                name="renewal_held_order",
+            ),
+        ]
 
     IN_PROGRESS = (Status.SUBMITTED, Status.NEEDS_APPROVAL)
 

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
 from cspo_tracker import outbox
 from cspo_tracker.csv_export import SafeWriter
+from cspo_tracker.paging import bounded_page
 
 from . import plans, reminders, selectors, services
 from .forms import RejectFeeForm, RenewalForm
@@ -122,15 +122,15 @@ PER_PAGE = 50
 
 
 def _page(request, queryset, name):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(name))
+    return bounded_page(queryset, request.GET.get(name), per_page=PER_PAGE)
 
 
 @staff_required
 def staff_overview(request):
     """Expiring credentials with what each is missing, credentials in grace, renewals
     awaiting staff, reminders sent, failed or waiting, and the emails failed or waiting
-    in the outbox. Every list is paginated or capped: the page's queries and size stay
-    the same however many rows there are."""
+    in the outbox. Every list is paginated (with a count that stops at a cap) or capped:
+    the page's queries, size and cost stay the same however many rows there are."""
     within = _window(request)
     today = timezone.localdate()
     page = _page(

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.core.paginator import Paginator
 from django.db.models import Q
 
 from certifications.models import Credential, Enrollment, Practitioner, User
 from certifications.selectors import courses_for, courses_ready_to_close, open_courses
 from cspo_tracker.models import OutboundEmail
+from cspo_tracker.paging import bounded_page
 from renewals import selectors as renewal_selectors
 from renewals.models import Reminder, Renewal
 from seus.models import SeuEntry
@@ -164,7 +164,8 @@ def search_querysets(*, user, q):
 
 def search(*, user, q, group=None, page=1):
     """Grouped results: each group's first page (PER_GROUP), or with `group` only that
-    group, paginated. Two queries a group (count and page) whatever the number of rows."""
+    group, paginated. Two queries a group (a count stopped at PAGER_COUNT_CAP, and the
+    page) whatever the number of rows: a one-letter search matches most of the table."""
     if not _terms(q):
         return {}
     querysets = search_querysets(user=user, q=q)
@@ -172,8 +173,11 @@ def search(*, user, q, group=None, page=1):
     if not user.is_staff and "renewals" in wanted:
         wanted.remove("renewals")
     return {
-        name: Paginator(querysets[name], PER_GROUP * (5 if group else 1)).get_page(
-            page if group else 1
+        name: bounded_page(
+            querysets[name],
+            page if group else 1,
+            per_page=PER_GROUP * (5 if group else 1),
+            count_in_order=False,  # no index serves a search's order
         )
         for name in wanted
     }
