@@ -33,7 +33,6 @@ import signal
 import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,7 +175,8 @@ def run_sweeps(chunk):
     # As in production: with DEBUG on, Django keeps every statement's SQL in memory (up to
     # 9,000), which the peak would count as the sweep's.
     settings.DEBUG = False
-    tracemalloc.start()
+    # Memory is the process's peak RSS after each run, not tracemalloc: tracing every
+    # allocation slowed the runs it measured (the ratio to the floor counted it).
     figures = []
     for name, now in (
         ("first", NOW),
@@ -186,7 +186,6 @@ def run_sweeps(chunk):
         queries = 0
         collected = []
         dispatch = collected.extend
-        tracemalloc.reset_peak()
         started = time.perf_counter()
         with connection.execute_wrapper(count):
             result = sweep.run_sweep(
@@ -202,7 +201,7 @@ def run_sweeps(chunk):
                 "chunks": result.batches,
                 "changed": result.statuses_changed,
                 "claimed": result.reminders_claimed,
-                "py_peak_mb": round(tracemalloc.get_traced_memory()[1] / 2**20, 1),
+                "rss_mb": round(peak_rss_mb(), 1),
             }
         )
         sql(
@@ -304,7 +303,7 @@ def main(args):
     setup()
     print(f"chunk size {chunk}; {os.cpu_count()} CPUs; load {os.getloadavg()[0]:.1f}")
     print(f"{'N':>8} {'run':>9} {'seconds':>8} {'us/cred':>8} {'floor s':>8} {'ratio':>6} "
-          f"{'queries':>8} {'chunks':>7} {'changed':>8} {'claimed':>8} {'py MB':>6} "
+          f"{'queries':>8} {'chunks':>7} {'changed':>8} {'claimed':>8} "
           f"{'RSS MB':>7}")  # fmt: skip
     for n in sizes:
         seed_seconds = seed(n)
@@ -323,7 +322,7 @@ def main(args):
                 f"{n:>8} {run['run']:>9} {run['seconds']:>8} {run['us_per_credential']:>8} "
                 f"{floor:>8.3f} {run['seconds'] / floor:>6.1f} {run['queries']:>8} "
                 f"{run['chunks']:>7} {run['changed']:>8} {run['claimed']:>8} "
-                f"{run['py_peak_mb']:>6} {data['peak_rss_mb']:>7}"
+                f"{run['rss_mb']:>7}"
             )
         print(f"{'':>8} (seeded in {seed_seconds:.0f} s; load {os.getloadavg()[0]:.1f})")
         if workers:
