@@ -34,20 +34,21 @@ def earned_chart(glance, *, label):
     def y(amount):
         return BOTTOM - scale * float(amount)
 
-    # Drawn to a tenth of a unit: days that land on the same tenth (a long window has
-    # ~2.6 days per unit) make one vertical step, not a point per entry.
-    steps = [(_num(LEFT), _num(BOTTOM))]
+    # One step per unit of width (a pixel at the chart's size; a two-year window has
+    # ~2.6 days per unit): days that share a unit make one vertical step, not a point
+    # per entry; a step moves by at most half a unit.
+    steps = [(LEFT, 0)]  # (x, SEUs counted)
     previous = 0
     for day, total in glance.points:
-        px = _num(x(day))
+        px = round(x(day))
         if len(steps) > 1 and steps[-1][0] == px == steps[-2][0]:
-            steps[-1] = (px, _num(y(total)))
+            steps[-1] = (px, total)
         else:
-            steps += [(px, _num(y(previous))), (px, _num(y(total)))]
+            steps += [(px, previous), (px, total)]
         previous = total
     end = x(min(max(glance.today, glance.window_starts_on), glance.ends_on))
-    steps.append((_num(end), _num(y(previous))))
-    earned = " ".join(f"{px},{py}" for px, py in steps)
+    steps.append((end, previous))
+    earned = " ".join(f"{_num(px)},{_num(y(amount))}" for px, amount in steps)
     parts = [
         format_html(
             '<line class="glance-axis" x1="{}" y1="{}" x2="{}" y2="{}" />',

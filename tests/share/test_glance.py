@@ -133,3 +133,24 @@ def test_the_dashboard_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(11):
         content = _cards(practitioner_client)
     assert len(re.findall('class="glance-chart"', content)) == count
+
+
+def test_a_chart_of_a_busy_window_draws_one_step_per_unit_of_width_at_most():
+    from renewals.glance import Glance
+    from renewals.glance_svg import LEFT, RIGHT, earned_chart
+
+    starts = datetime.date(2025, 3, 1)
+    points = [(starts + datetime.timedelta(days=d), Decimal(d) / 20) for d in range(700)]
+    glance = Glance(
+        window_starts_on=starts,
+        ends_on=starts + datetime.timedelta(days=730),
+        today=datetime.date(2027, 2, 1),
+        required=Decimal("20"),
+        counted=points[-1][1],
+        points=points,
+    )
+    svg = str(earned_chart(glance, label="CSPO"))
+    drawn = re.search(r'class="glance-earned" fill="none" points="([^"]+)"', svg).group(1).split()
+    assert len(drawn) <= 2 * (RIGHT - LEFT + 1) + 2
+    assert drawn[0] == f"{LEFT:.1f},92.0"  # from 0 at the window's start
+    assert drawn[-1].endswith(",10.0")  # to the last total, the chart's top (35 of 20)
