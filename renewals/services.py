@@ -274,7 +274,6 @@ def extend_credential(*, credential, expires_on, today):
     return cycle
 
 
-@transaction.atomic
 def extend_credentials(*, extensions):
     """Give credentials whose current cycle has just completed their new expiry: each
     stored status is refreshed as of its holder's `today` and the next cycle opens.
@@ -299,10 +298,11 @@ def extend_credentials(*, extensions):
             credential.status, credential.status_changed_on = status, today
         credentials.append(credential)
     if not credentials:
-        return []
-    Credential.objects.bulk_update(credentials, ["expires_on", "status", "status_changed_on"])
-    cycles = open_cycles(credentials=credentials)
-    credentials_renewed.send(sender=Credential, credentials=credentials)
+        return []  # not even a savepoint: most closings renew nothing
+    with transaction.atomic():
+        bulk.update_audited(credentials, ["expires_on", "status", "status_changed_on"])
+        cycles = open_cycles(credentials=credentials)
+        credentials_renewed.send(sender=Credential, credentials=credentials)
     return cycles
 
 
