@@ -324,7 +324,7 @@ def close_course(*, course, by=None):
     and mails nothing twice: the course row is locked, the database keeps one
     credential per course and holder, and a renewed expiry is no longer earlier.
     The work is done for the whole roster at once: the number of queries does not grow
-    with the attendees (only with the other credentials a closing renews)."""
+    with the attendees, nor with the other credentials a closing renews."""
     course = (
         Course.objects.select_for_update(of=("self",))
         .select_related("program", "trainer__user")

@@ -9,6 +9,9 @@ Rules (docs/domain.md, "Renewing" and "Expiry"):
 The daily sweep is in renewals.sweep, sending one reminder in renewals.reminders.
 """
 
+from datetime import date
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +20,6 @@ from django.utils import timezone
 
 from certifications.dates import add_months, today_for
 from certifications.models import Credential, Practitioner
-from certifications.vc import services as vc_services
 from cspo_tracker import bulk, outbox
 from cspo_tracker.formats import day
 from seus.models import SeuEntry
@@ -25,17 +27,37 @@ from seus.models import SeuEntry
 from . import plans, selectors
 from .audits import OPEN_REFUSAL, has_open_audit
 from .models import Renewal, RenewalCycle
-from .signals import credential_renewed, renewal_submitted
+from .signals import credentials_renewed, renewal_submitted
+
+
+def open_cycle(*, credential):
+    """`open_cycles` for one credential (a credential just issued)."""
+    [cycle] = open_cycles(credentials=[credential])
+    return cycle
 
 
 @transaction.atomic
-def open_cycle(*, credential):
-    """Open the renewal cycle that ends at the credential's current expiry, snapshotting
-    the program's requirement and fee. Opening it again returns the same cycle."""
-    cycle, _created = RenewalCycle.objects.get_or_create(
-        credential=credential, ends_on=credential.expires_on, defaults=_cycle_terms(credential)
-    )
-    return cycle
+def open_cycles(*, credentials):
+    """Open the renewal cycle that ends at each credential's current expiry, snapshotting
+    the program's requirement and fee (`_cycle_terms`). Opening one again returns the
+    same cycle. Two queries however many credentials (their programs loaded); returns
+    the cycles in the credentials' order."""
+    credentials = list(credentials)
+    existing = {
+        (cycle.credential_id, cycle.ends_on): cycle
+        for cycle in RenewalCycle.objects.filter(
+            credential__in=[c.pk for c in credentials],
+            ends_on__in={c.expires_on for c in credentials},
+        )
+    }
+    new = {
+        (c.pk, c.expires_on): RenewalCycle(credential=c, ends_on=c.expires_on, **_cycle_terms(c))
+        for c in credentials
+        if (c.pk, c.expires_on) not in existing
+    }
+    RenewalCycle.objects.bulk_create(new.values())
+    cycles = existing | new
+    return [cycles[(c.pk, c.expires_on)] for c in credentials]
 
 
 CYCLE_TERMS = ("window_starts_on", "seus_required", "seus_addon", "fee_amount", "fee_currency")
@@ -238,26 +260,50 @@ def _set_held(renewal, reason):
         renewal.save(update_fields=["held_reason"])
 
 
+class Extension(NamedTuple):
+    """A credential, the expiry it is given and its holder's local date."""
+
+    credential: Credential
+    expires_on: date
+    today: date
+
+
 def extend_credential(*, credential, expires_on, today):
-    """Give a credential whose current cycle has just completed its new expiry: the stored
-    status is refreshed as of `today` and the next cycle opens. Used by renewals and by
-    a new course renewing the holder's other credentials."""
-    program = credential.program
-    credential.expires_on = expires_on
-    status = selectors.status_on(
-        expires_on=expires_on,
-        today=today,
-        lead_days=program.reminder_lead_days,
-        grace_days=program.grace_days,
-        requirements_met=False,
-    )
-    if status != credential.status:
-        credential.status, credential.status_changed_on = status, today
-    credential.save(update_fields=["expires_on", "status", "status_changed_on"])
-    cycle = open_cycle(credential=credential)
-    vc_services.reissue_after_renewal(credential)  # a signed copy with the new validUntil
-    credential_renewed.send(sender=Credential, credential=credential)
+    """`extend_credentials` for one credential: returns its new cycle."""
+    [cycle] = extend_credentials(extensions=[Extension(credential, expires_on, today)])
     return cycle
+
+
+def extend_credentials(*, extensions):
+    """Give credentials whose current cycle has just completed their new expiry: each
+    stored status is refreshed as of its holder's `today` and the next cycle opens.
+    Used by renewals and by a new course renewing the holder's other credentials.
+    `credentials_renewed` is sent once for the set. The signed copy follows the expiry
+    by itself: the first time it is asked for, one is signed with the new validUntil
+    (certifications.vc.services.issue_signed_credential), as for a credential a closing
+    course issues. A fixed number of queries however many credentials (programs loaded);
+    returns the new cycles."""
+    credentials = []
+    for credential, expires_on, today in extensions:
+        program = credential.program
+        credential.expires_on = expires_on
+        status = selectors.status_on(
+            expires_on=expires_on,
+            today=today,
+            lead_days=program.reminder_lead_days,
+            grace_days=program.grace_days,
+            requirements_met=False,
+        )
+        if status != credential.status:
+            credential.status, credential.status_changed_on = status, today
+        credentials.append(credential)
+    if not credentials:
+        return []  # not even a savepoint: most closings renew nothing
+    with transaction.atomic():
+        bulk.update_audited(credentials, ["expires_on", "status", "status_changed_on"])
+        cycles = open_cycles(credentials=credentials)
+        credentials_renewed.send(sender=Credential, credentials=credentials)
+    return cycles
 
 
 @transaction.atomic
@@ -269,8 +315,8 @@ def renew_credentials_for_course(*, holders, expires_on, now=None):
     opens, and its stored status is refreshed. A credential with a renewal in progress
     (cycle submitted) is left alone: that renewal decides its expiry. Running it again
     changes nothing (nothing expires earlier any more). Returns the credentials renewed.
-    `holders` are the attendees of one closing course: the reads and the cycle update
-    are one query each for all of them."""
+    `holders` are the attendees of one closing course: the reads, the cycle update and
+    the renewing (`extend_credentials`) cost a fixed number of queries for all of them."""
     now = now or timezone.now()
     holders = {holder.pk: holder for holder in holders}
     today = {pk: today_for(holder, now) for pk, holder in holders.items()}
@@ -295,10 +341,9 @@ def renew_credentials_for_course(*, holders, expires_on, now=None):
     RenewalCycle.objects.filter(
         pk__in=[current[c.pk].pk for c in credentials if c.pk in current]
     ).update(status=RenewalCycle.Status.COMPLETED, completed_at=now)
-    for credential in credentials:
-        extend_credential(
-            credential=credential, expires_on=expires_on, today=today[credential.holder_id]
-        )
+    extend_credentials(
+        extensions=[Extension(c, expires_on, today[c.holder_id]) for c in credentials]
+    )
     return credentials
 
 
@@ -339,13 +384,16 @@ def complete_renewal(*, renewal, now=None):
         status=RenewalCycle.Status.COMPLETED, completed_at=now
     )
     today = selectors.today_for(renewal.practitioner, now)
-    for cycle in cycles:
-        credential = cycle.credential
-        extend_credential(
-            credential=credential,
-            expires_on=add_months(cycle.ends_on, credential.program.validity_months),
-            today=today,
-        )
+    extend_credentials(
+        extensions=[
+            Extension(
+                cycle.credential,
+                add_months(cycle.ends_on, cycle.credential.program.validity_months),
+                today,
+            )
+            for cycle in cycles
+        ]
+    )
     renewal.status, renewal.completed_at = Renewal.Status.COMPLETED, now
     renewal.held_reason = ""
     renewal.save(update_fields=["status", "completed_at", "held_reason"])

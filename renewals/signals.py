@@ -3,8 +3,9 @@ from one place inside the sender's transaction; webhooks connects its receivers 
 WebhooksConfig.ready().
 
 - `renewal_submitted(renewal)`: sent by renewals.services.submit_renewal.
-- `credential_renewed(credential)`: sent by renewals.services.extend_credential, for a
-  completed renewal and for a new course renewing the holder's other credentials.
+- `credentials_renewed(credentials)`: sent by renewals.services.extend_credentials once
+  for the credentials given a new expiry together: a completed renewal's, or those a
+  closing course renews for its attendees (one signal for the set, not one per row).
 - `credential_statuses_changed(status, credential_ids)`: sent by the daily sweep
   (renewals.sweep) once per new status and batch, with the ids of the credentials whose
   stored status changed to `status`: one signal for a set, not one per row.
@@ -13,5 +14,5 @@ WebhooksConfig.ready().
 from django.dispatch import Signal
 
 renewal_submitted = Signal()
-credential_renewed = Signal()
+credentials_renewed = Signal()
 credential_statuses_changed = Signal()

@@ -15,8 +15,8 @@ class WebhooksConfig(AppConfig):
             credentials_issued,
         )
         from renewals.signals import (
-            credential_renewed,
             credential_statuses_changed,
+            credentials_renewed,
             renewal_submitted,
         )
         from seus.signals import seu_created
@@ -27,7 +27,7 @@ class WebhooksConfig(AppConfig):
             (credential_issued, receivers.credential_issued),
             (credentials_issued, receivers.credentials_issued),
             (credential_revoked, receivers.credential_revoked),
-            (credential_renewed, receivers.credential_renewed),
+            (credentials_renewed, receivers.credentials_renewed),
             (credential_statuses_changed, receivers.credential_statuses_changed),
             (renewal_submitted, receivers.renewal_submitted),
             (seu_created, receivers.seu_created),

@@ -141,7 +141,7 @@ def _credential_with_related(credential):
 
 
 def credential_changed(event_type, credential):
-    """`credential.issued`, `.renewed` or `.revoked` about one credential."""
+    """`credential.issued` or `.revoked` about one credential."""
     return record(event_type, [(credential.holder_id, credential)], _credential_with_related)
 
 
@@ -157,7 +157,8 @@ def credentials_changed_status(status, credential_ids):
 
 def credentials_changed(event_type, credential_ids):
     """One `event_type` event per credential of a set (a closing course's credentials, an
-    import batch, the sweep's status changes), in a constant number of queries."""
+    import batch, the credentials renewed together, the sweep's status changes), in a
+    constant number of queries."""
     credential_ids = list(credential_ids)
     if not credential_ids or not WebhookSubscription.objects.filter(active=True).exists():
         return []  # nobody could receive it: no credential query at all

@@ -14,8 +14,10 @@ def credentials_issued(sender, *, credentials, **kwargs):
     events.credentials_changed("credential.issued", [c.pk for c in credentials])
 
 
-def credential_renewed(sender, *, credential, **kwargs):
-    events.credential_changed("credential.renewed", credential)
+def credentials_renewed(sender, *, credentials, **kwargs):
+    """A completed renewal's credentials, or those a closing course renewed: one
+    `credential.renewed` event each, in a fixed number of queries."""
+    events.credentials_changed("credential.renewed", [c.pk for c in credentials])
 
 
 def credential_revoked(sender, *, credential, **kwargs):
