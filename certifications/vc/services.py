@@ -3,7 +3,7 @@ and re-sign a status list when one of its bits changed. Keyword-only, one transa
 
 import logging
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -81,22 +81,6 @@ def _new_signed_credential(credential):
             if taken.exists():
                 return taken.get()
     raise RuntimeError("Could not draw a free status index in 20 attempts.")  # pragma: no cover
-
-
-def reissue_after_renewal(credential, *, now=None):
-    """A renewal moved the expiry: sign the credential with its new validUntil now (the
-    renewal's confirmation email links each new signed copy). Without a signing key
-    (production misconfigured; `check --deploy` says so) the renewal still completes and
-    the signed copy is made once a key is set."""
-    credential.refresh_from_db(fields=["expires_on", "issued_on"])
-    try:
-        signed = issue_signed_credential(credential, now=now)
-    except ImproperlyConfigured as error:
-        logger.error("credential %s renewed but not signed: %s", credential.pk, error)
-        return None
-    except HolderHasNoName:
-        return None  # signed when first asked for, once the holder has given a name
-    return signed
 
 
 @transaction.atomic
