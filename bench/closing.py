@@ -17,47 +17,20 @@ the closing's CPU seconds and its SQL queries.
 
 import datetime
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _scratch import fresh_database  # noqa: E402  (bench/ is the script's directory)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
 NOTE = (
     "Wall seconds include waiting for a core when the machine is busy: compare the load "
     "average printed here, and the CPU column (this process) for the work itself."
 )
-
-
-def bench_url():
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/closing.py needs DATABASE_URL pointing at a PostgreSQL server")
-    name = parts.path.lstrip("/") + "_bench"
-    return (
-        name,
-        urlunsplit(parts._replace(path="/" + name)),
-        urlunsplit(parts._replace(path="/postgres")),
-    )
-
-
-def fresh_database():
-    import psycopg2
-
-    name, url, admin_url = bench_url()
-    admin = psycopg2.connect(admin_url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True, env=env)
-    return url
 
 
 class Seeder:
@@ -149,7 +122,7 @@ def close(course):
 
 
 def main(sizes, repeat):
-    url = fresh_database()
+    url = fresh_database("closing.py")
     os.environ["DATABASE_URL"] = url
     import django
 

@@ -24,10 +24,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _scratch import fresh_database  # noqa: E402  (bench/ is the script's directory)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
 TODAY = datetime.date(2026, 6, 1)
 NOTE = (
@@ -35,34 +37,6 @@ NOTE = (
     "average printed here, and the CPU columns (the import process, its PostgreSQL backend) "
     "for the work itself."
 )
-
-
-def bench_url():
-    url = os.environ.get("DATABASE_URL", "")
-    parts = urlsplit(url)
-    if not parts.scheme.startswith("postgres"):
-        sys.exit("bench/imports.py needs DATABASE_URL pointing at a PostgreSQL server")
-    name = parts.path.lstrip("/") + "_bench"
-    return (
-        name,
-        urlunsplit(parts._replace(path="/" + name)),
-        urlunsplit(parts._replace(path="/postgres")),
-    )
-
-
-def fresh_database():
-    import psycopg2
-
-    name, url, admin_url = bench_url()
-    admin = psycopg2.connect(admin_url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True, env=env)
-    return url
 
 
 def write_files(n, folder):
@@ -201,7 +175,7 @@ def main(sizes):
           f"{'queries':>8} {'COPY s':>7} {'x COPY':>7}  result")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         for n in sizes:
-            url = fresh_database()
+            url = fresh_database("imports.py")
             credentials, seus = write_files(n, Path(folder))
             floors = {
                 credentials: copy_floor(url, credentials, CREDENTIAL_COLUMNS),

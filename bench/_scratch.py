@@ -1,0 +1,39 @@
+"""The scratch database a bench makes beside the one DATABASE_URL names: `<name>_bench`,
+dropped and created again, then migrated (never point DATABASE_URL at production)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def bench_url(script):
+    """(scratch name, its URL, the server's maintenance database URL)."""
+    parts = urlsplit(os.environ.get("DATABASE_URL", ""))
+    if not parts.scheme.startswith("postgres"):
+        sys.exit(f"bench/{script} needs DATABASE_URL pointing at a PostgreSQL server")
+    name = parts.path.lstrip("/") + "_bench"
+    return (
+        name,
+        urlunsplit(parts._replace(path="/" + name)),
+        urlunsplit(parts._replace(path="/postgres")),
+    )
+
+
+def fresh_database(script):
+    """Drop and create the scratch database, migrate it, and return its URL."""
+    import psycopg2
+
+    name, url, admin_url = bench_url(script)
+    admin = psycopg2.connect(admin_url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True, env=env)
+    return url
