@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _scratch import fresh_database  # noqa: E402  (bench/ is the script's directory)
+from _support import counting_statements, fresh_database  # noqa: E402  (bench/ is the script's directory)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
 NOTE = (
@@ -103,22 +103,14 @@ class Seeder:
 
 def close(course):
     """Close `course`; returns (result, wall seconds, CPU seconds, queries)."""
-    from django.db import connection
-
     from certifications.courses import close_course
-
-    queries = 0
-
-    def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
 
     cpu = time.process_time()
     started = time.perf_counter()
-    with connection.execute_wrapper(count):
+    with counting_statements() as counted:
         result = close_course(course=course)
-    return result, time.perf_counter() - started, time.process_time() - cpu, queries
+    seconds = time.perf_counter() - started
+    return result, seconds, time.process_time() - cpu, counted.statements
 
 
 def main(sizes, repeat):

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _scratch import fresh_database  # noqa: E402  (bench/ is the script's directory)
+from _support import counting_statements, fresh_database  # noqa: E402  (bench/ is the script's directory)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
 TODAY = datetime.date(2026, 6, 1)
@@ -107,13 +107,6 @@ def child(command, path):
     from django.core.management import call_command
     from django.db import connection
 
-    queries = 0
-
-    def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
     out = io.StringIO()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
@@ -121,7 +114,7 @@ def child(command, path):
     db_cpu = backend_cpu_seconds(backend)
     cpu = time.process_time()
     started = time.perf_counter()
-    with connection.execute_wrapper(count):
+    with counting_statements() as counted:
         call_command(command, path, stdout=out)
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu
@@ -134,7 +127,7 @@ def child(command, path):
                 "cpu": cpu,
                 "db_cpu": db_cpu,
                 "rss": peak_rss_mb(),
-                "q": queries,
+                "q": counted.statements,
                 "out": summary,
             }
         )

@@ -159,18 +159,10 @@ def sql_floor():
 
 def run_sweeps(chunk):
     """Runs in a child process so the peak memory is the sweep's, not the seeding's."""
-    from django.db import connection
+    from _support import counting_statements
+    from django.conf import settings
 
     from renewals import sweep
-
-    queries = 0
-
-    def count(execute, statement, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(statement, params, many, context)
-
-    from django.conf import settings
 
     # As in production: with DEBUG on, Django keeps every statement's SQL in memory (up to
     # 9,000), which the peak would count as the sweep's.
@@ -183,11 +175,10 @@ def run_sweeps(chunk):
         ("again", NOW),
         ("next day", NOW + datetime.timedelta(days=1)),
     ):
-        queries = 0
         collected = []
         dispatch = collected.extend
         started = time.perf_counter()
-        with connection.execute_wrapper(count):
+        with counting_statements() as counted:
             result = sweep.run_sweep(
                 now=now, dispatch=lambda ids, r, into=dispatch: into(ids), batch_size=chunk
             )
@@ -197,7 +188,7 @@ def run_sweeps(chunk):
                 "run": name,
                 "seconds": round(seconds, 2),
                 "us_per_credential": round(seconds / max(result.credentials_scanned, 1) * 1e6, 1),
-                "queries": queries,
+                "queries": counted.statements,
                 "chunks": result.batches,
                 "changed": result.statuses_changed,
                 "claimed": result.reminders_claimed,

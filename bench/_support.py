@@ -1,6 +1,8 @@
-"""The scratch database a bench makes beside the one DATABASE_URL names: `<name>_bench`,
-dropped and created again, then migrated (never point DATABASE_URL at production)."""
+"""What the benches share: the scratch database a bench makes beside the one
+DATABASE_URL names (`<name>_bench`, dropped and created again, then migrated; never point
+DATABASE_URL at production), and counting the SQL statements a timed step runs."""
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -37,3 +39,23 @@ def fresh_database(script):
     env = {**os.environ, "DATABASE_URL": url}
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], check=True, env=env)
     return url
+
+
+class StatementCount:
+    statements = 0
+
+
+@contextlib.contextmanager
+def counting_statements():
+    """`with counting_statements() as counted: ...` then `counted.statements`: every
+    statement run inside on the default connection (a COPY counts as one)."""
+    from django.db import connection
+
+    counted = StatementCount()
+
+    def count(execute, sql, params, many, context):
+        counted.statements += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield counted
