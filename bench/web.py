@@ -12,7 +12,9 @@ production settings as .ci/run uses them, persistent database connections) with 
 bench's own URLconf, which adds a bare view behind the same middleware, and measures
 each page with wrk (16 connections) when it is installed, else with a small threaded
 client (16 connections): requests per second, the median of 3 rounds, and the ratio to
-the bare view.
+the bare view. The dashboard and SEU log are measured as kept pages (a repeat view);
+--render-own-pages measures them rendered at every view (OWN_PAGES_KEPT=false), as the
+first view after a change is.
 """
 
 import argparse
@@ -303,7 +305,7 @@ def load(port, path, cookie, seconds):
     return sum(done) / (time.perf_counter() - started)
 
 
-def measure(n, port, seconds, reuse=False, only=()):
+def measure(n, port, seconds, reuse=False, only=(), kept=True):
     import django
 
     django.setup()
@@ -329,6 +331,9 @@ def measure(n, port, seconds, reuse=False, only=()):
     if only:  # the bare views always, for the ratios
         pages = [p for p in pages if p[0].startswith("bare") or any(o in p[0] for o in only)]
     env = production_env(port)
+    # The practitioner's own pages are kept once rendered (certifications/own_pages.py);
+    # with --render-own-pages every view renders, as the first view after a change does.
+    env["OWN_PAGES_KEPT"] = "true" if kept else "false"
     process = start_gunicorn(port, env)
     results = {}
     try:
@@ -350,6 +355,7 @@ def measure(n, port, seconds, reuse=False, only=()):
         f"\n{n:,} credentials (seeded in {seeded:.0f} s), median of {ROUNDS} rounds, "
         f"{CONNECTIONS} connections, {'wrk' if shutil.which('wrk') else 'threaded client'}, "
         f"load average {os.getloadavg()[0]:.1f}"
+        + ("" if kept else ", own pages rendered at every view")
     )
     print(f"{'page':32} {'req/s':>8} {'of bare':>8} {'of anonymous bare':>18}")
     for name, rate in results.items():
@@ -369,10 +375,18 @@ def main():
     parser.add_argument(
         "--only", action="append", default=[], help="measure only pages whose name has this"
     )
+    parser.add_argument(
+        "--render-own-pages",
+        action="store_true",
+        help="OWN_PAGES_KEPT=false: the dashboard and SEU log render at every view",
+    )
     args = parser.parse_args()
     # One key for this process (which writes the sessions) and gunicorn (which reads them).
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-    figures = {n: measure(n, args.port, args.seconds, args.reuse, args.only) for n in args.sizes}
+    figures = {
+        n: measure(n, args.port, args.seconds, args.reuse, args.only, not args.render_own_pages)
+        for n in args.sizes
+    }
     print(json.dumps({str(n): {k: round(v, 1) for k, v in r.items()} for n, r in figures.items()}))
 
 

@@ -216,8 +216,9 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # they share it.
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://"),
-    # Rendered public pages kept per process under keys made of what they show
-    # (certifications/verify_cache.py): nothing to share or invalidate between workers.
+    # Rendered pages kept per process under keys made of what they show
+    # (cspo_tracker/kept_pages.py: /verify/ for cold visitors, a practitioner's dashboard
+    # and SEU log): nothing to share or invalidate between workers.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
@@ -478,6 +479,9 @@ SEU_STEP = Decimal(env.str("SEU_STEP", default="0.25"))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 SEU_LIST_PAGE_SIZE = env.int("SEU_LIST_PAGE_SIZE", default=50)
+# A practitioner's dashboard and SEU log are kept once rendered, keyed by the versions of
+# the rows they read (certifications/own_pages.py; PostgreSQL only). Off: every view renders.
+OWN_PAGES_KEPT = env.bool("OWN_PAGES_KEPT", default=True)
 # axes reads the login address from allauth's credentials and form alike (see the function).
 AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"
 

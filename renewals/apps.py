@@ -28,3 +28,30 @@ class RenewalsConfig(AppConfig):
 
         health.register_check("sweep", monitoring.check_sweep)
         metrics.register_collector(monitoring.RenewalsCollector())
+        self.declare_holder_rows()
+
+    @staticmethod
+    def declare_holder_rows():
+        """The rows of renewal tables a practitioner's own pages read (issue 14: kept pages
+        are keyed by their versions, cspo_tracker/row_versions.py)."""
+        from django.db.models import Q
+
+        from cspo_tracker.row_versions import holder_rows
+
+        from .audit_models import SeuAudit, SeuAuditItem
+        from .models import Renewal, RenewalCycle
+
+        holder_rows("cycle", lambda holder: RenewalCycle.objects.filter(credential__holder=holder))
+        holder_rows(
+            "renewal",
+            lambda holder: Renewal.objects.filter(
+                Q(practitioner=holder) | Q(cycles__credential__holder=holder)
+            ).distinct(),
+        )
+        holder_rows(
+            "seu_audit", lambda holder: SeuAudit.objects.filter(renewal__practitioner=holder)
+        )
+        holder_rows(
+            "seu_audit_item",
+            lambda holder: SeuAuditItem.objects.filter(audit__renewal__practitioner=holder),
+        )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from certifications import roles
 from certifications.models import Practitioner
+from certifications.own_pages import kept_own_page
 from certifications.selectors import practitioner_for
 
 from .calendar import calendar_feed as build_calendar_feed
@@ -24,6 +25,10 @@ def dashboard(request):
     if role == roles.TRAINER:
         return redirect("trainer_home")
     practitioner = practitioner_for(request.user)
+    return kept_own_page(request, practitioner, lambda: _render_dashboard(request, practitioner))
+
+
+def _render_dashboard(request, practitioner):
     cards = dashboard_cards(practitioner)
     return render(
         request,

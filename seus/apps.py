@@ -13,3 +13,21 @@ class SeusConfig(AppConfig):
         from .imports import import_seus
 
         import_jobs.register("seus", import_seus)
+        self.declare_holder_rows()
+
+    @staticmethod
+    def declare_holder_rows():
+        """The rows of SEU tables a practitioner's own pages read (issue 14: kept pages are
+        keyed by their versions, cspo_tracker/row_versions.py): the categories are few and
+        shared, so all of them."""
+        from certifications.models import Organisation
+        from cspo_tracker.row_versions import holder_rows
+
+        from .models import SeuCategory, SeuEntry
+
+        holder_rows("seu_entry", lambda holder: SeuEntry.objects.filter(practitioner=holder))
+        holder_rows("seu_category", lambda holder: SeuCategory.objects.all())
+        holder_rows(
+            "seu_provider",
+            lambda holder: Organisation.objects.filter(reported_seu_entries__practitioner=holder),
+        )

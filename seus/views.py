@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from certifications.dates import today_for
 from certifications.import_views import import_page
+from certifications.own_pages import kept_own_page
 from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
 from cspo_tracker.csv_export import csv_response
@@ -36,6 +37,10 @@ def _filtered(request, practitioner):
 @login_required
 def entry_list(request):
     practitioner = practitioner_for(request.user)
+    return kept_own_page(request, practitioner, lambda: _render_list(request, practitioner))
+
+
+def _render_list(request, practitioner):
     filter_form, windows, entries = _filtered(request, practitioner)
     page = Paginator(selectors.with_renewal_lock(entries), settings.SEU_LIST_PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -45,10 +45,12 @@ def _credential_signing(settings, _credential_signing_key):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """allauth keeps used TOTP codes and rate limits in the cache; each test starts clean."""
-    from django.core.cache import cache
+    """allauth keeps used TOTP codes and rate limits in the cache, kept pages theirs
+    (cspo_tracker/kept_pages.py); each test starts clean."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -93,10 +93,11 @@ def test_a_renamed_program_shows_at_the_next_visit(credential):
 
 
 def test_the_day_of_expiry_passing_shows_expired_at_once(credential):
-    last_day = datetime.datetime(2027, 6, 1, 12, tzinfo=datetime.UTC)
+    """Twenty minutes apart (the kept page has not aged out), across midnight."""
+    last_day = datetime.datetime(2027, 6, 1, 23, 50, tzinfo=datetime.UTC)
     with time_machine.travel(last_day):
         assert 'data-status="active"' in cold_visit(credential.certificate_number).content.decode()
-    with time_machine.travel(last_day + datetime.timedelta(days=1)):
+    with time_machine.travel(last_day + datetime.timedelta(minutes=20)):
         assert 'data-status="expired"' in cold_visit(credential.certificate_number).content.decode()
 
 

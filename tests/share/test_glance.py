@@ -130,7 +130,8 @@ def test_the_dashboard_reads_in_a_fixed_number_of_queries(
         )
     for day in range(1, 6):
         SeuEntryFactory(practitioner=me, earned_on=datetime.date(2026, 1, day), seus=2)
-    with django_assert_max_num_queries(11):
+    # 12: on PostgreSQL the first view also reads the row versions that key the kept page.
+    with django_assert_max_num_queries(12):
         content = _cards(practitioner_client)
     assert len(re.findall('class="glance-chart"', content)) == count
 
