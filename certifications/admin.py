@@ -167,6 +167,8 @@ class CredentialAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     search_fields = ["certificate_number", "holder__user__email"]
     search_help_text = "An exact certificate number or holder email address."
     list_select_related = ["holder__user", "program"]
+    # The (expiry, id) index's order: a page is read from the index and stopped.
+    ordering = ["expires_on", "pk"]
     raw_id_fields = ["holder", "course"]
     # Revocation goes through its service (status lists, audit): /staff/credentials/<no>/revoke/.
     readonly_fields = ["revoked_at", "revoked_reason", "revoked_by"]

@@ -205,14 +205,16 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "offset"], name="reminder_once_per_cycle_kind")
         ]
+        # The staff page's reminder lists read (due date, id) newest first and stop after
+        # a page; with the date alone PostgreSQL sorted each day's reminders first.
         indexes = [
-            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["status", "due_on", "id"], name="reminder_status_due_order"),
             # Failed-or-waiting reminders sorted by date: two statuses that the
             # (status, due_on) index cannot serve in date order; a partial index can.
             models.Index(
-                fields=["-due_on"],
+                fields=["-due_on", "-id"],
                 condition=Q(status__in=["failed", "pending"]),
-                name="reminder_unsent_due",
+                name="reminder_unsent_due_order",
             ),
         ]
 

@@ -82,6 +82,18 @@ def test_the_course_list_is_paginated(staff_client):
     assert "Course 25" in second and "Course 26" in second and "Course 00" not in second
 
 
+def test_past_the_count_cap_the_course_list_says_how_many_at_least(staff_client, settings):
+    """Courses are counted up to PAGER_COUNT_CAP (no COUNT(*) of every course): past it
+    the page says "25+ courses" and still links to the next page."""
+    settings.PAGER_COUNT_CAP = 25
+    for n in range(27):
+        CourseFactory(title=f"Course {n:02d}", starts_on=datetime.date(2026, 1, 1))
+    first = staff_client.get(reverse("staff_reports")).content.decode()
+    assert "Page 1 · 25+ courses" in first and "page=2" in first
+    second = staff_client.get(reverse("staff_reports"), {"page": 2}).content.decode()
+    assert "Course 26" in second
+
+
 def test_credentials_issued_per_month_count_each_program(staff_client, closed_course):
     CredentialFactory(program=ProgramFactory(code="CSM"), issued_on=datetime.date(2026, 3, 20))
     CredentialFactory(issued_on=datetime.date(2025, 12, 1))
