@@ -28,11 +28,10 @@ def kept_own_page(request, practitioner, render):
     versions = row_versions.fingerprint(practitioner.pk)
     if versions is None:
         return render()
-    user = request.user
     page_key = kept_pages.key(
         "own",
         request.get_full_path(),
-        user.pk,
+        request.user.pk,
         roles.request_roles(request),
         roles.active_role(request),
         today_for(practitioner),

@@ -5,6 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.vary import vary_on_headers
 
+from cspo_tracker import kept_pages
+
 from . import verify_cache
 from .certificates import certificate_pdf
 from .dates import today_for
@@ -23,11 +25,15 @@ def verify_credential(request, certificate_number):
     the answer is the signed Open Badges credential itself."""
     if "application/ld+json" in request.headers.get("Accept", ""):
         return vc_views.signed_credential_for_number(request, certificate_number)
-    key = (
-        verify_cache.page_key(certificate_number) if verify_cache.is_cold_visitor(request) else None
-    )
-    if key is not None and (response := verify_cache.cached_page(request, key)) is not None:
-        return response
+    if not verify_cache.is_cold_visitor(request):
+        return _verify_page(request, certificate_number)
+    key = verify_cache.page_key(certificate_number)
+    if key is None:  # no credential has exactly this number: a redirect or a 404
+        return _verify_page(request, certificate_number)
+    return kept_pages.serve(request, key, lambda: _verify_page(request, certificate_number))
+
+
+def _verify_page(request, certificate_number):
     credential = find_by_number(certificate_number)
     if credential is not None and credential.certificate_number != certificate_number:
         # Any case, surrounding spaces: one canonical address per certificate.
@@ -39,7 +45,7 @@ def verify_credential(request, certificate_number):
             {"certificate_number": canonical_number(certificate_number)},
             status=404,
         )
-    response = render(
+    return render(
         request,
         "certifications/verify.html",
         {
@@ -51,9 +57,6 @@ def verify_credential(request, certificate_number):
             and credential.holder.user_id == request.user.pk,
         },
     )
-    if key is not None:
-        verify_cache.keep_page(request, key, response)
-    return response
 
 
 @login_required

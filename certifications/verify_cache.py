@@ -15,7 +15,6 @@ may have messages waiting) gets the page rendered afresh.
 import functools
 
 from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 
 from cspo_tracker import kept_pages
@@ -57,8 +56,9 @@ def _public_facts_sql():
 
 def is_cold_visitor(request):
     """No session and no messages waiting: the page is the same for every such visitor."""
-    cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and not (
+        kept_pages.messages_waiting(request)
+    )
 
 
 def page_key(number):
@@ -70,13 +70,3 @@ def page_key(number):
     if row is None:
         return None
     return kept_pages.key("verify", row, today_in(row[-1]))
-
-
-def cached_page(request, key):
-    """The kept page for `key` with this request's nonce, or None."""
-    return kept_pages.cached(request, key)
-
-
-def keep_page(request, key, response):
-    """Keep a rendered page (200) for the next cold visitor."""
-    kept_pages.keep(request, key, response)

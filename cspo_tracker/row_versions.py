@@ -9,7 +9,7 @@ INSERT, UPDATE and DELETE changes the set, whichever code wrote it (a form, a bu
 So a page kept under the fingerprint (cspo_tracker/kept_pages.py) needs no invalidation
 and no signal: any write to a row it reads makes a new key.
 
-tests/cspo_tracker/test_own_pages.py checks that every table the pages read is declared,
+tests/cspo_tracker/test_row_versions.py checks that every table the pages read is declared,
 and that a write to the declared rows of each table changes the fingerprint.
 
 Other databases (SQLite, the embedded default) have no row versions: `fingerprint`
