@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ApiConfig(AppConfig):
-    """The JSON API at /api/v1/ (issue 10): tokens, problem details, idempotency and the
+    """The JSON API at /api/v1/: tokens, problem details, idempotency and the
     resources, each a thin caller of the services and selectors below it."""
 
     default_auto_field = "django.db.models.BigAutoField"
@@ -10,4 +10,6 @@ class ApiConfig(AppConfig):
     verbose_name = "API"
 
     def ready(self):
-        from . import schema  # noqa: F401  (registers the bearer scheme with drf-spectacular)
+        from . import privacy, schema  # noqa: F401  (schema: the bearer scheme for drf-spectacular)
+
+        privacy.register()  # retention, the archive's part, the erasure's step

@@ -76,7 +76,7 @@ class ApiToken(models.Model):
 
 class IdempotentRequest(models.Model):
     """The first answer to a POST sent with an `Idempotency-Key` header, replayed when
-    the same caller sends the same key again (issue 10)."""
+    the same caller sends the same key again."""
 
     owner = models.CharField(max_length=40, help_text="token:<id> or user:<id>")
     key = models.CharField(max_length=255)

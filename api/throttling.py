@@ -1,15 +1,24 @@
 """Rate limits: each token (or signed-in user) has its own budget, API_RATE_LIMIT;
-anonymous callers (the verify endpoint) share one per address, API_ANON_RATE_LIMIT. Past
-it the API answers 429 with `Retry-After` (seconds). Counts live in Django's cache: set
-CACHE_URL to Redis so several workers share them."""
+anonymous callers (the verify endpoint) share one per client address, API_ANON_RATE_LIMIT
+(the real client's behind a trusted proxy: X-Forwarded-For from anyone else is ignored).
+Past it the API answers 429 with `Retry-After` (seconds). Counts live in Django's cache:
+set CACHE_URL to Redis so several workers share them."""
 
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from cspo_tracker.client_address import client_ip
+
 from .authentication import token_of
 
 
-class TokenRateThrottle(SimpleRateThrottle):
+class ClientAddressMixin:
+    def get_ident(self, request):
+        # DRF's own reads X-Forwarded-For from anyone unless NUM_PROXIES is set.
+        return client_ip(request)
+
+
+class TokenRateThrottle(ClientAddressMixin, SimpleRateThrottle):
     scope = "token"
 
     def get_rate(self):
@@ -26,7 +35,7 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class AnonymousRateThrottle(SimpleRateThrottle):
+class AnonymousRateThrottle(ClientAddressMixin, SimpleRateThrottle):
     scope = "anon"
 
     def get_rate(self):

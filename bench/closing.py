@@ -1,4 +1,4 @@
-"""Benchmark closing a course on PostgreSQL (issue 14: 200 attendees in at most 1 s).
+"""Benchmark closing a course on PostgreSQL (200 attendees in at most 1 s).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cspo_close python bench/closing.py [20 200]
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from _support import counting_statements, fresh_database  # noqa: E402  (bench/ is the script's directory)
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 NOTE = (
     "Wall seconds include waiting for a core when the machine is busy: compare the load "
     "average printed here, and the CPU column (this process) for the work itself."
@@ -60,14 +60,14 @@ class Seeder:
     def course(self, size, *, holding):
         """A CSM course that ended two days ago, `size` attendees present at every
         session; with `holding`, each holds a CSPO expiring in four months."""
-        from certifications.courses import (
+        from certifications.courses.services import (
             Attendee,
             create_course,
             enroll,
             record_attendance,
         )
         from certifications.dates import add_months
-        from certifications.issuing import ToIssue, issue_credentials_bulk
+        from certifications.issuing.services import ToIssue, issue_credentials_bulk
 
         self.courses += 1
         n = self.courses
@@ -103,7 +103,7 @@ class Seeder:
 
 def close(course):
     """Close `course`; returns (result, wall seconds, CPU seconds, queries)."""
-    from certifications.courses import close_course
+    from certifications.courses.services import close_course
 
     cpu = time.process_time()
     started = time.perf_counter()

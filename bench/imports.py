@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from _support import counting_statements, fresh_database  # noqa: E402  (bench/ is the script's directory)
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 TODAY = datetime.date(2026, 6, 1)
 NOTE = (
     "Wall seconds include waiting for a core when the machine is busy: compare the load "

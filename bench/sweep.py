@@ -20,8 +20,8 @@ fresh process (so the peak memory is the sweep's):
 
 Emails are not rendered in these runs (the claimed ids are only collected). With
 --workers it then measures the fanned-out beat task with real Celery workers (1, then 2
-processes, on the queue "sweepbench" of CELERY_BROKER_URL) on the first-run workload
-with the emails written to the outbox: from dispatch to the recorded SweepRun.
+processes, on the queue "sweepbench" of CELERY_BROKER_URL) on the next day's workload
+after a first run, with the emails written to the outbox: from dispatch to the recorded SweepRun.
 """
 
 import contextlib
@@ -37,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 NOW = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC)  # two local dates at once
 ZONES = [
     "UTC",
@@ -162,7 +162,7 @@ def run_sweeps(chunk):
     from _support import counting_statements
     from django.conf import settings
 
-    from renewals import sweep
+    from renewals.sweep import services as sweep
 
     # As in production: with DEBUG on, Django keeps every statement's SQL in memory (up to
     # 9,000), which the peak would count as the sweep's.
@@ -218,10 +218,10 @@ def fan_out(workers, chunk):
     """The beat task's fan-out with `workers` real Celery worker processes: seconds from
     dispatch to the recorded SweepRun, for the next day's run after a first run (the
     daily workload, its reminder emails rendered into the outbox)."""
-    from cspo_tracker.celery import app
-    from renewals import sweep
+    from config.celery import app
     from renewals.models import SweepRun
-    from renewals.sweep_runs import plan_fan_out
+    from renewals.sweep import services as sweep
+    from renewals.sweep.runs import plan_fan_out
     from renewals.tasks import sweep_chunk
 
     reset_first_run()
@@ -236,7 +236,7 @@ def fan_out(workers, chunk):
                 "-m",
                 "celery",
                 "-A",
-                "cspo_tracker",
+                "config",
                 "worker",
                 "-Q",
                 "sweepbench",

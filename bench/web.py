@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cspo_tracker.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 CONNECTIONS = 16
 ROUNDS = 3
@@ -157,7 +157,7 @@ def seed(n, *, reuse=False):
             "bench-holder@example.com", password="bench", first_name="Bea", last_name="Bench"
         )
         holder = Practitioner.objects.create(user=user, calendar_token="bench-holder")
-        from certifications.issuing import issue_credential
+        from certifications.issuing.services import issue_credential
 
         for code in ("CSPO", "A-CSPO", "CSM"):
             program = Program.objects.filter(code=code).first() or cspo

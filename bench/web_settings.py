@@ -1,5 +1,5 @@
 """The production settings with the bench's URLconf (a bare view beside every page)."""
 
-from cspo_tracker.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.web_urls"

@@ -11,5 +11,5 @@ def bare(request):
 
 urlpatterns = [
     path("bench/bare/", bare),
-    path("", include("cspo_tracker.urls")),
+    path("", include("config.urls")),
 ]

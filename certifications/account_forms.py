@@ -1,10 +1,10 @@
 """Invitation acceptance asks the name: the invited person sets a password from the link
-(certifications.courses.enqueue_invitation). Sign-up's name fields: names.SignupNameForm
+(certifications.courses.services.enqueue_invitation). Sign-up's name fields: names.SignupNameForm
 (allauth imports that one while building its own forms, so it may not import them)."""
 
 from allauth.account.forms import ResetPasswordKeyForm
 
-from .names import NameFields, has_name, save_name
+from .names import NameFields, has_name, save_name, validate_printable
 
 
 class AcceptInvitationForm(ResetPasswordKeyForm):
@@ -23,6 +23,7 @@ class AcceptInvitationForm(ResetPasswordKeyForm):
             field = field.__class__(
                 label=field.label,
                 max_length=field.max_length,
+                validators=[validate_printable],
                 widget=field.widget.__class__(attrs=dict(field.widget.attrs)),
                 help_text=field.help_text,
                 required=not has_name(user),

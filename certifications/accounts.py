@@ -4,12 +4,26 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
-from cspo_tracker import outbox
+from cspo_tracker.client_address import client_ip
+from cspo_tracker.outbox import services as outbox
+from cspo_tracker.outbox.emails import html_twin
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's account emails (address confirmation, password reset) go through the
-    outbox like every other email: stored first, delivered once."""
+    outbox like every other email: stored first, delivered once. Its rate limits count
+    per real client address (TRUSTED_PROXIES), and failed logins per account and
+    address together."""
+
+    def get_client_ip(self, request):
+        return client_ip(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failed logins per account alone ("5/300s/key"): five wrong
+        # passwords from anywhere would refuse the account's owner too. With the address
+        # in the key, only the guesser's own address is refused.
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{client_ip(request)}"
 
     def send_mail(self, template_prefix, email, context):
         # The context allauth's own send_mail gives its templates: without current_site
@@ -26,6 +40,8 @@ class AccountAdapter(DefaultAccountAdapter):
         html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
         if message.content_subtype == "html":
             html = message.body
+        # The same branded layout as every other email (templates/emails/_layout.html).
+        html = html or html_twin(message.subject, message.body)
         outbox.store(
             template=template_prefix.rsplit("/", 1)[-1],
             to=email,

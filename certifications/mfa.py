@@ -1,4 +1,4 @@
-"""Two-factor sign-in is required for staff and trainers (issue 11).
+"""Two-factor sign-in is required for staff and trainers.
 
 Staff (`is_staff`) and active Certified Scrum Trainers (`Trainer.is_active`) handle other
 people's credentials, so a password alone does not open their pages: such a user without
@@ -25,7 +25,11 @@ SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 # Views a staff member without a second factor may still open: allauth's (where the
 # factor is set up, and logout) and the load balancer's and Prometheus's probes.
-OPEN_VIEW_MODULES = ("allauth.", "cspo_tracker.views", "cspo_tracker.metrics")
+OPEN_VIEW_MODULES = (
+    "allauth.",
+    "cspo_tracker.observability.views",
+    "cspo_tracker.observability.metrics",
+)
 
 
 def _open_to_staff_without_mfa(view_func):

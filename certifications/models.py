@@ -48,6 +48,10 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    # The address the mail provider reported as bouncing or complaining (the outbox's
+    # suppression list). The "we can't reach you" banner shows while it is still the
+    # account's email: a new address clears the banner by itself.
+    unreachable_email = models.EmailField(blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -56,6 +60,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+    @property
+    def email_unreachable(self):
+        return bool(self.unreachable_email) and self.unreachable_email.lower() == self.email.lower()
 
 
 class Program(models.Model):
@@ -167,6 +175,12 @@ class Practitioner(models.Model):
     )
     calendar_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe)
     created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the holder erased their account: the credentials stay in the "
+        "registry without a name (certifications/privacy.py).",
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__email"]
@@ -184,7 +198,7 @@ class Practitioner(models.Model):
     @property
     def full_name(self):
         """ "Ada Lovelace", or "" when no name was given (certifications.names)."""
-        from .names import display_name
+        from .models import display_name
 
         return display_name(self.user)
 
@@ -410,12 +424,11 @@ class Credential(models.Model):
             ),
             # The sweep reads one id range (a chunk) within an expiry window. With the
             # primary key and the expiry index alone, PostgreSQL ANDs both bitmaps and
-            # scans the whole window across every credential for each chunk (9 of a
-            # chunk's 19 ms at 1M); this index answers both conditions from the range.
+            # scans the whole window across every credential for each chunk; this index
+            # answers both conditions from the range.
             models.Index(fields=["id", "expires_on"], name="credential_range_expiry"),
             # /verify/<number>/ accepts any case (lookup.find_by_number: iexact, i.e.
-            # UPPER(number) = UPPER(%s)); without this it read the whole table (55 ms at
-            # 100k credentials).
+            # UPPER(number) = UPPER(%s)); without this it reads the whole table.
             models.Index(Upper("certificate_number"), name="credential_number_any_case"),
         ]
 
@@ -471,12 +484,14 @@ class AttendanceChange(models.Model):
 
 
 # Signed credentials and status lists live beside the code that signs them.
-from .models_imports import ImportJob  # noqa: E402, F401  (its own module: size)
+
+
+from .imports.models import ImportJob  # noqa: E402, F401  (its own module: size)
 from .vc.models import SignedCredential, StatusList  # noqa: E402, F401
 
 
 class Organisation(models.Model):
-    """A body that works with the tracker through the API (issue 10): an SEU provider
+    """A body that works with the tracker through the API: an SEU provider
     (a conference, user group or e-learning site) reporting attendees' SEUs, or an
     employer's system. Staff create it and its API tokens."""
 
@@ -491,3 +506,12 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def display_name(person):
+    """ "Ada Lovelace" for a user or a practitioner, or "" when no name was given (never
+    the email address)."""
+    user = getattr(person, "user", person)
+    first = (getattr(user, "first_name", "") or "").strip()
+    last = (getattr(user, "last_name", "") or "").strip()
+    return f"{first} {last}".strip()

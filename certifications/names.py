@@ -2,11 +2,12 @@
 account gives one, and the page that asks for it.
 
 Certificates and the public verification page print the holder's name; an email
-address is never printed in its place (issue 8). Sign-up and invitation acceptance ask
+address is never printed in its place. Sign-up and invitation acceptance ask
 for first and last name (certifications/account_forms.py); anyone logged in without a
 name is sent to `name_required` before any other page (NameRequiredMiddleware).
 """
 
+import unicodedata
 from urllib.parse import urlencode
 
 from django import forms
@@ -21,13 +22,20 @@ from .time_zones import time_zone_choices
 NAME_MAX_LENGTH = 150
 
 
-def display_name(person):
-    """ "Ada Lovelace" for a user or a practitioner, or "" when no name was given (never
-    the email address)."""
-    user = getattr(person, "user", person)
-    first = (getattr(user, "first_name", "") or "").strip()
-    last = (getattr(user, "last_name", "") or "").strip()
-    return f"{first} {last}".strip()
+# Control characters, private-use characters (no font draws them; the app's own page
+# machinery uses some) and lone surrogates: nothing a certificate could print.
+UNPRINTABLE_CATEGORIES = {"Cc", "Co", "Cs"}
+
+
+def validate_printable(value):
+    """A name holds only characters a certificate can print."""
+    for character in value or "":
+        if unicodedata.category(character) in UNPRINTABLE_CATEGORIES:
+            raise forms.ValidationError(
+                "Use only characters that can be printed on a certificate "
+                f"(this one cannot: U+{ord(character):04X}).",
+                code="unprintable",
+            )
 
 
 def has_name(user):
@@ -41,11 +49,13 @@ class NameFields(forms.Form):
     first_name = forms.CharField(
         label="First name",
         max_length=NAME_MAX_LENGTH,
+        validators=[validate_printable],
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label="Last name",
         max_length=NAME_MAX_LENGTH,
+        validators=[validate_printable],
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
         help_text="As it should appear on your certificates.",
     )

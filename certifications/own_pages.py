@@ -1,9 +1,9 @@
-"""A practitioner's own pages (the dashboard, the SEU log) kept once rendered (issue 14).
+"""A practitioner's own pages (the dashboard, the SEU log) kept once rendered.
 
 A practitioner comes back to these pages far more often than what they show changes.
-The page is kept (cspo_tracker/kept_pages.py) under a key of the address, who is asking
+The page is kept (cspo_tracker/kept_pages/pages.py) under a key of the address, who is asking
 (user, roles, the role chosen in this session), today in their time zone, and the
-fingerprint of every row the page reads (cspo_tracker/row_versions.py): a logged SEU, a
+fingerprint of every row the page reads (cspo_tracker/kept_pages/row_versions.py): a logged SEU, a
 fee confirmed by staff, a status stored by the sweep, a renamed program or the next day
 each make a new key. Rendered afresh: anything but GET, an answer with messages waiting,
 a database without row versions (SQLite), or with OWN_PAGES_KEPT off.
@@ -11,7 +11,8 @@ a database without row versions (SQLite), or with OWN_PAGES_KEPT off.
 
 from django.conf import settings
 
-from cspo_tracker import kept_pages, row_versions
+from cspo_tracker.kept_pages import pages as kept_pages
+from cspo_tracker.kept_pages import row_versions
 
 from . import roles
 from .dates import today_for

@@ -339,7 +339,7 @@ class ClosingLine:
 
 def closing_preview(course):
     """Who closing `course` gives a credential, who not and why, and which emails go out:
-    the same decisions as certifications.courses.close_course, read without writing (the
+    the same decisions as certifications.courses.services.close_course, read without writing (the
     attendance grid's queries, nothing per attendee)."""
     grid = attendance_grid(course)
     program = course.program

@@ -5,14 +5,14 @@ work must start work above it, it sends one of these signals inside its transact
 the app above registers a receiver in its AppConfig.ready(). Receivers run in the
 sender's transaction, so a receiver's failure rolls the whole change back.
 
-- `credential_issued(credential)`: sent by certifications.issuing.issue_credential.
+- `credential_issued(credential)`: sent by certifications.issuing.services.issue_credential.
   renewals opens the credential's first renewal cycle.
 - `credentials_issued(credentials)`: sent once per batch of credentials issued together,
-  by certifications.issuing.issue_course_credentials (a closing course) and
+  by certifications.issuing.services.issue_course_credentials (a closing course) and
   issue_credentials_bulk (the imports), instead of one `credential_issued` each.
   renewals opens their first renewal cycles in one insert; webhooks records one
   `credential.issued` event each.
-- `course_completed(holders, expires_on)`: sent by certifications.courses.close_course
+- `course_completed(holders, expires_on)`: sent by certifications.courses.services.close_course
   once, for the attendees who met the attendance rule. renewals renews their other
   credentials to `expires_on` and returns them (the closing result lists them).
 - `credential_revoked(credential)`: sent by certifications.vc.services.revoke_credential

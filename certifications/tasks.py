@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import import_jobs
+from .imports import jobs as import_jobs
 
 
 @shared_task(acks_late=True)

@@ -3,14 +3,23 @@ from django.db.models.signals import post_migrate
 
 
 class CspoTrackerConfig(AppConfig):
-    """The project's own infrastructure, below every domain app: the email outbox, and
+    """The project's own infrastructure, below every domain app: the email outbox, the
+    privacy registries (retention, export, erasure) with the outbox's own entries, and
     the project-wide hook that keeps the Site row in step with SITE_URL."""
 
     name = "cspo_tracker"
     verbose_name = "Infrastructure"
 
     def ready(self):
+        from anymail.signals import tracking
+
+        from . import checks  # noqa: F401  (registers the deploy checks)
+        from .outbox import privacy as outbox_privacy
+        from .outbox.tracking import on_tracking_event
         from .site import sync_site_from_settings
+
+        tracking.connect(on_tracking_event, dispatch_uid="cspo_tracker.outbox.tracking")
+        outbox_privacy.register()
 
         # After django.contrib.sites' own post_migrate (which makes example.com).
         post_migrate.connect(

@@ -1,8 +1,52 @@
-"""Project-wide request and response rules (issue 11): a request body limit and
-private, uncached responses."""
+"""Project-wide request and response rules: a request body limit (and chunked bodies
+made readable), private, uncached responses, and the audit trail's client address."""
 
+import io
+
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
 from django.shortcuts import render
+
+from .client_address import client_ip
+
+
+def is_chunked(environ):
+    return "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+class ChunkedBodyBuffer:
+    """WSGI middleware (config/wsgi.py): a chunked request body, which has no
+    Content-Length, read into memory so Django sees it. Django reads CONTENT_LENGTH bytes
+    of a body, none without it: a chunked upload arrived empty ("No file was
+    submitted"). Only servers that decode the chunks and end the stream themselves say
+    so (wsgi.input_terminated, gunicorn does); at most MAX_REQUEST_BYTES + 1 bytes are
+    read, and a longer body is then refused with 413 by RequestBodyLimitMiddleware.
+    Behind nginx the body arrives with a length already (it buffers it)."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if (
+            is_chunked(environ)
+            and not environ.get("CONTENT_LENGTH")
+            and environ.get("wsgi.input_terminated")
+        ):
+            body = read_at_most(environ["wsgi.input"], settings.MAX_REQUEST_BYTES + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self.application(environ, start_response)
+
+
+def read_at_most(stream, limit):
+    parts, size = [], 0
+    while size < limit:
+        part = stream.read(min(64 * 1024, limit - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+    return b"".join(parts)
 
 
 class RequestBodyLimitMiddleware:
@@ -20,6 +64,12 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             declared = 0
         limit = settings.MAX_REQUEST_BYTES
+        if is_chunked(request.META) and not request.META.get("CONTENT_LENGTH"):
+            # A chunked body the server left undecoded (ChunkedBodyBuffer reads it where
+            # the server decodes it): say so, rather than let the form find it empty.
+            response = render(request, "411.html", status=411)
+            response["Connection"] = "close"
+            return response
         if declared > limit:
             response = render(
                 request,
@@ -49,3 +99,14 @@ class PrivateNoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = self.VALUE
         return response
+
+
+class AuditClientAddressMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware, recording the client's address as every other rule
+    reads it: its own takes the first X-Forwarded-For entry, which any client writes."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return client_ip(request) or None

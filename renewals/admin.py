@@ -3,7 +3,10 @@ from django.contrib import admin
 
 from cspo_tracker.admin_scale import LargeTableAdmin
 
+from .audits import admin as audits_admin  # noqa: F401  (registers the SEU audit admins)
+from .claims import admin as claims_admin  # noqa: F401  (registers the claim admin)
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle, SweepChunk, SweepRun
+from .reminders.models import ReminderOptOut, UsedUnsubscribeLink
 
 
 @admin.register(RenewalCycle)
@@ -75,7 +78,7 @@ class ReminderAdmin(LargeTableAdmin):
 
 @admin.register(SweepRun)
 class SweepRunAdmin(admin.ModelAdmin):
-    """Completed daily sweeps, read-only: written by the sweep itself (renewals/sweep_runs.py)."""
+    """Completed daily sweeps, read-only: written by the sweep itself (renewals/sweep/runs.py)."""
 
     list_display = [
         "finished_at",
@@ -100,7 +103,7 @@ class SweepRunAdmin(admin.ModelAdmin):
 @admin.register(SweepChunk)
 class SweepChunkAdmin(admin.ModelAdmin):
     """The id-range chunks of fanned-out sweeps (a week of them), read-only: which ones
-    a run is still waiting for (renewals/sweep_runs.py)."""
+    a run is still waiting for (renewals/sweep/runs.py)."""
 
     list_display = ["run_started_at", "first_id", "last_id", "finished_at", "run_recorded"]
     list_filter = ["run_recorded"]
@@ -114,4 +117,25 @@ class SweepChunkAdmin(admin.ModelAdmin):
         return False
 
 
-from . import share_admin  # noqa: E402, F401  (claims and SEU audits in the admin)
+@admin.register(ReminderOptOut)
+class ReminderOptOutAdmin(admin.ModelAdmin):
+    list_display = ("practitioner", "offset", "created_at")
+    list_filter = ("offset",)
+    search_fields = ("practitioner__user__email",)
+    list_select_related = ("practitioner__user", "offset")
+
+
+@admin.register(UsedUnsubscribeLink)
+class UsedUnsubscribeLinkAdmin(admin.ModelAdmin):
+    """Unsubscribe links already used: each works once (renewals/reminders/services.py)."""
+
+    list_display = ("practitioner", "used_at")
+    search_fields = ("practitioner__user__email",)
+    list_select_related = ("practitioner__user",)
+    readonly_fields = ("nonce", "practitioner", "used_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

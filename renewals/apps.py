@@ -21,8 +21,8 @@ class RenewalsConfig(AppConfig):
         )
         windows.register(CycleWindows())
 
-        # The scheduler watch (issue 11): the daily sweep in /healthz, gauges in /metrics.
-        from cspo_tracker import health, metrics
+        # The scheduler watch: the daily sweep in /healthz, gauges in /metrics.
+        from cspo_tracker.observability import health, metrics
 
         from . import monitoring
 
@@ -30,15 +30,19 @@ class RenewalsConfig(AppConfig):
         metrics.register_collector(monitoring.RenewalsCollector())
         self.declare_holder_rows()
 
+        from . import privacy
+
+        privacy.register()  # the archive's renewals, the erasure's steps (cspo_tracker/privacy)
+
     @staticmethod
     def declare_holder_rows():
-        """The rows of renewal tables a practitioner's own pages read (issue 14: kept pages
-        are keyed by their versions, cspo_tracker/row_versions.py)."""
+        """The rows of renewal tables a practitioner's own pages read (kept pages
+        are keyed by their versions, cspo_tracker/kept_pages/row_versions.py)."""
         from django.db.models import Q
 
-        from cspo_tracker.row_versions import holder_rows
+        from cspo_tracker.kept_pages.row_versions import holder_rows
 
-        from .audit_models import SeuAudit, SeuAuditItem
+        from .audits.models import SeuAudit, SeuAuditItem
         from .models import Renewal, RenewalCycle
 
         holder_rows("cycle", lambda holder: RenewalCycle.objects.filter(credential__holder=holder))

@@ -42,9 +42,3 @@ class RenewalForm(forms.Form):
         self.fields["credentials"].queryset = renewable
         if preview:
             self.fields["payment_reference"].required = False
-
-
-class RejectFeeForm(forms.Form):
-    reason = forms.CharField(
-        max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), label="Reason"
-    )

@@ -260,7 +260,7 @@ class SweepRun(models.Model):
 
 
 class SweepChunk(models.Model):
-    """One id range of credentials of a fanned-out daily sweep (renewals.sweep_runs):
+    """One id range of credentials of a fanned-out daily sweep (renewals.sweep.runs):
     the chunk tasks mark theirs done with its counts, and the task that finds every
     chunk of the run done records the SweepRun, once."""
 
@@ -290,10 +290,10 @@ class SweepChunk(models.Model):
         return f"Sweep chunk {self.first_id}-{self.last_id} of {self.run_started_at:%Y-%m-%d}"
 
 
-# Claims of credentials issued elsewhere live beside their rules (renewals/claims.py).
-# SEU audits of submitted renewals live beside their rules (renewals/audits.py).
-from .audit_models import SeuAudit, SeuAuditEvent, SeuAuditItem  # noqa: E402, F401
-from .claim_models import CredentialClaim  # noqa: E402, F401
+# Claims of credentials issued elsewhere live beside their rules (renewals/claims/services.py).
+# SEU audits of submitted renewals live beside their rules (renewals/audits/services.py).
+from .audits.models import SeuAudit, SeuAuditEvent, SeuAuditItem  # noqa: E402, F401
+from .claims.models import CredentialClaim  # noqa: E402, F401
 
-# Reminder kinds a practitioner turned off (renewals/notifications.py).
-from .notification_models import ReminderOptOut  # noqa: E402, F401
+# Reminder kinds a practitioner turned off (renewals/reminders/notifications.py).
+from .reminders.models import ReminderOptOut  # noqa: E402, F401

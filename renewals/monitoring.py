@@ -23,7 +23,7 @@ from prometheus_client.core import GaugeMetricFamily
 from certifications.models import Credential
 
 from .models import Reminder
-from .sweep_runs import last_sweep_run
+from .sweep.runs import last_sweep_run
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""What a renewal will use, before and when it completes (reads; issue 8).
+"""What a renewal will use, before and when it completes (reads).
 
 One rule, used by the submit page and by `services.complete_renewal`: a renewal uses
 just enough of the SEU entries it counts to cover its requirement, never all of them.

@@ -25,6 +25,7 @@ from certifications.models import Credential
 from cspo_tracker.formats import money
 from seus.models import SeuCategory, SeuEntry
 
+from .audits.models import SeuAudit
 from .models import Reminder, Renewal, RenewalCycle
 
 ZERO = Decimal("0")
@@ -77,7 +78,7 @@ def seus_counted_by_cycle(cycle_ids, *, caps=None):
         RenewalCycle.objects.filter(pk__in=cycle_ids)
         .filter(
             Q(credential__holder__seu_entries__consumed_by__isnull=True),
-            # An entry rejected in an SEU audit stops counting (renewals.audits).
+            # An entry rejected in an SEU audit stops counting (renewals.audits.services).
             credential__holder__seu_entries__audit_rejected_at__isnull=True,
             credential__holder__seu_entries__earned_on__gte=F("window_starts_on"),
             credential__holder__seu_entries__earned_on__lte=F("ends_on"),
@@ -242,7 +243,7 @@ def due_reminder(progress, *, offsets):
     """The reminder offset due for one credential on its holder's today, or None: no
     nagging when the requirements are met, the credential is revoked, a renewal is
     pending or it lapsed; an optional offset only for holders who did not unsubscribe.
-    The row-by-row rule the set-based sweep (renewals.sweep_sets) computes in SQL."""
+    The row-by-row rule the set-based sweep (renewals.sweep.sets) computes in SQL."""
     credential = progress.credential
     if (
         progress.requirements_met
@@ -491,3 +492,10 @@ def fee_confirmation_preview(renewal):
         ],
         emails=[("renewal_confirmation", renewal.practitioner.email)] if completes else [],
     )
+
+
+def has_open_audit(renewal):
+    return SeuAudit.objects.filter(renewal=renewal, status=SeuAudit.Status.OPEN).exists()
+
+
+OPEN_REFUSAL = "This renewal is under SEU audit: its fee can be confirmed once the audit is closed."

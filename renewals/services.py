@@ -6,7 +6,7 @@ Rules (docs/domain.md, "Renewing" and "Expiry"):
 - it completes when its SEUs are counted and its fee is confirmed; the SEU entries it
   counted are consumed and never count again.
 
-The daily sweep is in renewals.sweep, sending one reminder in renewals.reminders.
+The daily sweep is in renewals.sweep.services, sending one reminder in renewals.reminders.services.
 """
 
 from datetime import date
@@ -20,13 +20,14 @@ from django.utils import timezone
 
 from certifications.dates import add_months, today_for
 from certifications.models import Credential, Practitioner
-from cspo_tracker import bulk, outbox
+from cspo_tracker import bulk
 from cspo_tracker.formats import day
+from cspo_tracker.outbox import services as outbox
 from seus.models import SeuEntry
 
 from . import plans, selectors
-from .audits import OPEN_REFUSAL, has_open_audit
 from .models import Renewal, RenewalCycle
+from .selectors import OPEN_REFUSAL, has_open_audit
 from .signals import credentials_renewed, renewal_submitted
 
 
@@ -76,7 +77,7 @@ def _cycle_terms(credential):
 
 
 def open_first_cycles(*, credentials):
-    """`open_cycle` for a batch of newly issued credentials (certifications.issuing.Issued,
+    """`open_cycle` for a batch of newly issued credentials (certifications.issuing.services.Issued,
     from an import), in one insert: the same terms (`_cycle_terms`)."""
     rows = []
     for credential in credentials:
@@ -228,7 +229,9 @@ def complete_if_ready(renewal, *, now):
         renewal.status == Renewal.Status.SUBMITTED
         and renewal.fee_status == Renewal.FeeStatus.CONFIRMED
     ):
-        if has_open_audit(renewal):  # the renewal waits for its SEU audit (renewals.audits)
+        if has_open_audit(
+            renewal
+        ):  # the renewal waits for its SEU audit (renewals.audits.services)
             _set_held(renewal, "Waiting for its SEU audit to close.")
             return renewal
         _lock_practitioner(renewal.practitioner_id)

@@ -7,7 +7,7 @@ WebhooksConfig.ready().
   for the credentials given a new expiry together: a completed renewal's, or those a
   closing course renews for its attendees (one signal for the set, not one per row).
 - `credential_statuses_changed(status, credential_ids)`: sent by the daily sweep
-  (renewals.sweep) once per new status and batch, with the ids of the credentials whose
+  (renewals.sweep.services) once per new status and batch, with the ids of the credentials whose
   stored status changed to `status`: one signal for a set, not one per row.
 """
 

@@ -1,4 +1,4 @@
-"""Celery tasks: thin callers of renewals.sweep_runs. Emails are not sent here: they go
+"""Celery tasks: thin callers of renewals.sweep.runs. Emails are not sent here: they go
 through the outbox (cspo_tracker.tasks delivers them)."""
 
 import logging
@@ -6,7 +6,7 @@ import uuid
 
 from celery import shared_task
 
-from .sweep_runs import plan_fan_out, run_chunk, run_result
+from .sweep.runs import plan_fan_out, run_chunk, run_result
 
 logger = logging.getLogger(__name__)
 

@@ -1,18 +1,17 @@
+"""The practitioner's renewal pages under /renewals/ (the staff review pages of the same
+prefix are staff's: staff/urls.py)."""
+
 from django.urls import include, path
 
-from . import audit_urls, claim_urls, views
+from . import views
+from .reminders import views as reminder_views
 
 app_name = "renewals"
 
 urlpatterns = [
     path("", views.my_renewals, name="mine"),
     path("submit/", views.submit, name="submit"),
-    path("staff/", views.staff_overview, name="staff"),
-    path("staff/expiring.csv", views.staff_expiring_csv, name="staff_expiring_csv"),
-    path("staff/<int:pk>/confirm-fee/", views.confirm_fee, name="confirm_fee"),
-    path("staff/<int:pk>/reject-fee/", views.reject_fee, name="reject_fee"),
-    path("staff/<int:pk>/approve/", views.approve, name="approve"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("", include(claim_urls)),
-    path("", include(audit_urls)),
+    path("unsubscribe/<str:token>/", reminder_views.unsubscribe, name="unsubscribe"),
+    path("", include("renewals.claims.urls")),
+    path("", include("renewals.audits.urls")),
 ]

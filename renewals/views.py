@@ -1,24 +1,19 @@
+"""The practitioner's renewal pages: choose credentials and submit a renewal, and the
+renewals submitted so far."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from certifications.dates import today_for
 from certifications.models import Credential
-from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
-from cspo_tracker import outbox
-from cspo_tracker.csv_export import SafeWriter
-from cspo_tracker.paging import bounded_page
 
-from . import plans, reminders, selectors, services
-from .forms import RejectFeeForm, RenewalForm
-from .models import Reminder, Renewal
-
-EXPIRY_WINDOWS = (30, 60, 90)
+from . import plans, selectors, services
+from .forms import RenewalForm
+from .models import Renewal
 
 
 def _preselected(request, practitioner):
@@ -108,196 +103,3 @@ def my_renewals(request):
         .order_by("-submitted_at")
     )
     return render(request, "renewals/mine.html", {"renewals": renewals})
-
-
-def _window(request):
-    try:
-        within = int(request.GET.get("within", 90))
-    except ValueError:
-        within = 90
-    return within if within in EXPIRY_WINDOWS else 90
-
-
-PER_PAGE = 50
-
-
-def _page(request, queryset, name):
-    return bounded_page(queryset, request.GET.get(name), per_page=PER_PAGE)
-
-
-@staff_required
-def staff_overview(request):
-    """Expiring credentials with what each is missing, credentials in grace, renewals
-    awaiting staff, reminders sent, failed or waiting, and the emails failed or waiting
-    in the outbox. Every list is paginated (with a count that stops at a cap) or capped:
-    the page's queries, size and cost stay the same however many rows there are."""
-    within = _window(request)
-    today = timezone.localdate()
-    page = _page(
-        request,
-        selectors.credentials_expiring(today=today, within_days=within).values_list(
-            "pk", flat=True
-        ),
-        "page",
-    )
-    expiring = selectors.credential_progress(
-        Credential.objects.filter(pk__in=list(page.object_list)).order_by("expires_on", "pk")
-    )
-    return render(
-        request,
-        "renewals/staff.html",
-        {
-            "within": within,
-            "within_query": f"within={within}",
-            "windows": EXPIRY_WINDOWS,
-            "page": page,
-            "expiring": expiring,
-            "grace": _page(request, selectors.credentials_in_grace(), "grace_page"),
-            "pending": _page(request, selectors.renewals_awaiting_staff(), "pending_page"),
-            "held": _page(request, selectors.renewals_held(), "held_page"),
-            "reject_form": RejectFeeForm(),
-            "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
-            "unsent_reminders": selectors.recent_reminders(
-                statuses=[Reminder.Status.FAILED, Reminder.Status.PENDING]
-            ),
-            "unsent_emails": outbox.unsent(limit=50),
-        },
-    )
-
-
-def _chunks(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-@staff_required
-def staff_expiring_csv(request):
-    """The expiring list as CSV, streamed in chunks so a large export stays flat."""
-    within = _window(request)
-    today = timezone.localdate()
-    writer = SafeWriter(_Echo())
-    pks = selectors.credentials_expiring(today=today, within_days=within).values_list(
-        "pk", flat=True
-    )
-
-    def rows():
-        yield writer.writerow(
-            [
-                "certificate_number",
-                "program",
-                "holder_email",
-                "expires_on",
-                "status",
-                "seus_counted",
-                "seus_required",
-                "fee_paid",
-                "missing",
-            ]
-        )
-        for ids in _chunks(pks.iterator(chunk_size=1000), 1000):
-            batch = Credential.objects.filter(pk__in=ids).order_by("expires_on", "pk")
-            for p in selectors.credential_progress(batch):
-                yield writer.writerow(
-                    [
-                        p.credential.certificate_number,
-                        p.credential.program.code,
-                        p.credential.holder.email,
-                        p.credential.expires_on.isoformat(),
-                        p.status,
-                        p.seus_counted,
-                        p.seus_required,
-                        "yes" if p.fee_paid else "no",
-                        p.missing,
-                    ]
-                )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="expiring-{within}-days.csv"'
-    return response
-
-
-def _staff_action(request, pk, action, success):
-    renewal = get_object_or_404(Renewal, pk=pk)
-    try:
-        renewal = action(renewal)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        done = " The renewal is complete." if renewal.status == Renewal.Status.COMPLETED else ""
-        messages.success(request, success + done)
-    return redirect("renewals:staff")
-
-
-@staff_required
-def confirm_fee(request, pk):
-    """GET shows what confirming the fee will do (SEUs used, credentials renewed to which
-    date, emails sent); POST confirms it."""
-    if request.method != "POST":
-        renewal = get_object_or_404(
-            Renewal.objects.select_related("practitioner__user", "fee_reviewed_by"), pk=pk
-        )
-        return render(
-            request,
-            "renewals/confirm_fee.html",
-            {"preview": selectors.fee_confirmation_preview(renewal)},
-        )
-    return _staff_action(
-        request,
-        pk,
-        lambda r: services.confirm_fee(renewal=r, by=request.user),
-        f"Fee of renewal #{pk} confirmed.",
-    )
-
-
-@staff_required
-@require_POST
-def reject_fee(request, pk):
-    form = RejectFeeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say why the payment is rejected.")
-        return redirect("renewals:staff")
-    return _staff_action(
-        request,
-        pk,
-        lambda r: services.reject_fee(
-            renewal=r, by=request.user, reason=form.cleaned_data["reason"]
-        ),
-        f"Payment of renewal #{pk} rejected.",
-    )
-
-
-@staff_required
-@require_POST
-def approve(request, pk):
-    return _staff_action(
-        request,
-        pk,
-        lambda r: services.approve_renewal(renewal=r, by=request.user),
-        f"Renewal #{pk} approved.",
-    )
-
-
-def unsubscribe(request, token):
-    """A signed link in each optional reminder; POST stops them (a GET only asks, so
-    mail scanners that follow links change nothing)."""
-    practitioner = reminders.practitioner_for_unsubscribe_token(token)
-    if practitioner is None:
-        raise Http404("This unsubscribe link is not valid.")
-    done = False
-    if request.method == "POST":
-        reminders.unsubscribe_optional_reminders(practitioner=practitioner)
-        done = True
-    return render(
-        request, "renewals/unsubscribe.html", {"practitioner": practitioner, "done": done}
-    )

@@ -7,21 +7,25 @@ class SeusConfig(AppConfig):
 
     def ready(self):
         """The staff upload page runs the SEU import as a background job: the job runner
-        (certifications.import_jobs) learns the service here."""
-        from certifications import import_jobs
+        (certifications.imports.jobs) learns the service here."""
+        from certifications.imports import jobs as import_jobs
 
         from .imports import import_seus
 
         import_jobs.register("seus", import_seus)
         self.declare_holder_rows()
 
+        from . import privacy
+
+        privacy.register()  # the archive's SEU log, the erasure's step (cspo_tracker/privacy)
+
     @staticmethod
     def declare_holder_rows():
-        """The rows of SEU tables a practitioner's own pages read (issue 14: kept pages are
-        keyed by their versions, cspo_tracker/row_versions.py): the categories are few and
+        """The rows of SEU tables a practitioner's own pages read (kept pages are
+        keyed by their versions, cspo_tracker/kept_pages/row_versions.py): the categories are few and
         shared, so all of them."""
         from certifications.models import Organisation
-        from cspo_tracker.row_versions import holder_rows
+        from cspo_tracker.kept_pages.row_versions import holder_rows
 
         from .models import SeuCategory, SeuEntry
 

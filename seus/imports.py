@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from certifications.dates import today_in
-from certifications.imports import (
+from certifications.imports.services import (
     ImportRefused,
     ImportResult,
     cell_problems,
@@ -22,7 +22,7 @@ from certifications.imports import (
     read_csv,
     report_every,
 )
-from certifications.issuing import BATCH_SIZE
+from certifications.issuing.services import BATCH_SIZE
 from certifications.models import Practitioner, User
 from cspo_tracker import bulk
 

@@ -54,7 +54,7 @@ class SeuEntry(models.Model):
     provider = models.CharField(max_length=200, blank=True)
     seus = models.DecimalField("SEUs", max_digits=5, decimal_places=2)
     # Notes about the activity: a paragraph or two. Without a limit a single entry once
-    # stored 200 000 characters (issue 11); the form says so beside the field and the
+    # stored 200 000 characters; the form says so beside the field and the
     # database refuses longer text from any other path.
     description = models.TextField(blank=True, max_length=2000)
     evidence = models.FileField(
@@ -70,7 +70,7 @@ class SeuEntry(models.Model):
         blank=True,
         related_name="consumed_entries",
     )
-    # Provider-reported (issue 10): an SEU provider's organisation reported the entry
+    # Provider-reported: an SEU provider's organisation reported the entry
     # through the API, with its own reference for the activity (one entry per
     # organisation, attendee and reference: a report sent twice adds nothing).
     reported_by = models.ForeignKey(
@@ -84,7 +84,7 @@ class SeuEntry(models.Model):
     audit_rejected_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Set when staff reject the entry in an SEU audit (renewals.audits): "
+        help_text="Set when staff reject the entry in an SEU audit (renewals.audits.services): "
         "from then on it counts for no renewal.",
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,7 +1,7 @@
-"""SEU providers (conferences, user groups, e-learning) report their attendees' SEUs
-(issue 10). Each row goes through `create_seu_entry`, so the log's rules and messages
-are the same as a practitioner's own entry; the entry is marked as reported by the
-organisation, with the provider's reference.
+"""SEU providers (conferences, user groups, e-learning) report their attendees' SEUs.
+Each row goes through `create_seu_entry`, so the log's rules and messages are the same as
+a practitioner's own entry; the entry is marked as reported by the organisation, with the
+provider's reference.
 
 Sending the same report again adds nothing: an organisation, attendee and reference make
 one entry (a database constraint). An attendee without an account gets one, and an
@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from certifications.services import get_or_create_invitee, set_password_url
-from cspo_tracker import outbox
+from cspo_tracker.outbox import services as outbox
 
 from .models import SeuEntry
 from .services import create_seu_entry

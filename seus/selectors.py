@@ -104,7 +104,7 @@ def _same_activity(activity):
 
 def identical_entries(practitioner, *, earned_on, activity, seus, exclude=None):
     """The practitioner's entries with the same date, activity (ignoring case and extra
-    spaces) and SEUs: saving another is probably a mistake (issue 8)."""
+    spaces) and SEUs: saving another is probably a mistake."""
     entries = SeuEntry.objects.filter(
         practitioner=practitioner,
         earned_on=earned_on,

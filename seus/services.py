@@ -8,7 +8,6 @@ logging SEUs for the same day cannot both slip under the daily cap.
 from decimal import Decimal
 from pathlib import PurePosixPath
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from certifications.models import Practitioner
 from cspo_tracker.formats import day
 
 from . import windows
+from .evidence import checked_extension
 from .models import SeuEntry
 from .selectors import identical_entries, is_reserved
 from .signals import seu_created
@@ -32,8 +32,8 @@ def _number(value):
 
 
 def validate_evidence(file):
-    """Evidence is a PDF, PNG or JPEG (judged by its content, not its name) of at most
-    EVIDENCE_MAX_BYTES. Returns the file extension matching the content."""
+    """Evidence is a PDF, PNG or JPEG of at most EVIDENCE_MAX_BYTES, judged by its whole
+    content, not its name (seus/evidence.py). Returns the file extension matching it."""
     if file.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
             {
@@ -41,15 +41,7 @@ def validate_evidence(file):
                 f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}."
             }
         )
-    file.seek(0)
-    kind = filetype.guess(file.read(8192))
-    file.seek(0)
-    extension = settings.EVIDENCE_CONTENT_TYPES.get(kind.mime) if kind else None
-    if extension is None:
-        raise ValidationError(
-            {"evidence": "Evidence must be a PDF, PNG or JPEG file (its content is checked)."}
-        )
-    return extension
+    return checked_extension(file)
 
 
 def _validate(*, practitioner, earned_on, category, seus, entry=None):

@@ -12,15 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from certifications.dates import today_for
-from certifications.import_views import import_page
 from certifications.own_pages import kept_own_page
-from certifications.permissions import staff_required
 from certifications.selectors import practitioner_for
 from cspo_tracker.csv_export import csv_response
 
 from . import selectors, services
 from .forms import SeuEntryForm, SeuFilterForm
-from .imports import SEU_COLUMNS
 
 
 def _filtered(request, practitioner):
@@ -206,16 +203,4 @@ def export_csv(request):
             ]
             for entry in entries.order_by("earned_on", "id")
         ),
-    )
-
-
-@staff_required
-def import_seus(request):
-    """The staff upload page of the SEU import (the same service as `import_seus`)."""
-    return import_page(
-        request,
-        kind="seus",
-        title="Import SEUs",
-        header=",".join(SEU_COLUMNS),
-        command="import_seus",
     )

@@ -9,6 +9,7 @@ class StaffConfig(AppConfig):
     verbose_name = "Staff"
 
     def ready(self):
-        from . import audit
+        from . import audit, privacy
 
         audit.register_models()
+        privacy.register()  # the erasure's first step: the audit trail

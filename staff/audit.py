@@ -21,6 +21,7 @@ from certifications.models import (
     Trainer,
     User,
 )
+from cspo_tracker.privacy.models import Retirement
 from renewals.models import Renewal
 
 AUDITED = [
@@ -34,6 +35,9 @@ AUDITED = [
     (Enrollment, {}),
     (Credential, {}),
     (Renewal, {}),
+    # An account erasure: its request and completion, never the addresses and names it
+    # is looking for (cspo_tracker/privacy/erasure.py).
+    (Retirement, {"exclude_fields": ["emails", "names", "last_error"]}),
 ]
 
 

@@ -9,8 +9,10 @@ from django.db.models import Q
 
 from certifications.models import Credential, Enrollment, Practitioner, User
 from certifications.selectors import courses_for, courses_ready_to_close, open_courses
-from cspo_tracker.models import OutboundEmail
+from cspo_tracker.outbox import services as outbox
+from cspo_tracker.outbox.models import OutboundEmail, Suppression
 from cspo_tracker.paging import bounded_page
+from cspo_tracker.privacy.models import Retirement
 from renewals import selectors as renewal_selectors
 from renewals.models import Reminder, Renewal
 from seus.models import SeuEntry
@@ -35,25 +37,35 @@ def console_counts(*, user, today):
         Count(
             "Renewals awaiting confirmation",
             renewal_selectors.renewals_awaiting_staff().count(),
-            "renewals:staff",
+            "staff_renewals",
             anchor="awaiting",
         ),
         Count(
             "Fee confirmed, renewal could not complete",
             renewal_selectors.renewals_held().count(),
-            "renewals:staff",
+            "staff_renewals",
             anchor="held",
         ),
         Count(
             "Emails failed",
             OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
-            "renewals:staff",
+            "staff_renewals",
             anchor="emails",
+        ),
+        Count(
+            "Emails held: address unreachable",
+            OutboundEmail.objects.filter(status=OutboundEmail.Status.HELD).count(),
+            "staff_email_addresses",
+        ),
+        Count(
+            "Addresses we cannot reach (bounces, complaints)",
+            Suppression.objects.count(),
+            "staff_email_addresses",
         ),
         Count(
             "Reminders failed",
             Reminder.objects.filter(status=Reminder.Status.FAILED).count(),
-            "renewals:staff",
+            "staff_renewals",
             anchor="emails",
         ),
         Count(
@@ -65,7 +77,7 @@ def console_counts(*, user, today):
         Count(
             "Credentials entering grace this week",
             entering_grace(today=today).count(),
-            "renewals:staff",
+            "staff_renewals",
             query="within=30",
         ),
     ]
@@ -189,6 +201,7 @@ def search(*, user, q, group=None, page=1):
 @dataclass(frozen=True)
 class PractitionerFile:
     practitioner: Practitioner
+    suppression: object  # the address's Suppression, or None when mail reaches it
     credentials: list
     seu_entries: list
     renewals: list
@@ -232,11 +245,13 @@ def practitioner_file(practitioner_id):
                 Credential: [c.pk for c in credentials],
                 Renewal: [r.pk for r in renewals],
                 Enrollment: [e.pk for e in enrollments],
+                Retirement: Retirement.objects.filter(user=user).values_list("pk", flat=True),
             }
         )[:HISTORY]
     )
     return PractitionerFile(
         practitioner=practitioner,
+        suppression=outbox.suppression_for(user.email),
         credentials=credentials,
         seu_entries=list(
             SeuEntry.objects.filter(practitioner=practitioner)

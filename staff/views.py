@@ -9,12 +9,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from certifications import roles
 from certifications.dates import today_in
-from certifications.models import Practitioner
+from certifications.models import Credential, Practitioner
 from certifications.permissions import course_runner_required, staff_required
+from certifications.vc import services as vc_services
 
 from . import selectors, services
 from .audit import AUDITED, entries_for
@@ -116,4 +117,30 @@ def audit_trail(request, app_label, model, pk):
         request,
         "staff/audit.html",
         {"object": obj, "entries": entries, "actions": LogEntry.Action},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def revoke(request, certificate_number):
+    """Staff revoke a credential with a reason; the status lists follow at once."""
+    credential = get_object_or_404(
+        Credential.objects.with_related(), certificate_number=certificate_number
+    )
+    error = ""
+    if request.method == "POST" and not credential.is_revoked:
+        try:
+            vc_services.revoke_credential(
+                credential=credential, by=request.user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.message_dict.get("reason", exc.messages))
+        else:
+            messages.success(request, f"{credential.certificate_number} is revoked.")
+            return redirect("verify_credential", credential.certificate_number)
+    return render(
+        request,
+        "staff/revoke.html",
+        {"credential": credential, "error": error},
+        status=400 if error else 200,
     )

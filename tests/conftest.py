@@ -1,6 +1,10 @@
-import pytest
+import datetime
 
-from cspo_tracker.celery import app as celery_app
+import pytest
+import time_machine
+from django.test import Client
+
+from config.celery import app as celery_app
 from cspo_tracker.reference_data import restore_reference_data
 
 from . import factories
@@ -46,7 +50,7 @@ def _credential_signing(settings, _credential_signing_key):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """allauth keeps used TOTP codes and rate limits in the cache, kept pages theirs
-    (cspo_tracker/kept_pages.py); each test starts clean."""
+    (cspo_tracker/kept_pages/pages.py); each test starts clean."""
     from django.core.cache import caches
 
     for cache in caches.all():
@@ -97,6 +101,49 @@ def admin_user(db):
 @pytest.fixture
 def staff_client(client, db):
     client.force_login(factories.StaffFactory())
+    return client
+
+
+# --- Clients for each role (staff and trainer pages, a staff login beside a practitioner) ---
+
+
+@pytest.fixture
+def staff_browser(db):
+    """A staff login in its own client, so a test can act as practitioner and staff."""
+    browser = Client()
+    browser.force_login(factories.StaffFactory())
+    return browser
+
+
+@pytest.fixture
+def today():
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
+        yield datetime.date(2026, 6, 1)
+
+
+@pytest.fixture
+def staff_user(db):
+    return factories.StaffFactory(first_name="Sam", last_name="Staff")
+
+
+@pytest.fixture
+def staff(staff_user):
+    client = Client()
+    client.force_login(staff_user)
+    client.user = staff_user
+    return client
+
+
+@pytest.fixture
+def trainer(db):
+    return factories.TrainerFactory(user__first_name="Tess", user__last_name="Trainer")
+
+
+@pytest.fixture
+def trainer_client(trainer):
+    client = Client()
+    client.force_login(trainer.user)
+    client.user = trainer.user
     return client
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from certifications.issuing import issue_credential, new_certificate_number
+from certifications.issuing.services import issue_credential, new_certificate_number
 from certifications.models import (
     Attendance,
     Course,
@@ -221,7 +221,7 @@ def course_with_attendees(count, *, hours=("8", "8"), **course_fields):
     return course, enrollments
 
 
-# --- Renewals (issue 5) ---------------------------------------------------------------
+# --- Renewals ---------------------------------------------------------------
 
 
 def credential_expiring(on, *, program="CSPO", holder=None, **kwargs):
@@ -255,3 +255,46 @@ def seus_for(holder, total, *, earned_on=datetime.date(2026, 1, 15), code="E"):
         )
         left -= amount
     return entries
+
+
+# --- Evidence files: small, whole files of each accepted type ---------------------------
+
+
+def pdf_bytes(*, pages=1, comment=b""):
+    """A PDF that ends as the format requires (cross-reference table, trailer,
+    startxref, %%EOF), with `comment` as a comment line after the header."""
+    kids = " ".join(f"{3 + n} 0 R" for n in range(pages)).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages,
+    ]
+    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + (b"%" + comment + b"\n" if comment else b"")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return out
+
+
+def image_bytes(pillow_format, width=4, height=4):
+    """A whole PNG or JPEG of the given size, drawn by Pillow."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(out, pillow_format)
+    return out.getvalue()
+
+
+EVIDENCE_PDF = pdf_bytes()
+EVIDENCE_PNG = image_bytes("PNG")
+EVIDENCE_JPEG = image_bytes("JPEG")

@@ -39,7 +39,7 @@ def test_admin_changelist_search_and_add_pages_load(staff_client, model):
 def test_the_credential_changelist_costs_the_same_at_two_sizes(
     staff_client, django_assert_max_num_queries, rows
 ):
-    """Issue 14: no full count, no date hierarchy; search is exact on indexed columns."""
+    """No full count, no date hierarchy; search is exact on indexed columns."""
     from tests.factories import CredentialFactory
 
     credentials = [CredentialFactory() for _ in range(rows)]

@@ -1,4 +1,4 @@
-"""Large changelists answer an email search from the index, not a LIKE scan (issue 14)."""
+"""Large changelists answer an email search from the index, not a LIKE scan."""
 
 import pytest
 from django.db import connection

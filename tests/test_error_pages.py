@@ -1,4 +1,4 @@
-"""Error pages (issue 11): the site's layout, a plain reason, the way back; the 500 page
+"""Error pages: the site's layout, a plain reason, the way back; the 500 page
 also when the database is down."""
 
 import pytest

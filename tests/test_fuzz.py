@@ -7,8 +7,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from certifications.courses import parse_attendees
-from certifications.imports import ImportRefused, import_credentials
+from certifications.courses.services import parse_attendees
+from certifications.imports.services import ImportRefused, import_credentials
 from certifications.models import Credential, Practitioner
 from seus.imports import import_seus
 from seus.models import SeuEntry
@@ -133,7 +133,7 @@ FORMS = [
     ),
     ("course_enroll", "course", ["email", "first_name", "last_name", "text"], "staff"),
     ("course_attendance", "course", ["hours-1-1", "hours-1-2", "cell"], "staff"),
-    ("renewals:reject_fee", "renewal", ["reason"], "staff"),
+    ("staff_reject_fee", "renewal", ["reason"], "staff"),
 ]
 
 

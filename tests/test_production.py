@@ -1,4 +1,4 @@
-"""The production path (issue 11): static files collect with the manifest storage, the
+"""The production path: static files collect with the manifest storage, the
 Site follows SITE_URL, Argon2 hashes passwords, and commands say "database unavailable"
 in one line."""
 
@@ -65,7 +65,7 @@ def test_passwords_are_hashed_with_argon2_in_production():
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings"},
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
         capture_output=True,
         text=True,
     )

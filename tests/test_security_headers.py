@@ -1,5 +1,5 @@
 """Security headers on every page, no inline script or style, private responses, and the
-request body limit (issue 11)."""
+request body limit."""
 
 import datetime
 import re
@@ -9,8 +9,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from renewals.reminders import unsubscribe_token
+from renewals.reminders.services import unsubscribe_token
 from tests.factories import (
+    EVIDENCE_PDF,
     CourseFactory,
     CourseSessionFactory,
     CredentialFactory,
@@ -23,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF_BYTES = EVIDENCE_PDF
 
 
 @pytest.fixture(autouse=True)
@@ -194,7 +195,7 @@ def private_downloads(w):
         (None, reverse("calendar_feed", args=[w["calendar"]])),
         ("staff", reverse("staff_report_courses_csv")),
         ("staff", reverse("staff_report_credentials_csv")),
-        ("staff", reverse("renewals:staff_expiring_csv") + "?within=90"),
+        ("staff", reverse("staff_renewals_expiring_csv") + "?within=90"),
     ]
 
 

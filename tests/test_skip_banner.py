@@ -31,7 +31,7 @@ def run_pytest(tmp_path, *args):
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],

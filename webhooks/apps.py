@@ -9,11 +9,7 @@ class WebhooksConfig(AppConfig):
         """webhooks sits on top of every domain app: it connects here, in one place, to
         the events they announce (docs/architecture.md) and records a webhook event for
         each, in the sender's transaction."""
-        from certifications.signals import (
-            credential_issued,
-            credential_revoked,
-            credentials_issued,
-        )
+        from certifications.signals import credential_issued, credential_revoked, credentials_issued
         from renewals.signals import (
             credential_statuses_changed,
             credentials_renewed,
@@ -34,3 +30,7 @@ class WebhooksConfig(AppConfig):
         ]
         for signal, receiver in pairs:
             signal.connect(receiver, dispatch_uid=f"webhooks.{receiver.__name__}")
+
+        from . import privacy
+
+        privacy.register()  # retention, the archive's part, the erasure's step

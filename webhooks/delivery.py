@@ -16,7 +16,6 @@
 
 import json
 import logging
-import random
 from datetime import timedelta
 
 from django.conf import settings
@@ -25,7 +24,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cspo_tracker import outbox, publishing
+from cspo_tracker import publishing, retry
+from cspo_tracker.outbox import services as outbox
 
 from . import signing, transport
 from .events import DELIVER_TASK
@@ -37,15 +37,6 @@ logger = logging.getLogger(__name__)
 def body_of(event):
     """The bytes sent for `event`: the same on every attempt."""
     return json.dumps(event.payload, sort_keys=True, separators=(",", ":")).encode()
-
-
-def retry_delay(attempts):
-    """The wait after the `attempts`-th failure: doubling, capped, with +-20 % jitter."""
-    seconds = min(
-        settings.WEBHOOKS_RETRY_BASE_SECONDS * 2 ** min(attempts - 1, 30),
-        settings.WEBHOOKS_RETRY_MAX_SECONDS,
-    )
-    return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
 
 
 def _due(now):
@@ -132,7 +123,12 @@ def record_attempt(*, delivery_id, response, now=None):
         if now >= gives_up_at:
             delivery.status = WebhookDelivery.Status.FAILED
         else:
-            delivery.next_attempt_at = min(now + retry_delay(delivery.attempts), gives_up_at)
+            delay = retry.backoff(
+                delivery.attempts,
+                base=settings.WEBHOOKS_RETRY_BASE_SECONDS,
+                cap=settings.WEBHOOKS_RETRY_MAX_SECONDS,
+            )
+            delivery.next_attempt_at = min(now + delay, gives_up_at)
     delivery.save()
     _track_subscription(delivery.subscription_id, ok=ok, now=now, due_at=due_at)
     return attempt

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from certifications.issuing import verification_url
+from certifications.issuing.services import verification_url
 from certifications.models import Credential
 from cspo_tracker import publishing
 

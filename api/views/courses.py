@@ -1,5 +1,5 @@
 """Trainers (and staff): their courses, a course's roster with attendance, attendance
-saved as a whole grid (bulk PUT), and closing — certifications.courses and selectors."""
+saved as a whole grid (bulk PUT), and closing — certifications.courses.services and selectors."""
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
@@ -8,7 +8,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from certifications import courses
+from certifications.courses import services as courses
 from certifications.selectors import attendance_grid, can_run_courses, courses_for
 
 from ..idempotency import idempotent

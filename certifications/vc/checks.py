@@ -15,7 +15,7 @@ def signing_key_configured(app_configs, **kwargs):
             Warning(
                 "CREDENTIAL_SIGNING_KEY is not set: signed credentials, status lists and the "
                 "DID document cannot be served while DJANGO_DEBUG is off.",
-                hint="Set an Ed25519 private key (README, 'Portable credentials').",
+                hint="Set an Ed25519 private key (docs/credentials.md).",
                 id="certifications.W001",
             )
         ]

@@ -4,7 +4,7 @@ BitstringStatusListCredential. Only the holder's name is personal data in them."
 from django.conf import settings
 from django.urls import reverse
 
-from ..names import display_name
+from ..models import display_name
 from .did import issuer_did
 from .loader import CREDENTIALS_V2, OPEN_BADGES_V3
 

@@ -19,10 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import base58
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -133,8 +130,7 @@ def _load(key_text, old_keys, debug):
         if not debug:
             raise ImproperlyConfigured(
                 "CREDENTIAL_SIGNING_KEY must be set when DJANGO_DEBUG is off: signed "
-                "credentials need the issuer's Ed25519 key (see the README, 'Portable "
-                "credentials')."
+                "credentials need the issuer's Ed25519 key (see docs/credentials.md)."
             )
         key_text = _development_key()
     try:

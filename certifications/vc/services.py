@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cspo_tracker import outbox
+from cspo_tracker.outbox import services as outbox
 
-from ..models import Credential, SignedCredential, StatusList
-from ..names import display_name
+from ..models import Credential, SignedCredential, StatusList, display_name
 from ..signals import credential_revoked
 from . import documents, signing, status_list
 
@@ -18,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 class HolderHasNoName(Exception):
-    """A credential is never signed without its holder's name (issue 8): the subject of a
+    """A credential is never signed without its holder's name: the subject of a
     signed credential is the name printed on the certificate, not "(name not given)"."""
 
     message = (

@@ -21,6 +21,4 @@ urlpatterns = [
     ),
     path("credentials/<str:certificate_number>.json", views.download, name="vc_download"),
     path("credentials/<str:certificate_number>.png", views.baked_badge, name="vc_baked_badge"),
-    path("verify/", views.verify_upload, name="vc_verify"),
-    path("staff/credentials/<str:certificate_number>/revoke/", views.revoke, name="vc_revoke"),
 ]

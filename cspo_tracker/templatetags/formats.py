@@ -3,7 +3,7 @@ Registered as template builtins (settings.TEMPLATES), so every template has them
 
 from django import template
 
-from cspo_tracker import formats
+from .. import formats
 
 register = template.Library()
 

@@ -1,7 +1,8 @@
 from django import template
 
 from certifications.models import Credential
-from renewals.selectors import format_fee, format_seus
+
+from ..selectors import format_fee, format_seus
 
 register = template.Library()
 

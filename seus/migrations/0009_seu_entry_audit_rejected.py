@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="audit_rejected_at",
             field=models.DateTimeField(
                 blank=True,
-                help_text="Set when staff reject the entry in an SEU audit (renewals.audits): from then on it counts for no renewal.",
+                help_text="Set when staff reject the entry in an SEU audit (renewals.audits.services): from then on it counts for no renewal.",
                 null=True,
             ),
         ),

@@ -1,10 +1,10 @@
 """{% category_help %}: what counts in each SEU category, with examples, shown where an
-entry is logged (issue 8, "Categories explained"). The text is the categories' own
+entry is logged. The text is the categories' own
 description (admin: SEU categories), so a new category explains itself."""
 
 from django import template
 
-from seus.models import SeuCategory
+from ..models import SeuCategory
 
 register = template.Library()
 

@@ -3,11 +3,7 @@
 import pytest
 
 from certifications.models import AttendanceChange, Course, Credential
-from tests.factories import (
-    PractitionerFactory,
-    TrainerFactory,
-    course_with_attendees,
-)
+from tests.factories import PractitionerFactory, TrainerFactory, course_with_attendees
 
 from .conftest import token_client
 

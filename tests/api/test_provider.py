@@ -3,7 +3,7 @@
 import pytest
 
 from certifications.models import User
-from cspo_tracker.models import OutboundEmail
+from cspo_tracker.outbox.models import OutboundEmail
 from seus.models import SeuEntry
 from tests.factories import PractitionerFactory, SeuCategoryFactory
 

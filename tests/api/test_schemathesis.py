@@ -18,7 +18,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from cspo_tracker.wsgi import application
+from config.wsgi import application
 from tests.factories import (
     CredentialFactory,
     SeuEntryFactory,

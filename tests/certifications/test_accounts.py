@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 
 from certifications.models import User
-from cspo_tracker import outbox
+from cspo_tracker.outbox import services as outbox
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from certifications.imports import ImportRefused, import_credentials
+from certifications.imports.services import ImportRefused, import_credentials
 from certifications.models import Credential, Practitioner
-from renewals import sweep
+from renewals.sweep import services as sweep
 from tests.factories import CredentialFactory, credential_expiring
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 follows the job by itself (static/js/import_progress.js, under the strict CSP) and shows
 the result when a worker has run it."""
 
-from certifications import import_jobs
+from certifications.imports import jobs as import_jobs
 from certifications.models import Credential, ImportJob
 from cspo_tracker import publishing
 from tests.e2e.conftest import log_in

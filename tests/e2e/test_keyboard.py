@@ -1,4 +1,4 @@
-"""Keyboard-only use (issue 8, "Accessibility"): on every form a practitioner fills, the
+"""Keyboard-only use: on every form a practitioner fills, the
 first Tab offers "Skip to main content", Tab alone reaches every field and button of the
 form, each shows where the focus is, and a form can be filled and sent without a mouse."""
 

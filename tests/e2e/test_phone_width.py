@@ -1,4 +1,4 @@
-"""Issue 8, defects 7 and 10: at 375 px no practitioner or public page is wider than the
+"""At 375 px no practitioner or public page is wider than the
 screen, and the navbar's links are readable (contrast at least 4.5:1) with the current
 page marked."""
 

@@ -1,4 +1,4 @@
-"""Issue 8's walk, at desktop and phone width: sign up with a name (the time zone is taken
+"""A practitioner's walk, at desktop and phone width: sign up with a name (the time zone is taken
 from the browser), confirm the address, see the dashboard, log SEUs, take the offer to
 renew two credentials together, submit, and open the verification page a shared link
 previews (Open Graph / Twitter tags). On every page: no serious or critical axe-core

@@ -1,19 +1,19 @@
-"""The production build in a browser (issue 11): against a server started the way the
-README's Production section says (gunicorn, DJANGO_DEBUG=false, collected static files,
+"""The production build in a browser: against a server started the way the
+docs/operations.md says (gunicorn, DJANGO_DEBUG=false, collected static files,
 PostgreSQL, demo data seeded), a practitioner logs in and sees the dashboard, with no
 Content-Security-Policy violation.
 
 Skipped unless PRODUCTION_URL names that server; .ci/run starts one and sets it.
 The server runs over plain HTTP with DJANGO_SECURE_SSL_REDIRECT=false and
 DJANGO_SECURE_COOKIES=false (the documented switches for a build with no TLS proxy in
-front); the redirect itself is covered by tests/test_project.py."""
+front); the redirect itself is covered by tests/config/test_project.py."""
 
 import os
 import urllib.request
 
 import pytest
 
-from renewals.demo import DEMO_EMAIL, DEMO_PASSWORD
+from demo.seed import DEMO_EMAIL, DEMO_PASSWORD
 from tests.e2e.conftest import ARTIFACTS, log_in
 
 URL = os.environ.get("PRODUCTION_URL", "").rstrip("/")

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from certifications.models import Credential
 from renewals import services
-from renewals.audit_models import SeuAudit
-from renewals.claim_models import CredentialClaim
+from renewals.audits.models import SeuAudit
+from renewals.claims.models import CredentialClaim
 from tests.e2e.conftest import ARTIFACTS, log_in
 from tests.factories import (
+    EVIDENCE_PNG,
     PASSWORD,
     PractitionerFactory,
     ProgramFactory,
@@ -22,7 +23,7 @@ from tests.factories import (
 )
 
 SHOTS = Path(os.environ.get("SHARE_SHOTS", str(ARTIFACTS)))
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = EVIDENCE_PNG
 
 
 def shot(page, name):

@@ -1,4 +1,4 @@
-"""Browser journeys of issue 9: a trainer from their home through the attendance grid
+"""Browser journeys: a trainer from their home through the attendance grid
 (p typed and pasted, "all present") to closing with confirmation; a staff member from the
 console through search and the practitioner view to confirming a fee with confirmation.
 Every page is checked at 375 px: nothing wider than the screen."""

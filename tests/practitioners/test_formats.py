@@ -1,4 +1,4 @@
-"""Issue 8, defect 8: one money format, one date format, one name for each action."""
+"""One money format, one date format, one name for each action."""
 
 import datetime
 from decimal import Decimal

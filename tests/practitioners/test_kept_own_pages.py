@@ -1,4 +1,4 @@
-"""A practitioner's dashboard and SEU log are kept once rendered (issue 14), and every
+"""A practitioner's dashboard and SEU log are kept once rendered, and every
 change to what they show is seen at the next visit, whoever or whatever made it."""
 
 import datetime

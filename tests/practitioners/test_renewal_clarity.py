@@ -1,4 +1,4 @@
-"""Issue 8, defects 2-4: what the dashboard and the submit page offer is what the server
+"""What the dashboard and the submit page offer is what the server
 accepts; the submit page says which entries a renewal uses and what stays; a cheaper
 combined renewal is offered and works; a window that starts later is explained."""
 
@@ -115,7 +115,7 @@ def test_the_submit_page_lists_the_entries_used_and_what_stays_for_the_other_cre
     with at(D(2026, 5, 1)):
         practitioner_client.post(SUBMIT, {"credentials": [cspo.pk], "payment_reference": "P"})
     with at(D(2026, 5, 2)):
-        staff_browser.post(reverse("renewals:confirm_fee", args=[Renewal.objects.get().pk]))
+        staff_browser.post(reverse("staff_confirm_fee", args=[Renewal.objects.get().pk]))
     consumed = set(SeuEntry.objects.filter(consumed_by__isnull=False).values_list("pk", flat=True))
     assert consumed == {e1.pk, e2.pk, e3.pk}
     with at(D(2026, 5, 2)):
@@ -147,7 +147,7 @@ def test_renewing_together_is_offered_when_cheaper_and_renews_both(
     renewal = Renewal.objects.get()
     assert (renewal.seus_required, renewal.fee_amount) == (30, 100)
     with at(D(2026, 5, 2)):
-        staff_browser.post(reverse("renewals:confirm_fee", args=[renewal.pk]))
+        staff_browser.post(reverse("staff_confirm_fee", args=[renewal.pk]))
     renewal.refresh_from_db()
     cspo.refresh_from_db()
     csm.refresh_from_db()
@@ -176,7 +176,7 @@ def test_after_an_early_renewal_the_dashboard_and_log_say_when_new_seus_count(
     with at(D(2026, 11, 1)):
         practitioner_client.post(SUBMIT, {"credentials": [cspo.pk], "payment_reference": "P"})
     with at(D(2026, 11, 2)):
-        staff_browser.post(reverse("renewals:confirm_fee", args=[Renewal.objects.get().pk]))
+        staff_browser.post(reverse("staff_confirm_fee", args=[Renewal.objects.get().pk]))
     with at(D(2026, 11, 20)):
         created = practitioner_client.post(
             reverse("seus:create"),

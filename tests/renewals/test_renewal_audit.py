@@ -8,7 +8,7 @@ import time_machine
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 
-from certifications.courses import close_course
+from certifications.courses.services import close_course
 from renewals import services
 from tests.factories import (
     ProgramFactory,

@@ -6,8 +6,9 @@ from django.core import mail
 from django.urls import reverse
 
 from certifications.models import Credential
-from cspo_tracker import outbox, publishing
-from cspo_tracker.models import OutboundEmail
+from cspo_tracker import publishing
+from cspo_tracker.outbox import services as outbox
+from cspo_tracker.outbox.models import OutboundEmail
 from renewals import services
 from renewals.models import Renewal, RenewalCycle
 from seus.models import SeuEntry
@@ -24,7 +25,7 @@ def at(day, hour=12):
 
 
 def confirm(staff_browser, renewal):
-    return staff_browser.post(reverse("renewals:confirm_fee", args=[renewal.pk]))
+    return staff_browser.post(reverse("staff_confirm_fee", args=[renewal.pk]))
 
 
 def test_practitioner_renews_a_cspo_and_staff_confirmation_completes_it_from_the_old_expiry(
@@ -189,7 +190,7 @@ def test_a_lapsed_credential_renews_only_with_staff_approval(practitioner_client
         renewal = Renewal.objects.get()
         assert renewal.status == Renewal.Status.NEEDS_APPROVAL
 
-        staff_page = staff_browser.get(reverse("renewals:staff"))
+        staff_page = staff_browser.get(reverse("staff_renewals"))
         assert "Approve lapsed renewal" in staff_page.text
         confirm(staff_browser, renewal)
         renewal.refresh_from_db()
@@ -197,7 +198,7 @@ def test_a_lapsed_credential_renews_only_with_staff_approval(practitioner_client
         credential.refresh_from_db()
         assert credential.expires_on == D(2026, 6, 30)
 
-        staff_browser.post(reverse("renewals:approve", args=[renewal.pk]))
+        staff_browser.post(reverse("staff_approve_renewal", args=[renewal.pk]))
     renewal.refresh_from_db()
     credential.refresh_from_db()
     assert renewal.status == Renewal.Status.COMPLETED and renewal.approved_by is not None
@@ -216,7 +217,7 @@ def test_staff_reject_a_payment_with_a_reason_and_the_credential_can_be_renewed_
         )
         renewal = Renewal.objects.get()
         no_reason = staff_browser.post(
-            reverse("renewals:reject_fee", args=[renewal.pk]), {"reason": " "}, follow=True
+            reverse("staff_reject_fee", args=[renewal.pk]), {"reason": " "}, follow=True
         )
         assert "Say why" in no_reason.text
         renewal.refresh_from_db()
@@ -224,7 +225,7 @@ def test_staff_reject_a_payment_with_a_reason_and_the_credential_can_be_renewed_
 
         with django_capture_on_commit_callbacks(execute=True):
             staff_browser.post(
-                reverse("renewals:reject_fee", args=[renewal.pk]), {"reason": "No such payment"}
+                reverse("staff_reject_fee", args=[renewal.pk]), {"reason": "No such payment"}
             )
     renewal.refresh_from_db()
     assert (renewal.status, renewal.fee_status, renewal.rejection_reason) == (
@@ -314,7 +315,7 @@ def test_the_confirmation_is_enqueued_only_after_commit(
 @pytest.fixture
 def broker_down(settings):
     """A real broker address nobody listens on, with tasks no longer run in-process."""
-    from cspo_tracker.celery import app
+    from config.celery import app
 
     saved = (app.conf.broker_url, app.conf.task_always_eager, app._pool, app.amqp._producer_pool)
     app.conf.broker_url = "redis://127.0.0.1:1/0"
@@ -363,7 +364,7 @@ def test_the_outbox_delivers_a_confirmation_the_broker_outage_held_back(
         renewal = services.submit_renewal(
             practitioner=practitioner, credentials=[credential], payment_reference="B"
         )
-        monkeypatch.setattr(tasks.deliver_email, "apply", down)
+        monkeypatch.setattr(tasks.deliver_emails, "apply", down)
         monkeypatch.setattr(publishing, "_broker_down_until", 0.0)
         with django_capture_on_commit_callbacks(execute=True):
             services.confirm_fee(renewal=renewal, by=StaffFactory())

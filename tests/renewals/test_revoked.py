@@ -7,10 +7,11 @@ import pytest
 from django.core import mail
 
 from certifications.vc.services import revoke_credential
-from cspo_tracker import outbox
-from renewals import selectors, sweep
-from renewals.dashboard import dashboard_cards
+from cspo_tracker.outbox import services as outbox
+from practitioners.dashboard import dashboard_cards
+from renewals import selectors
 from renewals.models import Reminder
+from renewals.sweep import services as sweep
 from tests.factories import StaffFactory, credential_expiring
 
 pytestmark = pytest.mark.django_db

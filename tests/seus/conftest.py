@@ -6,18 +6,14 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from renewals.models import Renewal
-from tests.factories import CredentialFactory
+from tests.factories import EVIDENCE_PDF, EVIDENCE_PNG, CredentialFactory
 
 # A fixed "now": 1 March 2026, noon UTC. A CSPO issued 1 Jun 2025 expires 1 Jun 2027 and
 # its look-back window is 1 Jun 2025 - 1 Jun 2027.
 NOW = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84"
-    b"\x00\x00\x00\x00IEND\xaeB`\x82"
-)
+PDF_BYTES = EVIDENCE_PDF
+PNG_BYTES = EVIDENCE_PNG
 
 
 @pytest.fixture(autouse=True)

@@ -32,7 +32,7 @@ S3_ENV = {
 
 def run_with_settings(env, code):
     """Settings are read once at start-up, so each configuration gets a fresh process."""
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "cspo_tracker.settings", **env}
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
     for name in ("EVIDENCE_STORAGE", "EVIDENCE_S3_BUCKET"):
         if name not in env:
             environment.pop(name, None)

@@ -58,7 +58,7 @@ def test_the_dashboard_with_200_entries_shows_the_counted_seus(
     practitioner_client, two_credentials, django_assert_max_num_queries
 ):
     make_entries(practitioner_client.practitioner, 200)
-    # +1: the at-a-glance entries (renewals.glance); +1 on PostgreSQL: the row versions
+    # +1: the at-a-glance entries (practitioners.glance); +1 on PostgreSQL: the row versions
     # that key the kept page (certifications/own_pages.py).
     with django_assert_max_num_queries(12):
         response = practitioner_client.get(reverse("dashboard"))

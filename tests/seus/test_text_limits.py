@@ -1,4 +1,4 @@
-"""Length limits on the SEU log's text (issue 11): 200 000 characters were once saved."""
+"""Length limits on the SEU log's text: 200 000 characters were once saved."""
 
 import pytest
 from django.db import IntegrityError, transaction

@@ -4,10 +4,6 @@ tests (1 and 200 rows of everything a page lists)."""
 import datetime
 from decimal import Decimal
 
-import pytest
-import time_machine
-from django.test import Client
-
 from certifications.models import (
     Attendance,
     Course,
@@ -17,7 +13,7 @@ from certifications.models import (
     Practitioner,
     User,
 )
-from cspo_tracker.models import OutboundEmail
+from cspo_tracker.outbox.models import OutboundEmail
 from renewals.models import Reminder, ReminderOffset, Renewal, RenewalCycle
 from seus.models import SeuEntry
 from tests.factories import (
@@ -26,44 +22,10 @@ from tests.factories import (
     PractitionerFactory,
     ProgramFactory,
     SeuCategoryFactory,
-    StaffFactory,
-    TrainerFactory,
 )
 
 D = datetime.date
 TODAY = D(2026, 6, 1)
-
-
-@pytest.fixture
-def today():
-    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC), tick=False):
-        yield TODAY
-
-
-@pytest.fixture
-def staff_user(db):
-    return StaffFactory(first_name="Sam", last_name="Staff")
-
-
-@pytest.fixture
-def staff(staff_user):
-    client = Client()
-    client.force_login(staff_user)
-    client.user = staff_user
-    return client
-
-
-@pytest.fixture
-def trainer(db):
-    return TrainerFactory(user__first_name="Tess", user__last_name="Trainer")
-
-
-@pytest.fixture
-def trainer_client(trainer):
-    client = Client()
-    client.force_login(trainer.user)
-    client.user = trainer.user
-    return client
 
 
 def populate(n, *, trainer, today=TODAY):

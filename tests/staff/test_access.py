@@ -26,10 +26,10 @@ STAFF_PAGES = [
     ("staff_practitioner", ["{practitioner}"]),
     ("staff_practitioner_edit", ["{practitioner}"]),
     ("staff_audit", ["certifications", "user", "{user}"]),
-    ("renewals:staff", []),
-    ("renewals:confirm_fee", ["{renewal}"]),
+    ("staff_renewals", []),
+    ("staff_confirm_fee", ["{renewal}"]),
     ("course_history", ["{course}"]),
-    ("vc_revoke", ["{number}"]),
+    ("staff_revoke_credential", ["{number}"]),
     ("staff_reports", []),
     ("import_credentials", []),
 ]

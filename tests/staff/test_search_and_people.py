@@ -1,5 +1,5 @@
 """Search (one box for staff and trainers), the practitioner view for staff with
-corrections audited, the audit log per object, and confirming a fee (defect 3)."""
+corrections audited, the audit log per object, and confirming a fee."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from certifications.models import User
-from cspo_tracker.models import OutboundEmail
+from cspo_tracker.outbox.models import OutboundEmail
 from renewals import services as renewal_services
 from renewals.models import Renewal
 from tests.factories import (
@@ -85,7 +85,7 @@ def test_search_pages_through_a_group(staff, trainer, today):
 def test_a_search_matching_more_than_the_cap_says_so_and_still_pages_on(
     staff, trainer, today, settings, monkeypatch
 ):
-    """Issue 14: a one-letter search matches most of a large table; its count stops at
+    """A one-letter search matches most of a large table; its count stops at
     PAGER_COUNT_CAP and says "5+", and the group's pages go on past the cap."""
     settings.PAGER_COUNT_CAP = 5
     monkeypatch.setattr("staff.selectors.PER_GROUP", 2)  # 10 a page within a group
@@ -169,7 +169,7 @@ def test_confirm_fee_asks_first_showing_seus_expiry_and_email(staff, today):
     renewal = renewal_services.submit_renewal(
         practitioner=holder, credentials=[credential], payment_reference="R1"
     )
-    url = reverse("renewals:confirm_fee", args=[renewal.pk])
+    url = reverse("staff_confirm_fee", args=[renewal.pk])
     preview = staff.get(url)
     assert preview.status_code == 200
     p = preview.context["preview"]
@@ -192,7 +192,7 @@ def test_confirm_fee_preview_says_when_the_renewal_will_wait(staff, today):
         practitioner=holder, credentials=[credential], payment_reference="R1"
     )
     holder.seu_entries.filter(seus=4).delete()
-    preview = staff.get(reverse("renewals:confirm_fee", args=[renewal.pk]))
+    preview = staff.get(reverse("staff_confirm_fee", args=[renewal.pk]))
     assert not preview.context["preview"].completes
     assert preview.context["preview"].emails == []
     assert "will wait" in preview.text
@@ -215,7 +215,7 @@ def test_search_practitioner_and_confirm_pages_run_constant_queries(
         assert staff.get(reverse("staff_practitioner_edit", args=[holder.pk])).status_code == 200
     renewal = Renewal.objects.order_by("pk").first()
     with django_assert_max_num_queries(12):
-        assert staff.get(reverse("renewals:confirm_fee", args=[renewal.pk])).status_code == 200
+        assert staff.get(reverse("staff_confirm_fee", args=[renewal.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert (
             staff.get(

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from certifications.vc.services import revoke_credential
 from renewals import services as renewals
-from renewals import sweep
 from renewals.models import Reminder
+from renewals.sweep import services as sweep
 from seus.services import create_seu_entry
 from tests.factories import (
     CredentialFactory,
@@ -173,7 +173,7 @@ def test_a_non_staff_organisation_subscription_receives_nothing_but_its_owners()
 def test_closing_a_course_announces_each_credential_issued_in_constant_queries(
     django_assert_max_num_queries,
 ):
-    from certifications.courses import close_course
+    from certifications.courses.services import close_course
     from tests.factories import course_with_attendees
 
     organisation = subscribe(StaffFactory(), URL, scope="organisation")
@@ -195,7 +195,7 @@ def test_closing_a_course_announces_each_credential_issued_in_constant_queries(
 
 
 def test_an_import_announces_each_credential_issued():
-    from certifications.issuing import ToIssue, issue_credentials_bulk
+    from certifications.issuing.services import ToIssue, issue_credentials_bulk
     from tests.factories import ProgramFactory
 
     organisation = subscribe(StaffFactory(), URL, scope="organisation")

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certifications.imports import ImportRefused, import_credentials
+from ...imports.services import ImportRefused, import_credentials
 
 
 class Command(BaseCommand):

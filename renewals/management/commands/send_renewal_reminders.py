@@ -5,9 +5,10 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cspo_tracker import outbox
-from renewals.models import SweepRun
-from renewals.sweep_runs import run_recorded_sweep
+from cspo_tracker.outbox import services as outbox
+
+from ...models import SweepRun
+from ...sweep.runs import run_recorded_sweep
 
 
 class Command(BaseCommand):

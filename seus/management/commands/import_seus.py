@@ -1,5 +1,6 @@
 from certifications.management.commands.import_credentials import Command as ImportCommand
-from seus.imports import import_seus
+
+from ...imports import import_seus
 
 
 class Command(ImportCommand):

@@ -127,7 +127,7 @@ def test_an_unknown_status_list_answers_404(client, signed):
 def test_staff_revoke_a_credential_with_a_reason_and_the_verification_page_says_so(client, signed):
     staff = StaffFactory()
     client.force_login(staff)
-    url = reverse("vc_revoke", args=[signed.credential.certificate_number])
+    url = reverse("staff_revoke_credential", args=[signed.credential.certificate_number])
     refused = client.post(url, {"reason": ""})
     assert refused.status_code == 400
     assert "Say why the credential is revoked." in refused.content.decode()
@@ -143,7 +143,7 @@ def test_staff_revoke_a_credential_with_a_reason_and_the_verification_page_says_
 
 def test_practitioners_cannot_revoke(client, signed):
     client.force_login(signed.credential.holder.user)
-    url = reverse("vc_revoke", args=[signed.credential.certificate_number])
+    url = reverse("staff_revoke_credential", args=[signed.credential.certificate_number])
     assert client.post(url, {"reason": "mine"}).status_code == 403
     assert Credential.objects.get(pk=signed.credential.pk).revoked_at is None
 

@@ -1,0 +1,160 @@
+"""The practitioner's dashboard: one card per credential with its progress and the one
+thing to do next, in plain words.
+
+Every card's next action, fee wording and button come from `card_state`, which follows
+the server's own rules (services.submit_renewal): a renewal is offered only when
+submitting it would be accepted; templates only render what it says.
+"""
+
+from dataclasses import dataclass
+
+from certifications.models import Credential
+from certifications.selectors import credentials_of
+from cspo_tracker.formats import day
+from renewals.models import Renewal, RenewalCycle
+from renewals.selectors import credential_progress, format_fee, format_seus, renewal_in_progress
+
+# The button a card shows (None: no button).
+SUBMIT, LOG_SEUS = "submit", "log_seus"
+DUE_STATUSES = (Credential.Status.RENEWAL_DUE, Credential.Status.GRACE, Credential.Status.LAPSED)
+
+
+def _seus_text(amount):
+    number = f"{amount.normalize():f}"
+    return f"{number} more SEU" if amount == 1 else f"{number} more SEUs"
+
+
+def window_not_started(progress):
+    """The current window's first day when it is still ahead (after an early renewal the
+    new window starts at the old expiry): SEUs earned before it count 0 here."""
+    cycle = progress.cycle
+    if cycle is not None and progress.today < cycle.window_starts_on:
+        return cycle.window_starts_on
+    return None
+
+
+def window_note(progress):
+    """Why an SEU logged today counts 0 for this credential, and from when SEUs count."""
+    starts_on = window_not_started(progress)
+    if starts_on is None:
+        return ""
+    return (
+        f"Your new renewal window starts on {day(starts_on)}: SEUs earned from that day "
+        f"count toward your next renewal. SEUs earned before it count 0 here (they belong "
+        f"to the period you already renewed)."
+    )
+
+
+def _own_renewal(progress):
+    cycle = progress.cycle
+    if cycle is None or cycle.status == RenewalCycle.Status.OPEN:
+        return None
+    return cycle.renewal
+
+
+def next_action(progress, in_progress=None):
+    """The one thing the holder should do next for a credential, in plain words, from its
+    Progress (renewals.selectors.credential_progress) and the holder's renewal waiting
+    for staff, if any (at most one at a time)."""
+    credential = progress.credential
+    if credential.revoked_at is not None:
+        return "This credential was revoked: it cannot be renewed. Contact staff with questions."
+    renewal = _own_renewal(progress)
+    if renewal is not None:
+        if renewal.status == Renewal.Status.NEEDS_APPROVAL:
+            return "Nothing to do: staff are reviewing your renewal of a lapsed credential"
+        if renewal.fee_status in (Renewal.FeeStatus.UNPAID, Renewal.FeeStatus.REJECTED):
+            return "Pay the renewal fee"
+        if renewal.fee_status == Renewal.FeeStatus.PENDING:
+            return "Nothing to do: staff are confirming your fee payment"
+        return "Nothing to do: your renewal is being completed"
+    if progress.status == Credential.Status.LAPSED and in_progress is None:
+        return "Your credential has lapsed: submit a renewal, which needs staff approval."
+    deadline = credential.expires_on
+    if progress.status == Credential.Status.GRACE:
+        deadline = credential.grace_ends_on
+    if progress.seus_missing > 0:
+        starts_on = window_not_started(progress)
+        if starts_on is not None:
+            return (
+                f"Log SEUs you earn from {day(starts_on)}: "
+                f"{format_seus(progress.seus_missing)} needed by {day(deadline)}"
+            )
+        if progress.status == Credential.Status.GRACE:
+            # The look-back window ends at expiry: SEUs earned in grace never count.
+            return (
+                f"Log {_seus_text(progress.seus_missing)} earned by "
+                f"{day(credential.expires_on)} before {day(deadline)}"
+            )
+        return f"Log {_seus_text(progress.seus_missing)} before {day(deadline)}"
+    if in_progress is not None:
+        return (
+            f"Wait for your renewal #{in_progress.pk} (submitted {day(in_progress.submitted_at)}) "
+            f"to be completed, then submit this one before {day(deadline)}"
+        )
+    opens_on = credential.renewal_opens_on
+    if progress.today < opens_on:
+        return f"All SEUs logged: submit your renewal from {day(opens_on)}"
+    return f"Submit your renewal before {day(deadline)}"
+
+
+def fee_text(progress):
+    """The renewal fee in words that match where the renewal stands: paid, being
+    confirmed, owed now (renewal due, grace, lapsed), or due only when renewing."""
+    fee = format_fee(progress.fee_amount, progress.fee_currency)
+    if progress.fee_paid:
+        return f"{fee} paid"
+    renewal = _own_renewal(progress)
+    if renewal is not None and renewal.fee_status == Renewal.FeeStatus.PENDING:
+        return f"{fee} paid: staff are confirming it"
+    if progress.status in DUE_STATUSES:
+        return f"{fee}, not paid yet"
+    return f"{fee}, paid when you submit your renewal"
+
+
+def button(progress, in_progress=None):
+    """SUBMIT when submitting this credential's renewal now would be accepted, LOG_SEUS
+    when SEUs are missing and can still count, else None."""
+    credential, cycle = progress.credential, progress.cycle
+    if credential.revoked_at is not None or cycle is None:
+        return None
+    if cycle.status != RenewalCycle.Status.OPEN:
+        return None
+    if progress.seus_missing > 0:
+        return None if progress.status == Credential.Status.LAPSED else LOG_SEUS
+    if in_progress is not None or progress.today < credential.renewal_opens_on:
+        return None
+    return SUBMIT
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    progress: object
+    next_action: str
+    fee_text: str = ""
+    button: str | None = None
+    window_note: str = ""
+
+    @property
+    def status_label(self):
+        return Credential.Status(self.progress.status).label
+
+
+def card_state(progress, in_progress=None):
+    return DashboardCard(
+        progress,
+        next_action(progress, in_progress),
+        fee_text=fee_text(progress),
+        button=button(progress, in_progress),
+        window_note=window_note(progress),
+    )
+
+
+def dashboard_cards(practitioner, *, now=None):
+    """A card (progress, next action, fee, button) for each of the practitioner's
+    credentials, soonest expiry first, in a fixed number of queries."""
+    in_progress = renewal_in_progress(practitioner)
+    return [
+        card_state(progress, in_progress)
+        for progress in credential_progress(credentials_of(practitioner), now=now)
+    ]

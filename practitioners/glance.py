@@ -1,0 +1,167 @@
+"""At a glance: for each dashboard card, the SEUs counted per category, the
+SEUs earned over the look-back window, and the pace needed to reach the requirement by
+expiry, read for all cards in a fixed number of queries.
+
+The pace rule: to reach `seus_required` by the end of the window at an even pace, the
+holder must have earned `required × elapsed / window length` by each day. With what is
+counted now, they stay on pace until the day that line reaches their total: that is
+"the date by which the pace must rise". Past it, they are behind.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from seus.models import SeuCategory, SeuEntry
+
+ZERO = Decimal("0")
+DAYS_PER_MONTH = Decimal("30.4375")
+
+
+@dataclass(frozen=True)
+class CategoryShare:
+    code: str
+    name: str
+    seus: Decimal
+
+
+@dataclass(frozen=True)
+class Glance:
+    """Where one cycle stands: per category, over time, and against the pace."""
+
+    window_starts_on: date
+    ends_on: date
+    today: date
+    required: Decimal
+    counted: Decimal
+    categories: list = field(default_factory=list)
+    # (date, SEUs counted up to that day), one point per day SEUs were earned.
+    points: list = field(default_factory=list)
+
+    @property
+    def window_days(self):
+        return max((self.ends_on - self.window_starts_on).days, 1)
+
+    @property
+    def met(self):
+        return self.counted >= self.required
+
+    @property
+    def pace_date(self):
+        """The last day the counted SEUs keep the holder on an even pace to the
+        requirement; None once the requirement is met."""
+        if self.met or not self.required:
+            return None
+        days = math.floor(self.counted / self.required * self.window_days)
+        return self.window_starts_on + timedelta(days=days)
+
+    @property
+    def not_started(self):
+        return self.today < self.window_starts_on
+
+    @property
+    def behind(self):
+        pace_date = self.pace_date
+        return pace_date is not None and not self.not_started and self.today > pace_date
+
+    @property
+    def seus_per_month_needed(self):
+        """SEUs a month from today to reach the requirement by the end of the window."""
+        missing = max(self.required - self.counted, ZERO)
+        days = (self.ends_on - max(self.today, self.window_starts_on)).days
+        if days <= 0:
+            return missing
+        return (missing / Decimal(days) * DAYS_PER_MONTH).quantize(Decimal("0.1"))
+
+    @property
+    def pace_text(self):
+        """One sentence on the pace, in plain words."""
+        if self.met:
+            return "All SEUs counted for this window."
+        if self.today > self.ends_on:
+            return f"The window closed on {self.ends_on:%-d %b %Y}."
+        if self.not_started:
+            return (
+                f"This window opens on {self.window_starts_on:%-d %b %Y}: SEUs earned from "
+                "then count."
+            )
+        needed = _seus(self.seus_per_month_needed)
+        if self.behind:
+            return (
+                f"Behind pace since {self.pace_date:%-d %b %Y}: earn about {needed} a month "
+                f"to reach {_seus(self.required)} by {self.ends_on:%-d %b %Y}."
+            )
+        return f"On pace until {self.pace_date:%-d %b %Y}: earn more SEUs by then to stay on pace."
+
+
+def _seus(amount):
+    amount = amount.normalize() if amount != amount.to_integral() else amount.quantize(1)
+    return f"{amount:f} SEU" if amount == 1 else f"{amount:f} SEUs"
+
+
+def glances_for(progresses):
+    """{credential_id: Glance} for the progress rows that have a current cycle: one
+    query (the holders' unconsumed entries across all windows, with their category)
+    whatever the number of cards."""
+    rows = [p for p in progresses if p.cycle is not None]
+    if not rows:
+        return {}
+    holders = {p.credential.holder_id for p in rows}
+    starts = min(p.cycle.window_starts_on for p in rows)
+    ends = max(p.cycle.ends_on for p in rows)
+    entries = list(
+        SeuEntry.objects.unconsumed()
+        .filter(practitioner_id__in=holders, earned_on__gte=starts, earned_on__lte=ends)
+        .order_by("earned_on", "pk")
+        .values_list(
+            "practitioner_id",
+            "earned_on",
+            "category_id",
+            "seus",
+            "category__code",
+            "category__name",
+            "category__cap",
+        )
+    )
+    categories = {}
+    for row in entries:
+        if row[2] not in categories:
+            categories[row[2]] = SeuCategory(pk=row[2], code=row[4], name=row[5], cap=row[6])
+    entries = [row[:4] for row in entries]
+    return {p.credential.pk: _glance(p, entries, categories) for p in rows}
+
+
+def _glance(progress, entries, categories):
+    cycle = progress.cycle
+    running = defaultdict(lambda: ZERO)
+    points = []
+    total = ZERO  # SEUs counted so far: each category's running sum, capped
+    for holder_id, earned_on, category_id, seus in entries:
+        if holder_id != progress.credential.holder_id:
+            continue
+        if not cycle.window_starts_on <= earned_on <= cycle.ends_on:
+            continue
+        before = running[category_id]
+        running[category_id] = before + seus
+        cap = categories[category_id].cap
+        total += seus if cap is None else min(before + seus, cap) - min(before, cap)
+        if points and points[-1][0] == earned_on:
+            points[-1] = (earned_on, total)
+        else:
+            points.append((earned_on, total))
+    shares = []
+    for category_id, amount in sorted(running.items(), key=lambda i: categories[i[0]].code):
+        category = categories[category_id]
+        counted = min(amount, category.cap) if category.cap is not None else amount
+        shares.append(CategoryShare(category.code, category.name, counted))
+    return Glance(
+        window_starts_on=cycle.window_starts_on,
+        ends_on=cycle.ends_on,
+        today=progress.today,
+        required=progress.seus_required,
+        counted=progress.seus_counted,
+        categories=shares,
+        points=points,
+    )

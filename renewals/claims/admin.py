@@ -1,0 +1,39 @@
+"""Claims in the admin: read-only rows; approving a claim goes through
+renewals.claims.services (the credential is issued by the one issuing rule), rejecting
+with a reason is on the staff claims page."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from . import services as claims
+from .models import CredentialClaim
+
+
+@admin.register(CredentialClaim)
+class CredentialClaimAdmin(admin.ModelAdmin):
+    list_display = ("certificate_number", "program", "practitioner", "status", "submitted_at")
+    list_filter = ("status", "program")
+    search_fields = ("certificate_number", "practitioner__user__email")
+    list_select_related = ("program", "practitioner__user")
+    readonly_fields = [f.name for f in CredentialClaim._meta.fields]
+    actions = ["approve_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Approve the selected claims (issue their credentials)")
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for claim in queryset:
+            try:
+                claims.approve_claim(claim=claim, by=request.user)
+                approved += 1
+            except ValidationError as exc:
+                self.message_user(
+                    request, f"{claim.certificate_number}: {' '.join(exc.messages)}", messages.ERROR
+                )
+        if approved:
+            self.message_user(request, f"{approved} claim(s) approved.", messages.SUCCESS)

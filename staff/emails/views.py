@@ -1,0 +1,61 @@
+"""Email deliverability for staff: the addresses the mail provider reported as bouncing
+or complaining, the emails held for them, and a preview of every email the app sends."""
+
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from certifications.permissions import staff_required
+from cspo_tracker.outbox import services as outbox
+from cspo_tracker.outbox.models import OutboundEmail, Suppression
+
+from . import previews as samples
+
+LIST_SIZE = 200
+
+
+@staff_required
+def addresses(request):
+    return render(
+        request,
+        "staff/email_addresses.html",
+        {
+            "suppressions": Suppression.objects.order_by("-created_at")[:LIST_SIZE],
+            "held": OutboundEmail.objects.filter(status=OutboundEmail.Status.HELD).order_by(
+                "created_at", "pk"
+            )[:LIST_SIZE],
+        },
+    )
+
+
+@staff_required
+@require_POST
+def lift(request):
+    """The address works again (the holder fixed their mailbox): its held emails go."""
+    address = request.POST.get("address", "")
+    held = outbox.lift_suppression(address=address)
+    messages.success(request, f"{address} is reachable again; {held} held email(s) sent.")
+    return redirect("staff_email_addresses")
+
+
+@staff_required
+def previews(request):
+    """Every email kind with realistic data: subject, the text twin, and a link to the
+    HTML part as the recipient sees it."""
+    return render(
+        request, "staff/email_previews.html", {"previews": list(enumerate(samples.previews()))}
+    )
+
+
+# An email's HTML is styled inline (mail clients ignore style sheets), and loads only the
+# badge from this site: this page alone allows inline styles, nothing else.
+@staff_required
+@csp_replace({"style-src": [UNSAFE_INLINE], "script-src": [NONE], "img-src": [SELF]})
+def preview_html(request, index):
+    rendered = samples.previews()
+    if not 0 <= index < len(rendered):
+        raise Http404("No such email.")
+    return HttpResponse(rendered[index].email.body_html)
