@@ -15,10 +15,12 @@ fresh process (so the peak memory is the sweep's):
   the claimed reminders are then marked sent, as the outbox would have;
 - run 2, "again": the same instant again, nothing to do;
 - run 3, "next day": the daily figure: one day later;
+- "first+mail": run 1 again as production runs it, each chunk's reminders rendered into
+  the outbox and published for delivery; the published messages are then purged;
 - the SQL floor: the plain query reading the same rows (credentials with their holder
   and current cycle), the best of three, and each run's ratio to it.
 
-Emails are not rendered in these runs (the claimed ids are only collected). With
+In runs 1 to 3 emails are not rendered (the claimed ids are only collected). With
 --workers it then measures the fanned-out beat task with real Celery workers (1, then 2
 processes, on the queue "sweepbench" of CELERY_BROKER_URL) on the next day's workload
 after a first run, with the emails written to the outbox: from dispatch to the recorded SweepRun.
@@ -84,8 +86,8 @@ def seed(n):
     today = NOW.date().isoformat()
     sql(
         "INSERT INTO certifications_user (id, password, is_superuser, first_name, last_name, "
-        "is_staff, is_active, date_joined, email) SELECT i, '!', false, '', '', false, true, "
-        "now(), 'bench' || i || '@example.com' FROM generate_series(1, %s) i",
+        "is_staff, is_active, date_joined, email, unreachable_email) SELECT i, '!', false, '', "
+        "'', false, true, now(), 'bench' || i || '@example.com', '' FROM generate_series(1, %s) i",
         [n],
     )
     sql(
@@ -198,8 +200,47 @@ def run_sweeps(chunk):
         sql(
             "UPDATE renewals_reminder SET status = 'sent', sent_at = now() WHERE status = 'pending'"
         )  # fmt: skip   (the outbox would have sent them)
+    figures.append(first_run_with_emails(chunk))
     floor = sql_floor()
     print(json.dumps({"runs": figures, "floor": floor, "peak_rss_mb": round(peak_rss_mb(), 1)}))
+
+
+def first_run_with_emails(chunk):
+    """Run 1 again as production runs it: each chunk's claimed reminders rendered into the
+    outbox and published for delivery (the default dispatch), so the figure holds all the
+    work the catch-up does before the workers send, not only the claiming."""
+    from _support import counting_statements
+
+    from renewals.sweep import services as sweep
+
+    reset_first_run()
+    started = time.perf_counter()
+    with counting_statements() as counted:
+        result = sweep.run_sweep(now=NOW, batch_size=chunk)
+    seconds = time.perf_counter() - started
+    written = sql("SELECT count(*) FROM cspo_tracker_outboundemail")[0][0]
+    purge_published()
+    return {
+        "run": "first+mail",
+        "seconds": round(seconds, 2),
+        "us_per_credential": round(seconds / max(result.credentials_scanned, 1) * 1e6, 1),
+        "queries": counted.statements,
+        "chunks": result.batches,
+        "changed": result.statuses_changed,
+        "claimed": result.reminders_claimed,
+        "emails": written,
+        "rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def purge_published():
+    """Drop the delivery messages the bench published: nothing is to be sent."""
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        for queue in ("celery", "sweepbench", "emails"):
+            with contextlib.suppress(Exception):  # a queue that never existed
+                conn.default_channel.queue_purge(queue)
 
 
 def peak_rss_mb():
@@ -218,7 +259,6 @@ def fan_out(workers, chunk):
     """The beat task's fan-out with `workers` real Celery worker processes: seconds from
     dispatch to the recorded SweepRun, for the next day's run after a first run (the
     daily workload, its reminder emails rendered into the outbox)."""
-    from config.celery import app
     from renewals.models import SweepRun
     from renewals.sweep import services as sweep
     from renewals.sweep.runs import plan_fan_out
@@ -276,10 +316,7 @@ def fan_out(workers, chunk):
             proc.send_signal(signal.SIGTERM)
         for proc in procs:
             proc.wait(timeout=60)
-        with app.connection_for_write() as conn:  # emails published for delivery: drop them
-            for queue in ("celery", "sweepbench"):
-                with contextlib.suppress(Exception):  # a queue that never existed
-                    conn.default_channel.queue_purge(queue)
+        purge_published()
 
 
 def main(args):
@@ -314,6 +351,7 @@ def main(args):
                 f"{floor:>8.3f} {run['seconds'] / floor:>6.1f} {run['queries']:>8} "
                 f"{run['chunks']:>7} {run['changed']:>8} {run['claimed']:>8} "
                 f"{run['rss_mb']:>7}"
+                + (f"  ({run['emails']} emails written)" if "emails" in run else "")
             )
         print(f"{'':>8} (seeded in {seed_seconds:.0f} s; load {os.getloadavg()[0]:.1f})")
         if workers:

@@ -255,17 +255,19 @@ class SlowHeaders:
 
 
 def test_slow_header_connections_do_not_stall_healthz_behind_nginx(stack):
+    # The slow connections last about 10 s: a probe they stalled would wait that long,
+    # so a 3 s bound tells a stall from a busy machine's slow answer.
     with SlowHeaders(stack["http"], count=6):
         timings = []
-        for _ in range(5):
+        for _ in range(8):
             status, body, seconds = get(stack["http"], "/healthz")
             assert status == 200 and b'"database"' in body
             timings.append(seconds)
-            time.sleep(0.5)
+            time.sleep(1)
         status, body, seconds = get(stack["https"], "/healthz", tls=True)
         assert status == 200 and b'"database"' in body
         timings.append(seconds)
-    assert max(timings) < 1.0, timings
+    assert max(timings) < 3.0, timings
 
 
 def test_behind_nginx_each_client_has_its_own_address_and_a_forged_one_is_ignored(stack):
