@@ -12,11 +12,17 @@ from django.utils import timezone
 
 from seus.models import SeuCategory
 from seus.services import create_seu_entry
-from tests.factories import PASSWORD, CredentialFactory, PractitionerFactory, activate_totp
+from tests.factories import (
+    EVIDENCE_PDF,
+    PASSWORD,
+    CredentialFactory,
+    PractitionerFactory,
+    activate_totp,
+)
 
 from .conftest import log_in
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = EVIDENCE_PDF
 WIDER_THAN_THE_SCREEN = """[...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length"""
 
