@@ -514,6 +514,11 @@ CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
 CREDENTIAL_SIGNING_OLD_KEYS = env.list("CREDENTIAL_SIGNING_OLD_KEYS", default=[])
 CREDENTIAL_ISSUER_NAME = env.str("CREDENTIAL_ISSUER_NAME", default="CSPO Tracker")
 CREDENTIAL_STATUS_MAX_AGE = env.int("CREDENTIAL_STATUS_MAX_AGE", default=300)
+# Anonymous checks at POST /verify/ per client address (cspo_tracker/client_address.py),
+# as "<number>/<second|minute|hour|day>", and the time one check may take; a credential
+# of this site takes milliseconds (certifications/vc/verification.py bounds the rest).
+VERIFY_ANON_RATE_LIMIT = env.str("VERIFY_ANON_RATE_LIMIT", default="10/minute")
+VERIFY_TIME_LIMIT_SECONDS = env.float("VERIFY_TIME_LIMIT_SECONDS", default=2.0)
 
 # --- The JSON API at /api/v1/ (docs/api.md) ------------------------------------------
 

@@ -3,47 +3,118 @@ live status, said in plain words. Bad input gives a clear problem, never an erro
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from cspo_tracker.time_limit import TimeLimitExceeded, time_limit
+
+from .badge import PNG_SIGNATURE, BakedBadgeError, baked_credential_text
 from .did import issuer_did
 from .documents import absolute
 from .signing import check_proof
 from .status_list import bit_is_set, decode
 
-MAX_BYTES = 256 * 1024
+# A credential this site signs is about 4 KB of JSON with some 60 values, at most 5
+# levels deep and 5 nodes without an id (blank nodes). Canonicalization costs grow
+# with the number of nodes, and fast with blank nodes that look alike, so what an
+# anonymous visitor may send is bounded well above a genuine credential, and checked
+# before any canonicalization: a few milliseconds of work at most.
+MAX_BYTES = 512 * 1024  # an upload: a baked badge PNG carries the image too
+MAX_JSON_BYTES = 64 * 1024
+MAX_DEPTH = 16
+MAX_VALUES = 2000
+MAX_BLANK_NODES = 32
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 class UnreadableCredential(ValueError):
     """The text is not a credential JSON object; the message says why, in plain words."""
 
 
+def _depth_of_text(text):
+    """How deep the brackets of a JSON text nest, without parsing it (the parser
+    recurses, and a deep enough text would exhaust Python's stack)."""
+    depth = deepest = 0
+    for character in _STRING.sub("", text):
+        if character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
+
+
+def _check_bounds(document):
+    """UnreadableCredential when `document` is larger than any credential could be."""
+    values, blank_nodes = 0, 0
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        values += 1
+        if values > MAX_VALUES:
+            raise UnreadableCredential(
+                f"This is not a credential of this site: it has more than {MAX_VALUES} values."
+            )
+        if isinstance(value, dict):
+            if "id" not in value and "@id" not in value and "@value" not in value:
+                blank_nodes += 1
+                if blank_nodes > MAX_BLANK_NODES:
+                    raise UnreadableCredential(
+                        "This is not a credential of this site: it has more than "
+                        f"{MAX_BLANK_NODES} objects without an id."
+                    )
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def _text_of_upload(data):
+    """The credential text of an uploaded file: a JSON file, or a badge PNG with the
+    credential baked in."""
+    if len(data) > MAX_BYTES:
+        raise UnreadableCredential("The file is larger than a credential can be (512 KB).")
+    if data.startswith(PNG_SIGNATURE):
+        try:
+            text = baked_credential_text(data)
+        except BakedBadgeError as error:
+            raise UnreadableCredential(str(error)) from None
+        if text is None:
+            raise UnreadableCredential("This badge image has no credential baked in.")
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableCredential(
+            "The file is neither credential JSON nor a badge image (PNG) from this site."
+        ) from None
+
+
 def parse_credential(text):
     if isinstance(text, bytes):
-        if len(text) > MAX_BYTES:
-            raise UnreadableCredential("The file is larger than a credential can be (256 KB).")
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise UnreadableCredential(
-                "The file is not UTF-8 text; upload the .json file."
-            ) from None
+        text = _text_of_upload(text)
     text = (text or "").strip()
     if not text:
         raise UnreadableCredential("Paste the credential JSON or choose its file.")
-    if len(text) > MAX_BYTES:
-        raise UnreadableCredential("The text is larger than a credential can be (256 KB).")
+    if len(text) > MAX_JSON_BYTES:
+        raise UnreadableCredential("The text is larger than a credential can be (64 KB).")
+    if _depth_of_text(text) > MAX_DEPTH:
+        raise UnreadableCredential(
+            f"This is not a credential of this site: it nests deeper than {MAX_DEPTH} levels."
+        )
     try:
         document = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise UnreadableCredential(
             f"This is not valid JSON (line {getattr(error, 'lineno', '?')}, column "
             f"{getattr(error, 'colno', '?')})."
         ) from None
     if not isinstance(document, dict):
         raise UnreadableCredential("This JSON is not a credential: it must be a JSON object.")
+    _check_bounds(document)
     return document
 
 
@@ -173,3 +244,19 @@ def verify_document(document, *, now=None):
         except ValueError as error:
             report.status_problems.append(str(error))
     return report
+
+
+def check_credential(raw, *, now=None):
+    """The report on a pasted text or uploaded file (bytes): parsed within the bounds
+    above, then verified within VERIFY_TIME_LIMIT_SECONDS. UnreadableCredential says
+    in plain words why it was refused."""
+    document = parse_credential(raw)
+    seconds = settings.VERIFY_TIME_LIMIT_SECONDS
+    try:
+        with time_limit(seconds):
+            return verify_document(document, now=now)
+    except TimeLimitExceeded:
+        raise UnreadableCredential(
+            f"This credential took longer than {seconds:g} s to check; one issued by this "
+            "site takes a fraction of that."
+        ) from None

@@ -15,9 +15,10 @@ from ..issuing.certificates import certificate_pdf
 from ..models import Credential, display_name
 from ..vc import services as vc_services
 from ..vc.responses import LD_JSON, json_response
-from ..vc.verification import MAX_BYTES, UnreadableCredential, parse_credential, verify_document
+from ..vc.verification import MAX_BYTES, UnreadableCredential, check_credential
 from . import cache as verify_cache
 from .lookup import canonical_number, find_by_number
+from .rate_limit import seconds_until_allowed
 from .share import preview_png
 
 ERASED_HOLDER = (
@@ -141,6 +142,9 @@ def verify_upload(request):
         context["number_error"] = "Enter the certificate number printed on the certificate."
     status = 200
     if request.method == "POST":
+        wait = seconds_until_allowed(request)
+        if wait:
+            return _too_many_checks(request, context, wait, wants_json)
         upload = request.FILES.get("file")
         if upload:
             raw = upload.read(MAX_BYTES + 1)
@@ -150,7 +154,7 @@ def verify_upload(request):
             raw = request.POST.get("text", "")
         context["text"] = raw if isinstance(raw, str) else ""
         try:
-            report = verify_document(parse_credential(raw))
+            report = check_credential(raw)
         except UnreadableCredential as error:
             if wants_json:
                 return JsonResponse({"verdict": "unreadable", "problem": str(error)}, status=400)
@@ -160,3 +164,16 @@ def verify_upload(request):
                 return JsonResponse(report.as_json())
             context["report"] = report
     return render(request, "certifications/verify_upload.html", context, status=status)
+
+
+def _too_many_checks(request, context, wait, wants_json):
+    message = (
+        f"Too many credentials checked from your address; try again in {wait} seconds, or sign in."
+    )
+    if wants_json:
+        response = JsonResponse({"verdict": "unreadable", "problem": message}, status=429)
+    else:
+        context["error"] = message
+        response = render(request, "certifications/verify_upload.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response

@@ -133,7 +133,7 @@ def test_a_binary_upload_gets_a_clear_message(client):
     upload = SimpleUploadedFile("cred.json", b"\xff\xfe\x00garbage", "application/json")
     page = client.post(reverse("vc_verify"), {"file": upload})
     assert page.status_code == 400
-    assert "not UTF-8 text" in page.content.decode()
+    assert "neither credential JSON nor a badge image" in page.content.decode()
 
 
 def test_the_json_check_answers_bad_input_with_400_and_the_reason(client):
