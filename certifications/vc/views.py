@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from ..models import Program, SignedCredential, StatusList
+from ..models import Program, StatusList
 from . import badge, documents, selectors, services
 from .did import did_document, issuer_did
 from .responses import LD_JSON
@@ -47,14 +47,12 @@ def status_list(request, purpose, number):
 
 
 def signed_credential(request, certificate_number, pk):
-    """A signed credential at its `id` URL. Public like /verify/<number>/: it names only
-    the holder, the program and the dates."""
-    signed = get_object_or_404(
-        SignedCredential,
-        pk=pk,
-        credential__certificate_number=certificate_number,
-        signed_json__gt="",
-    )
+    """A signed credential at its `id` URL (the current version; a later copy at its
+    own address). Public like /verify/<number>/: it names only the holder, the program
+    and the dates."""
+    signed = selectors.copy_at(certificate_number, pk)
+    if signed is None:
+        raise Http404("No signed credential has this address.")
     return _json(signed.document, content_type=LD_JSON)
 
 
