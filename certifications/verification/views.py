@@ -14,7 +14,7 @@ from ..dates import today_for
 from ..issuing.certificates import certificate_pdf
 from ..models import Credential, display_name
 from ..vc import services as vc_services
-from ..vc.responses import LD_JSON, json_response
+from ..vc.responses import LD_JSON, json_ld_type_wanted, json_response
 from ..vc.verification import MAX_BYTES, UnreadableCredential, check_credential
 from . import cache as verify_cache
 from .lookup import canonical_number, find_by_number
@@ -33,10 +33,12 @@ def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
     nothing else personal. A credential past its expiry date shows as expired, in grace
     or lapsed alike (docs/domain.md); a revoked one as revoked, never active; a public
-    page needs the dates, not the holder's SEU count. With `Accept: application/ld+json`
-    the answer is the signed Open Badges credential itself."""
-    if "application/ld+json" in request.headers.get("Accept", ""):
-        return _signed_credential_for_number(request, certificate_number)
+    page needs the dates, not the holder's SEU count. A client that prefers JSON-LD
+    (`application/ld+json`, `application/vc`, `application/vc+ld+json`, by q-value)
+    gets the signed Open Badges credential itself."""
+    wanted = json_ld_type_wanted(request)
+    if wanted:
+        return _signed_credential_for_number(request, certificate_number, wanted)
     if not verify_cache.is_cold_visitor(request):
         return _verify_page(request, certificate_number)
     key = verify_cache.page_key(certificate_number)
@@ -108,7 +110,7 @@ def verify_preview_image(request, certificate_number):
     return response
 
 
-def _signed_credential_for_number(request, certificate_number):
+def _signed_credential_for_number(request, certificate_number, content_type=LD_JSON):
     """`/verify/<number>/` asked for JSON-LD: the signed credential for the current expiry
     (signed now if it never was). A revoked one is still served: its status says so."""
     credential = Credential.objects.with_related().filter(certificate_number=certificate_number)
@@ -122,7 +124,7 @@ def _signed_credential_for_number(request, certificate_number):
         signed = vc_services.issue_signed_credential(credential)
     except vc_services.HolderHasNoName as error:
         return JsonResponse({"error": str(error)}, status=409)
-    response = json_response(signed.document, content_type=LD_JSON)
+    response = json_response(signed.document, content_type=content_type)
     response["Vary"] = "Accept"
     return response
 

@@ -154,6 +154,10 @@ def test_the_did_document_and_issuer_profile_are_published(client, settings):
     assert client.get("/did.json").json() == did.json()
     profile = client.get(reverse("vc_issuer"), headers={"accept": "application/ld+json"}).json()
     assert profile == {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
         "id": "did:web:localhost%3A8000",
         "type": ["Profile"],
         "name": "CSPO Tracker",
