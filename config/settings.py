@@ -575,6 +575,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security -------------------------------------------------------------------------
 
+# Deploy checks an install knowingly does without, by id (e.g. certifications.W002 for
+# a test install whose SITE_URL is a local http address): each named, never all.
+SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
+
 # A strict Content-Security-Policy (django-csp 4): scripts and styles only from this
 # site plus the per-request nonce; no inline script, style or event handler anywhere.
 # data: images are Bootstrap's embedded SVG icons.
