@@ -144,6 +144,7 @@ class Report:
     revoked: bool = False
     suspended: bool = False
     status_problems: list = field(default_factory=list)
+    renewed_until: datetime.date | None = None
 
     @property
     def verdict(self):
@@ -175,6 +176,7 @@ class Report:
             "revoked": self.revoked,
             "suspended": self.suspended,
             "statusProblems": self.status_problems,
+            "renewedUntil": self.renewed_until.isoformat() if self.renewed_until else None,
         }
 
 
@@ -200,6 +202,30 @@ def _status_bit(entry):
         raise ValueError("A status index is not a number.") from None
     listed = refresh_status_list(purpose=match.kwargs["purpose"], number=match.kwargs["number"])
     return bit_is_set(decode(listed.encoded_list), position)
+
+
+def _renewed_until(credential_id, valid_until):
+    """The current expiry of the credential an expired copy is a version of, when a
+    renewal moved it past this copy's validUntil (and it is not revoked), else None:
+    an older copy shows the credential's current state, not only its own dates."""
+    from ..models import Credential
+
+    if not isinstance(credential_id, str) or not credential_id.startswith(absolute("/")):
+        return None
+    try:
+        match = resolve(credential_id[len(absolute("")) :])
+    except Resolver404:
+        return None
+    if match.url_name != "vc_signed_credential":
+        return None
+    expires_on = (
+        Credential.objects.filter(
+            certificate_number=match.kwargs["certificate_number"], revoked_at__isnull=True
+        )
+        .values_list("expires_on", flat=True)
+        .first()
+    )
+    return expires_on if expires_on and expires_on > valid_until.date() else None
 
 
 def verify_document(document, *, now=None):
@@ -231,6 +257,8 @@ def verify_document(document, *, now=None):
     report.valid_until = _datetime(document.get("validUntil"))
     report.not_yet_valid = bool(report.valid_from and now < report.valid_from)
     report.expired = bool(report.valid_until and now > report.valid_until)
+    if report.expired:
+        report.renewed_until = _renewed_until(document.get("id"), report.valid_until)
     entries = document.get("credentialStatus") or []
     if isinstance(entries, dict):
         entries = [entries]

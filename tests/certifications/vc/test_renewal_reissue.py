@@ -4,9 +4,11 @@ first awarded on `awardedDate`. The old copy stays valid until its own date and 
 the credential's current status."""
 
 import datetime
+import json
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from certifications.vc import services
 from certifications.vc.verification import verify_document
@@ -72,3 +74,19 @@ def test_an_older_copy_shows_a_revocation_made_after_the_renewal():
     services.revoke_credential(credential=credential, by=None, reason="Issued in error")
     assert verify_document(old.document).verdict == "revoked"
     assert verify_document(new.document).verdict == "revoked"
+
+
+@time_machine.travel(NOW)
+def test_an_expired_older_copy_says_the_credential_was_renewed(client):
+    credential = CredentialFactory(issued_on=datetime.date(2025, 1, 10))
+    old = services.issue_signed_credential(credential)
+    renew(credential, datetime.date(2029, 1, 10))
+    with time_machine.travel(datetime.datetime(2027, 6, 1, 12, tzinfo=datetime.UTC)):
+        report = verify_document(old.document)
+        page = client.post(reverse("vc_verify"), {"text": json.dumps(old.document)})
+    assert report.verdict == "expired"
+    assert report.renewed_until == datetime.date(2029, 1, 10)
+    assert report.as_json()["renewedUntil"] == "2029-01-10"
+    text = " ".join(page.content.decode().split())
+    assert "renewed since and is in force until" in text
+    assert "2029" in text[text.find("in force until") :][:40]
