@@ -147,6 +147,13 @@ def verify_upload(request):
         wait = seconds_until_allowed(request)
         if wait:
             return _too_many_checks(request, context, wait, wants_json)
+        if _declared_length(request) > MAX_BYTES + FORM_OVERHEAD:
+            # Refused before the body is read: Django's own refusal is a bare error page.
+            message = "The file is larger than a credential can be (512 KB)."
+            if wants_json:
+                return JsonResponse({"verdict": "unreadable", "problem": message}, status=413)
+            context["error"] = message
+            return render(request, "certifications/verify_upload.html", context, status=413)
         upload = request.FILES.get("file")
         if upload:
             raw = upload.read(MAX_BYTES + 1)
@@ -166,6 +173,17 @@ def verify_upload(request):
                 return JsonResponse(report.as_json())
             context["report"] = report
     return render(request, "certifications/verify_upload.html", context, status=status)
+
+
+# Room for the form's other fields and multipart boundaries around a file of MAX_BYTES.
+FORM_OVERHEAD = 16 * 1024
+
+
+def _declared_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 def _too_many_checks(request, context, wait, wants_json):

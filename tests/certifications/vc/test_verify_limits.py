@@ -210,3 +210,13 @@ def test_the_sites_own_baked_badge_is_checked(client, signed):
         reverse("vc_verify"), {"file": SimpleUploadedFile("badge.png", png[:200], "image/png")}
     )
     assert cut.status_code == 400
+
+
+def test_a_body_past_any_upload_limit_is_refused_in_words_before_it_is_read(client):
+    body = json.dumps({"pad": "x" * 3_000_000})  # past Django's own 2.5 MB limit too
+    response = check_json(client, body)
+    assert response.status_code == 413
+    assert "larger than a credential can be" in response.json()["problem"]
+    page = client.post(reverse("vc_verify"), {"text": "x" * 3_000_000})
+    assert page.status_code == 413
+    assert "larger than a credential can be" in page.content.decode()
