@@ -12,8 +12,10 @@ import signal
 import threading
 
 
-class TimeLimitExceeded(Exception):
-    """The work ran past its time limit and was interrupted."""
+class TimeLimitExceeded(BaseException):
+    """The work ran past its time limit and was interrupted. A BaseException, like
+    KeyboardInterrupt: libraries that wrap any Exception they meet (PyLD turns them into
+    JsonLdError) pass it through to the caller that set the limit."""
 
 
 def _can_use_alarm():
