@@ -220,3 +220,8 @@ def test_a_body_past_any_upload_limit_is_refused_in_words_before_it_is_read(clie
     page = client.post(reverse("vc_verify"), {"text": "x" * 3_000_000})
     assert page.status_code == 413
     assert "larger than a credential can be" in page.content.decode()
+
+
+def test_the_upload_field_offers_the_badge_image_too(client):
+    page = client.get(reverse("vc_verify")).content.decode()
+    assert 'accept=".json,application/json,application/ld+json,.png,image/png"' in page
