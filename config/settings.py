@@ -518,6 +518,11 @@ CREDENTIAL_STATUS_MAX_AGE = env.int("CREDENTIAL_STATUS_MAX_AGE", default=300)
 # as "<number>/<second|minute|hour|day>", and the time one check may take; a credential
 # of this site takes milliseconds (certifications/vc/verification.py bounds the rest).
 VERIFY_ANON_RATE_LIMIT = env.str("VERIFY_ANON_RATE_LIMIT", default="10/minute")
+_count, _, _period = VERIFY_ANON_RATE_LIMIT.partition("/")
+if not (_count.isdigit() and _period in ("second", "minute", "hour", "day")):
+    raise ImproperlyConfigured(
+        f"VERIFY_ANON_RATE_LIMIT is {VERIFY_ANON_RATE_LIMIT!r}: write <number>/<second|minute|hour|day>."
+    )
 VERIFY_TIME_LIMIT_SECONDS = env.float("VERIFY_TIME_LIMIT_SECONDS", default=2.0)
 
 # --- The JSON API at /api/v1/ (docs/api.md) ------------------------------------------

@@ -225,3 +225,25 @@ def test_a_body_past_any_upload_limit_is_refused_in_words_before_it_is_read(clie
 def test_the_upload_field_offers_the_badge_image_too(client):
     page = client.get(reverse("vc_verify")).content.decode()
     assert 'accept=".json,application/json,application/ld+json,.png,image/png"' in page
+
+
+def test_a_misspelt_rate_limit_stops_the_start_with_the_setting_named():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(__file__).resolve().parents[3],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "VERIFY_ANON_RATE_LIMIT": "10 per minute",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "VERIFY_ANON_RATE_LIMIT is '10 per minute'" in result.stderr
