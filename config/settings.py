@@ -514,6 +514,16 @@ CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
 CREDENTIAL_SIGNING_OLD_KEYS = env.list("CREDENTIAL_SIGNING_OLD_KEYS", default=[])
 CREDENTIAL_ISSUER_NAME = env.str("CREDENTIAL_ISSUER_NAME", default="CSPO Tracker")
 CREDENTIAL_STATUS_MAX_AGE = env.int("CREDENTIAL_STATUS_MAX_AGE", default=300)
+# Anonymous checks at POST /verify/ per client address (cspo_tracker/client_address.py),
+# as "<number>/<second|minute|hour|day>", and the time one check may take; a credential
+# of this site takes milliseconds (certifications/vc/verification.py bounds the rest).
+VERIFY_ANON_RATE_LIMIT = env.str("VERIFY_ANON_RATE_LIMIT", default="10/minute")
+_count, _, _period = VERIFY_ANON_RATE_LIMIT.partition("/")
+if not (_count.isdigit() and _period in ("second", "minute", "hour", "day")):
+    raise ImproperlyConfigured(
+        f"VERIFY_ANON_RATE_LIMIT is {VERIFY_ANON_RATE_LIMIT!r}: write <number>/<second|minute|hour|day>."
+    )
+VERIFY_TIME_LIMIT_SECONDS = env.float("VERIFY_TIME_LIMIT_SECONDS", default=2.0)
 
 # --- The JSON API at /api/v1/ (docs/api.md) ------------------------------------------
 
@@ -569,6 +579,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Security -------------------------------------------------------------------------
+
+# Deploy checks an install knowingly does without, by id (e.g. certifications.W002 for
+# a test install whose SITE_URL is a local http address): each named, never all.
+SILENCED_SYSTEM_CHECKS = env.list("DJANGO_SILENCED_SYSTEM_CHECKS", default=[])
 
 # A strict Content-Security-Policy (django-csp 4): scripts and styles only from this
 # site plus the per-request nonce; no inline script, style or event handler anywhere.

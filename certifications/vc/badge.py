@@ -45,6 +45,40 @@ def badge_png(program, *, credential_document=None):
 
 def baked_credential(png_bytes):
     """The credential baked into a PNG, or None."""
-    image = Image.open(io.BytesIO(png_bytes))
-    text = image.text.get(BAKED_KEYWORD) if hasattr(image, "text") else None
+    text = baked_credential_text(png_bytes)
     return json.loads(text) if text else None
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class BakedBadgeError(ValueError):
+    """The file starts like a PNG but its chunks cannot be read."""
+
+
+def baked_credential_text(png_bytes):
+    """The text of the `openbadgecredential` iTXt chunk of a PNG, or None when it has
+    none. The chunks are walked by their lengths and no pixel is decoded, so an image of
+    any size costs only a pass over the bytes."""
+    position = len(PNG_SIGNATURE)
+    while position + 8 <= len(png_bytes):
+        length = int.from_bytes(png_bytes[position : position + 4], "big")
+        kind = png_bytes[position + 4 : position + 8]
+        data = png_bytes[position + 8 : position + 8 + length]
+        if len(data) < length:
+            raise BakedBadgeError("The badge image is cut short.")
+        if kind == b"iTXt":
+            keyword, _, rest = data.partition(b"\0")
+            if keyword == BAKED_KEYWORD.encode() and len(rest) >= 2:
+                if rest[0] != 0:
+                    raise BakedBadgeError("The baked credential is compressed; it must not be.")
+                _language, _, rest = rest[2:].partition(b"\0")
+                _translated, _, text = rest.partition(b"\0")
+                try:
+                    return text.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise BakedBadgeError("The baked credential is not UTF-8 text.") from None
+        if kind == b"IEND":
+            return None
+        position += 12 + length
+    return None

@@ -1,6 +1,8 @@
 """The unsigned JSON-LD documents: an OpenBadgeCredential for a credential, and a
 BitstringStatusListCredential. Only the holder's name is personal data in them."""
 
+import datetime
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -80,6 +82,22 @@ def signed_credential_url(signed):
     )
 
 
+def first_copy_pk(signed):
+    """The first signed copy of `signed`'s credential: its address is the `id` every copy
+    shares. Open Badges 3.0: the same issuer and `id` are the same credential, and the
+    copy with the latest `validFrom` is its current version, so a wallet replaces the
+    older copy instead of keeping two."""
+    return signed.credential.signed_documents.order_by("pk").values_list("pk", flat=True).first()
+
+
+def valid_from(signed, first_pk):
+    """The first copy is valid from the award; a later one (after a renewal) from the
+    moment it was signed, so it is the newer version of the same credential."""
+    if signed.pk == first_pk:
+        return f"{signed.valid_from.isoformat()}T00:00:00Z"
+    return signed.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def subject_name(document):
     """The holder's name a signed credential states."""
     return document.get("credentialSubject", {}).get("name", "")
@@ -92,14 +110,18 @@ def open_badge_credential(signed):
     holder_name = display_name(credential.holder)
     if not holder_name:  # services.issue_signed_credential refuses before this
         raise ValueError("a signed credential names its holder")
+    first_pk = first_copy_pk(signed)
     return {
         "@context": [CREDENTIALS_V2, OPEN_BADGES_V3],
-        "id": signed_credential_url(signed),
+        "id": absolute(
+            reverse("vc_signed_credential", args=[credential.certificate_number, first_pk])
+        ),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": f"{credential.program.name} ({credential.program.code})",
         "issuer": issuer_profile(),
-        "validFrom": f"{signed.valid_from.isoformat()}T00:00:00Z",
+        "validFrom": valid_from(signed, first_pk),
         "validUntil": f"{signed.valid_until.isoformat()}T23:59:59Z",
+        "awardedDate": f"{credential.issued_on.isoformat()}T00:00:00Z",
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "name": holder_name,
@@ -113,10 +135,10 @@ def open_badge_credential(signed):
             ],
             "achievement": achievement(credential.program),
         },
-        "credentialStatus": [
-            status_entry("revocation", signed.status_index),
-            status_entry("suspension", signed.status_index),
-        ],
+        # One entry, as Open Badges 3.0's JSON Schema allows: revocation. A lapse needs
+        # no bit of its own: it comes after the grace period that follows the expiry, so
+        # every copy is past its validUntil by then (docs/decisions/0022).
+        "credentialStatus": status_entry("revocation", signed.status_index),
     }
 
 

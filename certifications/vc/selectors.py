@@ -28,3 +28,18 @@ def credential_for_viewer(user, certificate_number):
     if not user.is_staff:
         credentials = credentials.filter(holder__user=user)
     return credentials.filter(certificate_number=certificate_number).first()
+
+
+def copy_at(certificate_number, pk):
+    """The signed copy served at `/credentials/<number>/<pk>.json`, or None. That address
+    of a credential's first copy is the `id` all its copies share, so it serves the
+    current version (the latest expiry); a later copy's own address serves that copy."""
+    copies = (
+        SignedCredential.objects.select_related("credential")
+        .filter(credential__certificate_number=certificate_number)
+        .exclude(signed_json="")
+    )
+    first = copies.order_by("pk").values_list("pk", flat=True).first()
+    if first is not None and first == pk:
+        return copies.order_by("-valid_until").first()
+    return copies.filter(pk=pk).first()

@@ -35,8 +35,9 @@ def issue_signed_credential(credential, *, now=None):
     stored) the first time it is needed; the same one afterwards while the holder's name
     stays the same. A corrected name re-signs that copy in place (same id and status bit:
     copies already handed out still verify). A credential whose expiry moved (a renewal)
-    gets a new one; earlier ones stay valid until their date. Raises HolderHasNoName when
-    the holder has no name."""
+    gets a new copy with the same `id`, a later `validFrom` and the first award in
+    `awardedDate`; earlier copies stay valid until their date. Raises HolderHasNoName
+    when the holder has no name."""
     credential = Credential.objects.with_related().get(pk=credential.pk)
     name = display_name(credential.holder)
     if not name:
@@ -64,12 +65,14 @@ def _new_signed_credential(credential):
     on the index draws again; a clash on (credential, expiry) means another request is
     signing it: wait for that one (row lock) and return it."""
     used = SignedCredential.objects.count()
+    renewed = SignedCredential.objects.filter(credential=credential).exists()
     for _attempt in range(20):
         try:
             with transaction.atomic():
                 return SignedCredential.objects.create(
                     credential=credential,
-                    valid_from=credential.issued_on,
+                    # A later copy (after a renewal) is valid from the day it is signed.
+                    valid_from=timezone.now().date() if renewed else credential.issued_on,
                     valid_until=credential.expires_on,
                     status_index=status_list.random_index(used),
                 )

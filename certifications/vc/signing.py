@@ -25,6 +25,8 @@ from .loader import SHIPPED, document_loader
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
+# A proof set this site signs has one proof; a holder may add a few of their own.
+MAX_PROOFS = 4
 
 
 class CanonicalizationError(ValueError):
@@ -62,13 +64,16 @@ def _root_message(error):
     return str(getattr(error, "message", error)).splitlines()[0]
 
 
-def _hash_data(document, proof_options):
+def _document_hash(document):
     unsecured = {k: v for k, v in document.items() if k != "proof"}
+    return hashlib.sha256(canonicalize(unsecured).encode()).digest()
+
+
+def _hash_data(document, proof_options, document_hash=None):
     options = {k: v for k, v in proof_options.items() if k != "proofValue"}
     options["@context"] = document["@context"]
-    return (
-        hashlib.sha256(canonicalize(options).encode()).digest()
-        + hashlib.sha256(canonicalize(unsecured).encode()).digest()
+    return hashlib.sha256(canonicalize(options).encode()).digest() + (
+        document_hash or _document_hash(document)
     )
 
 
@@ -88,7 +93,9 @@ def sign(document, *, created):
     }
     signature = keys.private_key.sign(_hash_data(document, proof))
     proof["proofValue"] = "z" + base58.b58encode(signature).decode()
-    return {**{k: v for k, v in document.items() if k != "proof"}, "proof": proof}
+    # A proof set of one: VC 2.0 allows a single object too, but Open Badges 3.0's JSON
+    # Schema and every example in its specification use an array.
+    return {**{k: v for k, v in document.items() if k != "proof"}, "proof": [proof]}
 
 
 @dataclass(frozen=True)
@@ -110,31 +117,62 @@ def check_proof(document):
         return ProofCheck(
             False, "The credential's @context is not one this site issues (shipped contexts only)."
         )
-    proof = document.get("proof")
-    if not isinstance(proof, dict):
+    proofs = document.get("proof")
+    if isinstance(proofs, dict):
+        proofs = [proofs]
+    if not isinstance(proofs, list) or not proofs:
         return ProofCheck(False, "The credential has no proof (it is not signed).")
+    if len(proofs) > MAX_PROOFS:
+        return ProofCheck(False, f"The credential has more than {MAX_PROOFS} proofs.")
+    # The cheap checks of every proof come before any canonicalization: a document
+    # that is not signed by our key costs no canonicalization at all.
+    checked = []
+    for proof in proofs:
+        check, key, signature = _read_proof(proof)
+        if not check.valid:
+            return check
+        checked.append((proof, check, key, signature))
+    try:
+        document_hash = _document_hash(document)
+        for proof, _check, key, signature in checked:
+            key.verify(signature, _hash_data(document, proof, document_hash))
+    except CanonicalizationError as error:
+        return ProofCheck(
+            False, f"The credential is not valid JSON-LD: {error}", check.verification_method
+        )
+    except InvalidSignature:
+        return ProofCheck(
+            False,
+            "The signature does not match: the credential was changed after signing.",
+            check.verification_method,
+        )
+    return checked[0][1]
+
+
+def _read_proof(proof):
+    """(ProofCheck, public key, signature) of one proof of a proof set, before any
+    canonicalization (W3C VC Data Integrity 1.0, section 2.1.1: each proof of a set
+    signs the document without `proof`, independently of the others)."""
+    if not isinstance(proof, dict):
+        return ProofCheck(False, "A proof of the credential is not a JSON object."), None, None
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
-        return ProofCheck(False, f"The proof is not a {PROOF_TYPE} with {CRYPTOSUITE}.")
+        return ProofCheck(False, f"The proof is not a {PROOF_TYPE} with {CRYPTOSUITE}."), None, None
     if proof.get("proofPurpose") != "assertionMethod":
-        return ProofCheck(False, "The proof's purpose is not assertionMethod.")
+        return ProofCheck(False, "The proof's purpose is not assertionMethod."), None, None
     method = proof.get("verificationMethod")
     public = did_module.public_key_for(method)
     if public is None:
-        return ProofCheck(False, "The proof was not made with a key of this site's issuer.")
+        return (
+            ProofCheck(False, "The proof was not made with a key of this site's issuer."),
+            None,
+            None,
+        )
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
-        return ProofCheck(False, "The proof value is not multibase base58btc.", method)
+        return ProofCheck(False, "The proof value is not multibase base58btc.", method), None, None
     try:
         signature = base58.b58decode(value[1:])
         key = public_key_from_multibase(public)
     except (ValueError, KeyFormatError):
-        return ProofCheck(False, "The proof value is not valid base58btc.", method)
-    try:
-        key.verify(signature, _hash_data(document, proof))
-    except CanonicalizationError as error:
-        return ProofCheck(False, f"The credential is not valid JSON-LD: {error}", method)
-    except InvalidSignature:
-        return ProofCheck(
-            False, "The signature does not match: the credential was changed after signing.", method
-        )
-    return ProofCheck(True, "", method)
+        return ProofCheck(False, "The proof value is not valid base58btc.", method), None, None
+    return ProofCheck(True, "", method), key, signature

@@ -3,47 +3,118 @@ live status, said in plain words. Bad input gives a clear problem, never an erro
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from cspo_tracker.time_limit import TimeLimitExceeded, time_limit
+
+from .badge import PNG_SIGNATURE, BakedBadgeError, baked_credential_text
 from .did import issuer_did
 from .documents import absolute
 from .signing import check_proof
 from .status_list import bit_is_set, decode
 
-MAX_BYTES = 256 * 1024
+# A credential this site signs is about 4 KB of JSON with some 60 values, at most 5
+# levels deep and 5 nodes without an id (blank nodes). Canonicalization costs grow
+# with the number of nodes, and fast with blank nodes that look alike, so what an
+# anonymous visitor may send is bounded well above a genuine credential, and checked
+# before any canonicalization: a few milliseconds of work at most.
+MAX_BYTES = 512 * 1024  # an upload: a baked badge PNG carries the image too
+MAX_JSON_BYTES = 64 * 1024
+MAX_DEPTH = 16
+MAX_VALUES = 2000
+MAX_BLANK_NODES = 32
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 class UnreadableCredential(ValueError):
     """The text is not a credential JSON object; the message says why, in plain words."""
 
 
+def _depth_of_text(text):
+    """How deep the brackets of a JSON text nest, without parsing it (the parser
+    recurses, and a deep enough text would exhaust Python's stack)."""
+    depth = deepest = 0
+    for character in _STRING.sub("", text):
+        if character in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif character in "]}":
+            depth -= 1
+    return deepest
+
+
+def _check_bounds(document):
+    """UnreadableCredential when `document` is larger than any credential could be."""
+    values, blank_nodes = 0, 0
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        values += 1
+        if values > MAX_VALUES:
+            raise UnreadableCredential(
+                f"This is not a credential of this site: it has more than {MAX_VALUES} values."
+            )
+        if isinstance(value, dict):
+            if "id" not in value and "@id" not in value and "@value" not in value:
+                blank_nodes += 1
+                if blank_nodes > MAX_BLANK_NODES:
+                    raise UnreadableCredential(
+                        "This is not a credential of this site: it has more than "
+                        f"{MAX_BLANK_NODES} objects without an id."
+                    )
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+
+
+def _text_of_upload(data):
+    """The credential text of an uploaded file: a JSON file, or a badge PNG with the
+    credential baked in."""
+    if len(data) > MAX_BYTES:
+        raise UnreadableCredential("The file is larger than a credential can be (512 KB).")
+    if data.startswith(PNG_SIGNATURE):
+        try:
+            text = baked_credential_text(data)
+        except BakedBadgeError as error:
+            raise UnreadableCredential(str(error)) from None
+        if text is None:
+            raise UnreadableCredential("This badge image has no credential baked in.")
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableCredential(
+            "The file is neither credential JSON nor a badge image (PNG) from this site."
+        ) from None
+
+
 def parse_credential(text):
     if isinstance(text, bytes):
-        if len(text) > MAX_BYTES:
-            raise UnreadableCredential("The file is larger than a credential can be (256 KB).")
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise UnreadableCredential(
-                "The file is not UTF-8 text; upload the .json file."
-            ) from None
+        text = _text_of_upload(text)
     text = (text or "").strip()
     if not text:
         raise UnreadableCredential("Paste the credential JSON or choose its file.")
-    if len(text) > MAX_BYTES:
-        raise UnreadableCredential("The text is larger than a credential can be (256 KB).")
+    if len(text) > MAX_JSON_BYTES:
+        raise UnreadableCredential("The text is larger than a credential can be (64 KB).")
+    if _depth_of_text(text) > MAX_DEPTH:
+        raise UnreadableCredential(
+            f"This is not a credential of this site: it nests deeper than {MAX_DEPTH} levels."
+        )
     try:
         document = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise UnreadableCredential(
             f"This is not valid JSON (line {getattr(error, 'lineno', '?')}, column "
             f"{getattr(error, 'colno', '?')})."
         ) from None
     if not isinstance(document, dict):
         raise UnreadableCredential("This JSON is not a credential: it must be a JSON object.")
+    _check_bounds(document)
     return document
 
 
@@ -73,6 +144,7 @@ class Report:
     revoked: bool = False
     suspended: bool = False
     status_problems: list = field(default_factory=list)
+    renewed_until: datetime.date | None = None
 
     @property
     def verdict(self):
@@ -104,6 +176,7 @@ class Report:
             "revoked": self.revoked,
             "suspended": self.suspended,
             "statusProblems": self.status_problems,
+            "renewedUntil": self.renewed_until.isoformat() if self.renewed_until else None,
         }
 
 
@@ -129,6 +202,30 @@ def _status_bit(entry):
         raise ValueError("A status index is not a number.") from None
     listed = refresh_status_list(purpose=match.kwargs["purpose"], number=match.kwargs["number"])
     return bit_is_set(decode(listed.encoded_list), position)
+
+
+def _renewed_until(credential_id, valid_until):
+    """The current expiry of the credential an expired copy is a version of, when a
+    renewal moved it past this copy's validUntil (and it is not revoked), else None:
+    an older copy shows the credential's current state, not only its own dates."""
+    from ..models import Credential
+
+    if not isinstance(credential_id, str) or not credential_id.startswith(absolute("/")):
+        return None
+    try:
+        match = resolve(credential_id[len(absolute("")) :])
+    except Resolver404:
+        return None
+    if match.url_name != "vc_signed_credential":
+        return None
+    expires_on = (
+        Credential.objects.filter(
+            certificate_number=match.kwargs["certificate_number"], revoked_at__isnull=True
+        )
+        .values_list("expires_on", flat=True)
+        .first()
+    )
+    return expires_on if expires_on and expires_on > valid_until.date() else None
 
 
 def verify_document(document, *, now=None):
@@ -160,6 +257,8 @@ def verify_document(document, *, now=None):
     report.valid_until = _datetime(document.get("validUntil"))
     report.not_yet_valid = bool(report.valid_from and now < report.valid_from)
     report.expired = bool(report.valid_until and now > report.valid_until)
+    if report.expired:
+        report.renewed_until = _renewed_until(document.get("id"), report.valid_until)
     entries = document.get("credentialStatus") or []
     if isinstance(entries, dict):
         entries = [entries]
@@ -173,3 +272,19 @@ def verify_document(document, *, now=None):
         except ValueError as error:
             report.status_problems.append(str(error))
     return report
+
+
+def check_credential(raw, *, now=None):
+    """The report on a pasted text or uploaded file (bytes): parsed within the bounds
+    above, then verified within VERIFY_TIME_LIMIT_SECONDS. UnreadableCredential says
+    in plain words why it was refused."""
+    document = parse_credential(raw)
+    seconds = settings.VERIFY_TIME_LIMIT_SECONDS
+    try:
+        with time_limit(seconds):
+            return verify_document(document, now=now)
+    except TimeLimitExceeded:
+        raise UnreadableCredential(
+            f"This credential took longer than {seconds:g} s to check; one issued by this "
+            "site takes a fraction of that."
+        ) from None

@@ -6,22 +6,30 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.vary import vary_on_headers
 
-from ..models import Program, SignedCredential, StatusList
+from ..models import Program, StatusList
 from . import badge, documents, selectors, services
 from .did import did_document, issuer_did
-from .responses import LD_JSON
+from .loader import CREDENTIALS_V2, OPEN_BADGES_V3
+from .responses import LD_JSON, json_ld_type_wanted
 from .responses import json_response as _json
+
+# Served on their own, the issuer's profile and an achievement are JSON-LD documents and
+# name their contexts; inside a credential they use the credential's.
+CONTEXTS = [CREDENTIALS_V2, OPEN_BADGES_V3]
 
 
 def did_json(request):
     return _json(did_document(), content_type="application/did+ld+json", max_age=3600)
 
 
+@vary_on_headers("Accept")
 def issuer_profile(request):
     profile = documents.issuer_profile()
-    if LD_JSON in request.headers.get("Accept", ""):
-        return _json(profile, content_type=LD_JSON)
+    wanted = json_ld_type_wanted(request)
+    if wanted:
+        return _json({"@context": CONTEXTS, **profile}, content_type=wanted)
     return render(
         request,
         "certifications/vc/issuer.html",
@@ -35,7 +43,8 @@ def issuer_profile(request):
 
 def achievement(request, code):
     program = get_object_or_404(Program, code=code)
-    return _json(documents.achievement(program), content_type=LD_JSON, max_age=3600)
+    document = {"@context": CONTEXTS, **documents.achievement(program)}
+    return _json(document, content_type=LD_JSON, max_age=3600)
 
 
 def status_list(request, purpose, number):
@@ -47,14 +56,12 @@ def status_list(request, purpose, number):
 
 
 def signed_credential(request, certificate_number, pk):
-    """A signed credential at its `id` URL. Public like /verify/<number>/: it names only
-    the holder, the program and the dates."""
-    signed = get_object_or_404(
-        SignedCredential,
-        pk=pk,
-        credential__certificate_number=certificate_number,
-        signed_json__gt="",
-    )
+    """A signed credential at its `id` URL (the current version; a later copy at its
+    own address). Public like /verify/<number>/: it names only the holder, the program
+    and the dates."""
+    signed = selectors.copy_at(certificate_number, pk)
+    if signed is None:
+        raise Http404("No signed credential has this address.")
     return _json(signed.document, content_type=LD_JSON)
 
 

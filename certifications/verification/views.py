@@ -14,10 +14,11 @@ from ..dates import today_for
 from ..issuing.certificates import certificate_pdf
 from ..models import Credential, display_name
 from ..vc import services as vc_services
-from ..vc.responses import LD_JSON, json_response
-from ..vc.verification import MAX_BYTES, UnreadableCredential, parse_credential, verify_document
+from ..vc.responses import LD_JSON, json_ld_type_wanted, json_response
+from ..vc.verification import MAX_BYTES, UnreadableCredential, check_credential
 from . import cache as verify_cache
 from .lookup import canonical_number, find_by_number
+from .rate_limit import seconds_until_allowed
 from .share import preview_png
 
 ERASED_HOLDER = (
@@ -32,10 +33,12 @@ def verify_credential(request, certificate_number):
     """Anyone may check a certificate number: holder name, program, dates and status,
     nothing else personal. A credential past its expiry date shows as expired, in grace
     or lapsed alike (docs/domain.md); a revoked one as revoked, never active; a public
-    page needs the dates, not the holder's SEU count. With `Accept: application/ld+json`
-    the answer is the signed Open Badges credential itself."""
-    if "application/ld+json" in request.headers.get("Accept", ""):
-        return _signed_credential_for_number(request, certificate_number)
+    page needs the dates, not the holder's SEU count. A client that prefers JSON-LD
+    (`application/ld+json`, `application/vc`, `application/vc+ld+json`, by q-value)
+    gets the signed Open Badges credential itself."""
+    wanted = json_ld_type_wanted(request)
+    if wanted:
+        return _signed_credential_for_number(request, certificate_number, wanted)
     if not verify_cache.is_cold_visitor(request):
         return _verify_page(request, certificate_number)
     key = verify_cache.page_key(certificate_number)
@@ -107,7 +110,7 @@ def verify_preview_image(request, certificate_number):
     return response
 
 
-def _signed_credential_for_number(request, certificate_number):
+def _signed_credential_for_number(request, certificate_number, content_type=LD_JSON):
     """`/verify/<number>/` asked for JSON-LD: the signed credential for the current expiry
     (signed now if it never was). A revoked one is still served: its status says so."""
     credential = Credential.objects.with_related().filter(certificate_number=certificate_number)
@@ -121,7 +124,7 @@ def _signed_credential_for_number(request, certificate_number):
         signed = vc_services.issue_signed_credential(credential)
     except vc_services.HolderHasNoName as error:
         return JsonResponse({"error": str(error)}, status=409)
-    response = json_response(signed.document, content_type=LD_JSON)
+    response = json_response(signed.document, content_type=content_type)
     response["Vary"] = "Accept"
     return response
 
@@ -141,6 +144,16 @@ def verify_upload(request):
         context["number_error"] = "Enter the certificate number printed on the certificate."
     status = 200
     if request.method == "POST":
+        wait = seconds_until_allowed(request)
+        if wait:
+            return _too_many_checks(request, context, wait, wants_json)
+        if _declared_length(request) > MAX_BYTES + FORM_OVERHEAD:
+            # Refused before the body is read: Django's own refusal is a bare error page.
+            message = "The file is larger than a credential can be (512 KB)."
+            if wants_json:
+                return JsonResponse({"verdict": "unreadable", "problem": message}, status=413)
+            context["error"] = message
+            return render(request, "certifications/verify_upload.html", context, status=413)
         upload = request.FILES.get("file")
         if upload:
             raw = upload.read(MAX_BYTES + 1)
@@ -150,7 +163,7 @@ def verify_upload(request):
             raw = request.POST.get("text", "")
         context["text"] = raw if isinstance(raw, str) else ""
         try:
-            report = verify_document(parse_credential(raw))
+            report = check_credential(raw)
         except UnreadableCredential as error:
             if wants_json:
                 return JsonResponse({"verdict": "unreadable", "problem": str(error)}, status=400)
@@ -160,3 +173,27 @@ def verify_upload(request):
                 return JsonResponse(report.as_json())
             context["report"] = report
     return render(request, "certifications/verify_upload.html", context, status=status)
+
+
+# Room for the form's other fields and multipart boundaries around a file of MAX_BYTES.
+FORM_OVERHEAD = 16 * 1024
+
+
+def _declared_length(request):
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _too_many_checks(request, context, wait, wants_json):
+    message = (
+        f"Too many credentials checked from your address; try again in {wait} seconds, or sign in."
+    )
+    if wants_json:
+        response = JsonResponse({"verdict": "unreadable", "problem": message}, status=429)
+    else:
+        context["error"] = message
+        response = render(request, "certifications/verify_upload.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response

@@ -135,6 +135,7 @@ def test_a_renewed_credentials_signed_copy_carries_the_new_expiry(client):
         client.force_login(credential.holder.user)
         document = client.get(f"/credentials/{credential.certificate_number}.json").json()
         assert document["validUntil"] == "2028-03-03T23:59:59Z"
-        assert document["id"] != old.document["id"]
+        assert document["id"] == old.document["id"]  # the same credential, a newer version
+        assert document["validFrom"] > old.document["validFrom"]
         assert verify_document(document).verdict == "valid"
         assert verify_document(old.document).verdict == "valid"  # until its own date

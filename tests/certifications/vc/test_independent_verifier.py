@@ -15,7 +15,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
-from certifications.vc import services
+from certifications.models import Credential
+from certifications.vc import documents, services, signing
 from certifications.vc.keys import issuer_keys, private_key_multibase
 from tests.factories import CredentialFactory
 
@@ -48,11 +49,12 @@ def site(live_server, settings):
     return live_server.url
 
 
-def verify_with_javascript(node, site, document, tmp_path):
+def verify_with_javascript(node, site, document, tmp_path, now=None):
     path = tmp_path / "credential.json"
     path.write_text(json.dumps(document))
+    extra = ["--now", now] if now else []
     result = subprocess.run(
-        [node, str(VERIFIER / "verify.js"), "--credential", str(path), "--server", site],
+        [node, str(VERIFIER / "verify.js"), "--credential", str(path), "--server", site, *extra],
         capture_output=True,
         text=True,
         timeout=120,
@@ -76,7 +78,7 @@ def test_the_javascript_verifier_accepts_a_fresh_credential(node, site, tmp_path
     result = verify_with_javascript(node, site, signed.document, tmp_path)
     assert result == {
         "verified": True,
-        "status": {"revocation": False, "suspension": False},
+        "status": {"revocation": False},
         "error": None,
     }
 
@@ -103,7 +105,7 @@ def test_the_javascript_verifier_sees_a_revoked_credential_as_revoked(node, site
     services.revoke_credential(credential=signed.credential, by=None, reason="Issued in error")
     result = verify_with_javascript(node, site, signed.document, tmp_path)
     assert result["verified"] is False
-    assert result["status"] == {"revocation": True, "suspension": False}
+    assert result["status"] == {"revocation": True}
 
 
 def test_a_credential_signed_before_a_key_rotation_still_verifies(node, site, tmp_path, settings):
@@ -113,3 +115,45 @@ def test_a_credential_signed_before_a_key_rotation_still_verifies(node, site, tm
     assert verify_with_javascript(node, site, signed.document, tmp_path)["verified"] is True
     settings.CREDENTIAL_SIGNING_OLD_KEYS = []
     assert verify_with_javascript(node, site, signed.document, tmp_path)["verified"] is False
+
+
+def test_the_javascript_verifier_accepts_a_renewed_credential_and_its_older_copy(
+    node, site, tmp_path
+):
+    signed = a_signed_credential()
+    credential = signed.credential
+    Credential.objects.filter(pk=credential.pk).update(
+        expires_on=credential.expires_on + datetime.timedelta(days=730)
+    )
+    renewed = services.issue_signed_credential(credential)
+    assert renewed.document["id"] == signed.document["id"]
+    for document in (renewed.document, signed.document):
+        assert verify_with_javascript(node, site, document, tmp_path)["verified"] is True
+
+
+def test_the_javascript_verifier_sees_a_lapsed_credential_as_expired(node, site, tmp_path):
+    signed = a_signed_credential()
+    Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.LAPSED)
+    after_grace = signed.credential.expires_on + datetime.timedelta(days=120)
+    result = verify_with_javascript(
+        node, site, signed.document, tmp_path, now=f"{after_grace.isoformat()}T12:00:00Z"
+    )
+    assert result["verified"] is False
+    assert 'is after "validUntil"' in result["error"]
+
+
+def test_the_javascript_verifier_sees_an_older_suspension_entry_as_suspended(node, site, tmp_path):
+    """Copies signed before the single status entry name a suspension list too; it is
+    still served and follows the lapse."""
+    signed = a_signed_credential()
+    older = documents.open_badge_credential(signed)
+    older["credentialStatus"] = [
+        documents.status_entry("revocation", signed.status_index),
+        documents.status_entry("suspension", signed.status_index),
+    ]
+    older = signing.sign(older, created=timezone.now())
+    assert verify_with_javascript(node, site, older, tmp_path)["verified"] is True
+    Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.LAPSED)
+    result = verify_with_javascript(node, site, older, tmp_path)
+    assert result["verified"] is False
+    assert result["status"] == {"revocation": False, "suspension": True}

@@ -1,6 +1,7 @@
 """The issuer's key (configured, generated once in development, rotated) and its did:web."""
 
 import base64
+import io
 import json
 
 import pytest
@@ -11,7 +12,9 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
+from django.core.checks import run_checks
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 
 from certifications.vc.did import did_document, did_for_site_url, issuer_did
 from certifications.vc.keys import (
@@ -123,3 +126,34 @@ def test_the_deploy_check_asks_for_a_key_and_refuses_a_bad_one_without_echoing_i
     [error] = signing_key_configured(None)
     assert error.id == "certifications.E001"
     assert "zNotAKeyButSecretText" not in error.msg
+
+
+@pytest.mark.parametrize(
+    ("site_url", "reason"),
+    [
+        ("http://cspo.example.org", "is not https"),
+        ("https://203.0.113.7", "names an IP address"),
+        ("https://[2001:db8::1]:8443", "names an IP address"),
+        ("http://127.0.0.1:8200", "is not https"),
+        ("https://localhost:8000", "not a public domain"),
+        ("https://cspo.localhost", "not a public domain"),
+    ],
+)
+def test_check_deploy_warns_when_site_url_makes_an_unresolvable_did_web(settings, site_url, reason):
+    settings.SITE_URL = site_url
+    [warning] = [
+        m for m in run_checks(include_deployment_checks=True) if m.id == "certifications.W002"
+    ]
+    assert reason in warning.msg
+    assert "did:web" in warning.msg
+    assert "https://cspo.example.org" in warning.hint
+
+
+def test_check_deploy_accepts_an_https_domain_and_can_be_silenced_by_id(settings):
+    settings.SITE_URL = "https://cspo.example.org/cspo"
+    assert "certifications.W002" not in {m.id for m in run_checks(include_deployment_checks=True)}
+    settings.SITE_URL = "http://127.0.0.1:8200"
+    settings.SILENCED_SYSTEM_CHECKS = ["certifications.W002"]
+    out = io.StringIO()
+    call_command("check", "--deploy", stdout=out, stderr=out)
+    assert "certifications.W002" not in out.getvalue()

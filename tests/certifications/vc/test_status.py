@@ -1,4 +1,5 @@
-"""Live status: revocation and suspension bits in signed Bitstring Status Lists."""
+"""Live status: the revocation bit in signed Bitstring Status Lists; the suspension lists
+stay served for copies signed before credentials carried a single status entry."""
 
 import datetime
 
@@ -31,7 +32,9 @@ def _list(client, entry):
 
 
 def _bit(client, signed, purpose):
-    [entry] = [e for e in signed.document["credentialStatus"] if e["statusPurpose"] == purpose]
+    entries = signed.document["credentialStatus"]
+    entries = entries if isinstance(entries, list) else [entries]
+    [entry] = [e for e in entries if e["statusPurpose"] == purpose]
     response = _list(client, entry)
     assert response.status_code == 200
     document = response.json()
@@ -43,16 +46,16 @@ def _bit(client, signed, purpose):
     return status_list.bit_is_set(bits, int(entry["statusListIndex"]))
 
 
-def test_each_credential_points_at_a_revocation_and_a_suspension_list(signed):
-    purposes = [e["statusPurpose"] for e in signed.document["credentialStatus"]]
-    assert purposes == ["revocation", "suspension"]
-    assert {e["type"] for e in signed.document["credentialStatus"]} == {"BitstringStatusListEntry"}
+def test_each_credential_carries_one_revocation_entry(signed):
+    entry = signed.document["credentialStatus"]
+    assert isinstance(entry, dict)
+    assert entry["type"] == "BitstringStatusListEntry"
+    assert entry["statusPurpose"] == "revocation"
 
 
 @time_machine.travel(NOW)
 def test_a_fresh_credential_has_no_bit_set(client, signed):
     assert _bit(client, signed, "revocation") is False
-    assert _bit(client, signed, "suspension") is False
 
 
 @time_machine.travel(NOW)
@@ -88,23 +91,37 @@ def test_revoking_needs_a_reason(signed):
     assert Credential.objects.get(pk=signed.credential.pk).revoked_at is None
 
 
-@time_machine.travel(NOW)
-def test_a_lapsed_credential_is_suspended_and_its_bit_clears_when_it_is_no_longer_lapsed(
-    client, signed
-):
-    Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.LAPSED)
-    assert _bit(client, signed, "suspension") is True
-    assert verify_document(signed.document).verdict == "suspended"
-    with time_machine.travel(datetime.datetime(2028, 7, 1, 12, tzinfo=datetime.UTC)):
+def test_a_lapsed_credential_shows_as_expired_by_its_own_valid_until(client, signed):
+    """A lapse comes after the grace period that follows the expiry date, so every
+    signed copy is past its validUntil by then: expired, with no status bit needed."""
+    lapsed_on = datetime.datetime(2028, 7, 1, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(lapsed_on):
+        Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.LAPSED)
+        assert verify_document(signed.document).verdict == "expired"
         page = client.get(reverse("verify_credential", args=[signed.credential.certificate_number]))
-    assert "signed copies show as suspended" in page.content.decode()
-    Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.ACTIVE)
-    assert _bit(client, signed, "suspension") is False
+    assert "signed copies show as expired" in page.content.decode()
+
+
+@time_machine.travel(NOW)
+def test_a_copy_signed_with_a_suspension_entry_still_reads_its_suspension_list(client, signed):
+    """Copies signed before the single entry carry [revocation, suspension]; their
+    suspension list is still served and still follows the lapse."""
+    from certifications.vc import documents, signing
+
+    older = documents.open_badge_credential(signed)
+    older["credentialStatus"] = [
+        documents.status_entry("revocation", signed.status_index),
+        documents.status_entry("suspension", signed.status_index),
+    ]
+    older = signing.sign(older, created=NOW)
+    assert verify_document(older).verdict == "valid"
+    Credential.objects.filter(pk=signed.credential.pk).update(status=Credential.Status.LAPSED)
+    assert verify_document(older).verdict == "suspended"
 
 
 @time_machine.travel(NOW)
 def test_a_status_list_is_re_signed_only_when_a_bit_changes_and_may_be_cached(client, signed):
-    [entry] = signed.document["credentialStatus"][:1]
+    entry = signed.document["credentialStatus"]
     first = _list(client, entry)
     assert first["Cache-Control"] == "public, max-age=300"
     signed_at = StatusList.objects.get(purpose="revocation", number=0).signed_at
@@ -164,7 +181,7 @@ def test_status_indexes_are_drawn_at_random_and_a_taken_one_is_drawn_again(monke
     first = services.issue_signed_credential(CredentialFactory())
     second = services.issue_signed_credential(CredentialFactory())
     assert (first.status_index, second.status_index) == (5, 9)
-    assert second.document["credentialStatus"][0]["statusListIndex"] == "9"
+    assert second.document["credentialStatus"]["statusListIndex"] == "9"
 
 
 def test_lists_are_kept_at_most_half_full():

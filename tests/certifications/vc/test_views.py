@@ -133,7 +133,7 @@ def test_a_binary_upload_gets_a_clear_message(client):
     upload = SimpleUploadedFile("cred.json", b"\xff\xfe\x00garbage", "application/json")
     page = client.post(reverse("vc_verify"), {"file": upload})
     assert page.status_code == 400
-    assert "not UTF-8 text" in page.content.decode()
+    assert "neither credential JSON nor a badge image" in page.content.decode()
 
 
 def test_the_json_check_answers_bad_input_with_400_and_the_reason(client):
@@ -154,6 +154,10 @@ def test_the_did_document_and_issuer_profile_are_published(client, settings):
     assert client.get("/did.json").json() == did.json()
     profile = client.get(reverse("vc_issuer"), headers={"accept": "application/ld+json"}).json()
     assert profile == {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
         "id": "did:web:localhost%3A8000",
         "type": ["Profile"],
         "name": "CSPO Tracker",

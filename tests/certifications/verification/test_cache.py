@@ -108,8 +108,8 @@ def test_a_lapse_the_sweep_stores_shows_the_same_day(credential):
         before = cold_visit(credential.certificate_number).content.decode()
         run_sweep()
         after = cold_visit(credential.certificate_number).content.decode()
-    assert "data-suspended" not in before
-    assert "data-suspended" in after
+    assert "data-lapsed" not in before
+    assert "data-lapsed" in after
 
 
 @time_machine.travel(NOON)

@@ -73,7 +73,7 @@ def test_the_archive_holds_the_credentials_with_their_signed_copies(ada):
         )
         signed = read(zipped, path)
         assert signed["credentialSubject"]["name"] == "Ada Lovelace"
-        assert signed["proof"]["proofValue"]
+        assert signed["proof"][0]["proofValue"]
 
 
 def test_the_archive_holds_the_seu_log_with_its_evidence_files(ada):
