@@ -12,6 +12,9 @@
    +-20 %) until WEBHOOKS_RETRY_HOURS after the event; then the delivery gives up.
 4. A subscription whose attempts have all failed for WEBHOOKS_DISABLE_AFTER_HOURS is
    disabled and its owner emailed once (outbox key per failing spell).
+5. A 410 Gone says the endpoint is gone for good (Standard Webhooks: "disable the
+   endpoint"): the delivery is not retried, the subscription is disabled at once and its
+   owner emailed, as in 4.
 """
 
 import json
@@ -86,7 +89,12 @@ def deliver(delivery_id, *, now=None):
     return record_attempt(delivery_id=delivery.pk, response=response)
 
 
+GONE = 410
+
+
 def _failure_reason(response):
+    if response.status_code == GONE:
+        return "HTTP 410: the receiver is gone; the webhook was disabled"
     if response.status_code is None:
         return response.error
     if 300 <= response.status_code < 400:
@@ -114,8 +122,11 @@ def record_attempt(*, delivery_id, response, now=None):
     delivery.last_status_code = response.status_code
     delivery.last_error = error[:500]
     delivery.leased_until = None
+    gone = response.status_code == GONE
     if ok:
         delivery.status, delivery.delivered_at = WebhookDelivery.Status.DELIVERED, now
+    elif gone:
+        delivery.status = WebhookDelivery.Status.FAILED
     elif delivery.status == WebhookDelivery.Status.PENDING:
         gives_up_at = delivery.retry_until or (
             delivery.created_at + timedelta(hours=settings.WEBHOOKS_RETRY_HOURS)
@@ -130,24 +141,33 @@ def record_attempt(*, delivery_id, response, now=None):
             )
             delivery.next_attempt_at = min(now + delay, gives_up_at)
     delivery.save()
-    _track_subscription(delivery.subscription_id, ok=ok, now=now, due_at=due_at)
+    _track_subscription(delivery.subscription_id, ok=ok, gone=gone, now=now, due_at=due_at)
     return attempt
 
 
-def _track_subscription(subscription_id, *, ok, now, due_at=None):
+def _track_subscription(subscription_id, *, ok, now, due_at=None, gone=False):
     """A failing spell starts when its first failed attempt was due (the event's
     creation for a first attempt), not when a worker got to it: the last retry of an
     event comes WEBHOOKS_RETRY_HOURS after its creation, and must count as a spell of
-    that length, or a subscription whose one event failed for 3 days stayed on."""
+    that length, or a subscription whose one event failed for 3 days stayed on.
+
+    A success ends a spell with one UPDATE that matches nothing when there was none:
+    the subscription row is locked only when a failure may change it."""
+    if ok:
+        WebhookSubscription.objects.filter(pk=subscription_id, failing_since__isnull=False).update(
+            failing_since=None
+        )
+        return
     subscription = (
         WebhookSubscription.objects.select_for_update(of=("self",))
         .select_related("owner", "organisation")
         .get(pk=subscription_id)
     )
-    if ok:
-        if subscription.failing_since is not None:
-            subscription.failing_since = None
-            subscription.save(update_fields=["failing_since"])
+    if gone:
+        if subscription.failing_since is None:
+            subscription.failing_since = now
+        if subscription.active:
+            disable_failing(subscription, now=now, gone=True)
         return
     if subscription.failing_since is None:
         subscription.failing_since = min(due_at or now, now)
@@ -158,16 +178,19 @@ def _track_subscription(subscription_id, *, ok, now, due_at=None):
         disable_failing(subscription, now=now)
 
 
-def disable_failing(subscription, *, now):
-    """Disable a subscription that has failed for too long and tell its owner, once
-    per failing spell."""
+def disable_failing(subscription, *, now, gone=False):
+    """Disable a subscription that has failed for too long, or whose receiver answered
+    410 Gone, and tell its owner, once per failing spell."""
     hours = settings.WEBHOOKS_DISABLE_AFTER_HOURS
     subscription.active, subscription.disabled_at = False, now
-    subscription.disabled_reason = f"Every delivery failed for {hours} hours."
-    subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
+    subscription.disabled_reason = (
+        "The receiver answered 410 Gone." if gone else f"Every delivery failed for {hours} hours."
+    )
+    subscription.save(update_fields=["active", "disabled_at", "disabled_reason", "failing_since"])
     logger.warning(
-        "webhook subscription %s disabled: failing since %s",
+        "webhook subscription %s disabled: %s (failing since %s)",
         subscription.pk,
+        subscription.disabled_reason,
         subscription.failing_since,
     )
     to = subscription.owner_email
@@ -178,6 +201,7 @@ def disable_failing(subscription, *, now):
         {
             "subscription": subscription,
             "hours": hours,
+            "gone": gone,
             "manage_url": settings.SITE_URL + reverse("webhooks:list"),
         },
         to=to,

@@ -186,3 +186,26 @@ def test_one_event_failing_until_its_last_retry_disables_the_subscription_though
     subscription.refresh_from_db()
     assert not subscription.active
     assert subscription.disabled_at == T0 + dt.timedelta(hours=72)
+
+
+def test_a_410_gone_disables_the_webhook_at_once_and_tells_its_owner(
+    receiver, subscriber, django_capture_on_commit_callbacks
+):
+    """Standard Webhooks: a 410 asks the sender to stop, so it is not retried."""
+    subscription = subscribe(subscriber, receiver.url)
+    receiver.answer(410)
+    with at(T0), django_capture_on_commit_callbacks(execute=True):
+        issue(subscriber, django_capture_on_commit_callbacks)
+        issue(subscriber, django_capture_on_commit_callbacks)  # not sent: disabled
+    subscription.refresh_from_db()
+    assert not subscription.active
+    assert subscription.disabled_reason == "The receiver answered 410 Gone."
+    assert len(receiver.requests) == 1
+    first = WebhookDelivery.objects.order_by("pk").first()
+    assert first.status == WebhookDelivery.Status.FAILED
+    with at(T0 + dt.timedelta(hours=2)):
+        tasks.deliver_due_webhooks.apply()
+    assert len(receiver.requests) == 1  # never retried
+    assert [m.to for m in mail.outbox] == [[subscriber.user.email]]
+    assert "410 Gone" in mail.outbox[0].body
+    assert OutboundEmail.objects.filter(template="webhook_disabled").count() == 1
