@@ -47,6 +47,16 @@ def test_a_private_target_is_a_problem_with_the_field_error(api):
     assert not WebhookSubscription.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "url", ["https://hooks.example.com/in\r\nX-Injected: 1", "https://hooks.example.com/a b"]
+)
+def test_a_url_with_a_line_break_or_space_is_a_problem_with_the_field_error(api, url):
+    response = api.post(LIST, {"url": url, "events": ["seu.created"]}, format="json")
+    assert response.status_code == 422
+    assert "spaces, line breaks or other control characters" in response.json()["errors"]["url"][0]
+    assert not WebhookSubscription.objects.exists()
+
+
 def test_an_idempotent_retry_makes_one_subscription(api):
     payload = {"url": "https://hooks.example.com/in", "events": ["seu.created"]}
     first = api.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
