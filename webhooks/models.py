@@ -25,9 +25,10 @@ EVENT_NAMES = [name for name, _label in EVENT_TYPES]
 
 class WebhookSubscription(models.Model):
     """A URL that receives events. A practitioner's subscription receives the events of
-    their own credentials, renewals and SEUs; an organisation subscription receives
-    every event: owned by staff (made on the Webhooks page) or by an Organisation (made
-    with its organisation API token)."""
+    their own credentials, renewals and SEUs; an organisation subscription owned by
+    staff (made on the Webhooks page) receives every event; one owned by an
+    Organisation (made with its organisation API token) receives the events of the
+    people it reported (webhooks.selectors.people_known_to)."""
 
     class Scope(models.TextChoices):
         OWN = "own", "My own events"

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from certifications.models import Organisation
+from seus.models import SeuEntry
 
 from .models import DeliveryAttempt, WebhookDelivery, WebhookSubscription
 
@@ -17,6 +18,27 @@ def manageable_by(by):
         if by.is_staff:
             mine |= Q(scope=WebhookSubscription.Scope.ORGANISATION)
     return WebhookSubscription.objects.filter(mine).select_related("owner", "organisation")
+
+
+def people_known_to(organisation_ids, practitioner_ids):
+    """{organisation id: {practitioner ids}}: whose events and data each organisation's
+    webhooks may receive, among `practitioner_ids`. An organisation hears about the
+    people it reported itself (an SEU through the provider API), never about strangers:
+    a practitioner's name, email and credentials are not every API client's business.
+    One query."""
+    known = {}
+    if not organisation_ids or not practitioner_ids:
+        return known
+    pairs = (
+        SeuEntry.objects.filter(
+            reported_by__in=set(organisation_ids), practitioner__in=set(practitioner_ids)
+        )
+        .values_list("reported_by", "practitioner")
+        .distinct()
+    )
+    for organisation_id, practitioner_id in pairs:
+        known.setdefault(organisation_id, set()).add(practitioner_id)
+    return known
 
 
 def subscriptions_for(by):

@@ -38,7 +38,7 @@ def create_subscription(
     description="",
 ):
     """Subscribe `url` to `events` for a user `owner` or an `organisation` (whose
-    subscriptions receive every practitioner's events). Returns the subscription; its
+    subscriptions receive the events of the people it reported). Returns the subscription; its
     `secret` is shown once, on the page or API response that follows."""
     url = (url or "").strip()
     events = sorted(set(events or []))

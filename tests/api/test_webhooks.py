@@ -4,7 +4,12 @@ holds `webhooks:manage`; the same services and rules as the Webhooks page."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import CredentialFactory, PractitionerFactory, StaffFactory
+from tests.factories import (
+    CredentialFactory,
+    PractitionerFactory,
+    SeuEntryFactory,
+    StaffFactory,
+)
 from tests.webhooks.conftest import fake_dns, receiver, strict, subscribe  # noqa: F401
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -82,7 +87,9 @@ def test_another_users_webhook_is_not_found(api):
     assert WebhookSubscription.objects.filter(pk=theirs.pk).exists()
 
 
-def test_an_organisation_token_subscribes_to_every_practitioners_events(organisation, make_token):
+def test_an_organisation_token_subscribes_to_the_events_of_the_people_it_reported(
+    organisation, make_token
+):
     client = token_client(make_token(organisation=organisation, scopes=["webhooks:manage"]).secret)
     response = client.post(
         LIST,
@@ -91,8 +98,14 @@ def test_an_organisation_token_subscribes_to_every_practitioners_events(organisa
     )
     assert response.status_code == 201, response.content
     assert response.json()["scope"] == "organisation"
-    CredentialFactory(holder=PractitionerFactory())
-    assert WebhookDelivery.objects.filter(subscription_id=response.json()["id"]).count() == 1
+    attendee = PractitionerFactory()
+    SeuEntryFactory(practitioner=attendee, reported_by=organisation, provider_reference="r")
+    CredentialFactory(holder=PractitionerFactory())  # a stranger: nothing
+    CredentialFactory(holder=attendee)
+    deliveries = WebhookDelivery.objects.filter(subscription_id=response.json()["id"])
+    assert [d.event.payload["data"]["credential"]["holder"]["email"] for d in deliveries] == [
+        attendee.user.email
+    ]
     staff_client = token_client(make_token(StaffFactory()).secret)
     assert staff_client.get(LIST).json()[0]["id"] == response.json()["id"]  # staff see it
 

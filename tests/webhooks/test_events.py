@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from certifications.models import Organisation
 from certifications.vc.services import revoke_credential
 from renewals import services as renewals
 from renewals.models import Reminder
@@ -17,10 +18,12 @@ from tests.factories import (
     CredentialFactory,
     PractitionerFactory,
     SeuCategoryFactory,
+    SeuEntryFactory,
     StaffFactory,
     credential_expiring,
 )
-from webhooks.models import WebhookDelivery, WebhookEvent
+from webhooks import services as webhooks
+from webhooks.models import EVENT_NAMES, WebhookDelivery, WebhookEvent
 
 from .conftest import subscribe
 
@@ -205,3 +208,51 @@ def test_an_import_announces_each_credential_issued():
         items=[ToIssue(holder_id=h.pk, program=program, issued_on=D(2026, 3, 3)) for h in holders]
     )
     assert types_for(organisation) == ["credential.issued"] * 3
+
+
+def organisation_hook(name):
+    organisation = Organisation.objects.create(name=name, slug=name.lower())
+    subscription = webhooks.create_subscription(
+        organisation=organisation, url=URL, events=EVENT_NAMES
+    )
+    return organisation, subscription
+
+
+def test_an_organisations_webhook_hears_only_about_the_people_it_reported():
+    conference, hook = organisation_hook("Conference")
+    other, _other_hook = organisation_hook("Elsewhere")
+    attendee, stranger, theirs = PractitionerFactory.create_batch(3)
+    SeuEntryFactory(practitioner=attendee, reported_by=conference, provider_reference="r1")
+    SeuEntryFactory(practitioner=theirs, reported_by=other, provider_reference="r1")
+    for person in (attendee, stranger, theirs):
+        CredentialFactory(holder=person)
+        log_seus(person, 2)
+    assert types_for(hook) == ["credential.issued", "seu.created"]
+    payloads = WebhookDelivery.objects.filter(subscription=hook).values_list(
+        "event__payload", flat=True
+    )
+    sent = str(list(payloads))
+    assert attendee.user.email in sent
+    assert stranger.user.email not in sent and theirs.user.email not in sent
+    staff_hook = subscribe(StaffFactory(), URL, scope="organisation")
+    CredentialFactory(holder=stranger)
+    assert types_for(staff_hook) == ["credential.issued"]  # the certifying body's own: all
+    assert types_for(hook) == ["credential.issued", "seu.created"]  # still nothing new
+
+
+def test_an_organisation_hears_about_a_person_from_the_report_that_introduces_them():
+    from seus.provider_reports import ReportedRow, report_seus
+
+    conference, hook = organisation_hook("Conference")
+    person = PractitionerFactory()
+    row = ReportedRow(
+        email=person.user.email,
+        reference="talk-1",
+        earned_on=D(2026, 1, 15),
+        category=SeuCategoryFactory(code="E"),
+        activity="Keynote",
+        seus=2,
+    )
+    (result,) = report_seus(organisation=conference, rows=[row])
+    assert result.status == "created", result.errors
+    assert types_for(hook) == ["seu.created"]
