@@ -193,3 +193,29 @@ class DeliveryAttempt(models.Model):
     @property
     def succeeded(self):
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class OrganisationConsent(models.Model):
+    """A practitioner lets an organisation's webhooks receive their events and data (an
+    employer's system, a provider they never reported to): besides the people an
+    organisation reported itself, the only way it hears about someone. Withdrawn by
+    deleting the row."""
+
+    practitioner = models.ForeignKey(
+        "certifications.Practitioner", on_delete=models.CASCADE, related_name="webhook_consents"
+    )
+    organisation = models.ForeignKey(
+        "certifications.Organisation", on_delete=models.CASCADE, related_name="webhook_consents"
+    )
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "organisation"], name="webhook_consent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practitioner_id} to {self.organisation}"

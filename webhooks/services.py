@@ -14,7 +14,7 @@ from cspo_tracker import publishing
 
 from . import guard, signing
 from .events import DELIVER_TASK
-from .models import EVENT_NAMES, WebhookDelivery, WebhookSubscription
+from .models import EVENT_NAMES, OrganisationConsent, WebhookDelivery, WebhookSubscription
 
 MAX_SUBSCRIPTIONS = 20
 
@@ -139,3 +139,24 @@ def redeliver(*, delivery, by, now=None):
         retry_until=now + timedelta(hours=settings.WEBHOOKS_RETRY_HOURS),
     )
     publishing.publish_on_commit(DELIVER_TASK, [delivery.pk])
+
+
+@transaction.atomic
+def give_consent(*, practitioner, organisation):
+    """Let `organisation`'s webhooks receive `practitioner`'s events from now on (events
+    before it are not sent). Giving it twice changes nothing. Returns the consent."""
+    if not organisation.is_active:
+        raise ValidationError("This organisation no longer works with the tracker.")
+    consent, _created = OrganisationConsent.objects.get_or_create(
+        practitioner=practitioner, organisation=organisation
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, practitioner, organisation):
+    """From now on `organisation` hears about `practitioner` only if it reported them.
+    Withdrawing a consent never given changes nothing."""
+    OrganisationConsent.objects.filter(
+        practitioner=practitioner, organisation=organisation
+    ).delete()

@@ -256,3 +256,48 @@ def test_an_organisation_hears_about_a_person_from_the_report_that_introduces_th
     (result,) = report_seus(organisation=conference, rows=[row])
     assert result.status == "created", result.errors
     assert types_for(hook) == ["seu.created"]
+
+
+def test_a_practitioner_who_consents_is_heard_about_until_they_withdraw(client):
+    employer, hook = organisation_hook("Employer")
+    person = PractitionerFactory()
+    client.force_login(person.user)
+    page = client.get("/profile/webhooks/organisations/")
+    assert "Employer" in page.content.decode()
+    CredentialFactory(holder=person)
+    assert types_for(hook) == []  # no report, no consent: nothing
+    response = client.post(
+        "/profile/webhooks/organisations/", {"organisation": employer.pk, "consent": "1"}
+    )
+    assert response.status_code == 302
+    assert "Receives my events" in client.get(response.url).content.decode()
+    CredentialFactory(holder=person)
+    assert types_for(hook) == ["credential.issued"]
+    client.post("/profile/webhooks/organisations/", {"organisation": employer.pk, "consent": "0"})
+    CredentialFactory(holder=person)
+    assert types_for(hook) == ["credential.issued"]  # withdrawn: nothing new
+
+
+def test_consent_to_a_missing_organisation_is_not_found_and_changes_nothing(client):
+    from webhooks.models import OrganisationConsent
+
+    client.force_login(PractitionerFactory().user)
+    response = client.post("/profile/webhooks/organisations/", {"organisation": "x"})
+    assert response.status_code == 404
+    for missing in (999999, "\u00b2", "9" * 40):
+        response = client.post("/profile/webhooks/organisations/", {"organisation": missing})
+        assert response.status_code == 404
+    assert not OrganisationConsent.objects.exists()
+
+
+def test_erasing_an_account_withdraws_its_consents():
+    from cspo_tracker.privacy import Person
+    from webhooks.models import OrganisationConsent
+    from webhooks.privacy import erase
+
+    employer, _hook = organisation_hook("Employer")
+    person, other = PractitionerFactory.create_batch(2)
+    for practitioner in (person, other):
+        webhooks.give_consent(practitioner=practitioner, organisation=employer)
+    erase(Person(user_id=person.user_id, emails=(person.user.email,)))
+    assert list(OrganisationConsent.objects.values_list("practitioner", flat=True)) == [other.pk]
