@@ -464,6 +464,10 @@ WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", defa
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
 # An answer's status line and headers are read up to this many bytes; the body never.
 WEBHOOKS_MAX_RESPONSE_BYTES = env.int("WEBHOOKS_MAX_RESPONSE_BYTES", default=65536)
+# Deliveries per broker message, claimed in one transaction; their attempts are recorded
+# in one transaction per RECORD_EVERY seconds of sending (webhooks/delivery.py).
+WEBHOOKS_BATCH_SIZE = env.int("WEBHOOKS_BATCH_SIZE", default=25)
+WEBHOOKS_RECORD_EVERY_SECONDS = env.float("WEBHOOKS_RECORD_EVERY_SECONDS", default=2.0)
 # A claimed delivery is its worker's for this long; after it, a killed worker's delivery
 # is sent again by the periodic run.
 WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", default=120)

@@ -1,11 +1,17 @@
 """Sending webhook deliveries: at least once, signed, retried with back-off.
 
 1. A delivery row is written with its event (webhooks/events.py) and its id published
-   after the commit to `webhooks.tasks.deliver_webhook`.
-2. `deliver` claims the row by setting a lease (`leased_until`, WEBHOOKS_LEASE_SECONDS
-   ahead) in a short transaction, sends it outside any transaction, then records the
-   attempt. A worker killed between the two leaves the lease to run out: the periodic
-   `deliver_due_webhooks` task (every minute) finds the row due again and sends it.
+   after the commit to `webhooks.tasks.deliver_webhook`, WEBHOOKS_BATCH_SIZE ids a
+   broker message.
+2. `deliver_many` claims a batch's due rows by setting a lease (`leased_until`) in one
+   short transaction, sends each outside any transaction, then records the attempts,
+   in one transaction per WEBHOOKS_RECORD_EVERY_SECONDS of sending: a commit waits on the
+   disk, and one per attempt was most of a delivery's cost. A worker killed before it
+   recorded leaves the lease to run out: the periodic `deliver_due_webhooks` task
+   (every minute) finds the rows due again and sends them (at least once, same id).
+   After a network failure (timeout, refused), a batch skips the rest of that
+   subscription's deliveries, leaving them due for the next run, so one dead receiver
+   costs a batch one deadline, not one per delivery.
 3. A 2xx is a success. Anything else (a 3xx included: redirects are not followed, a
    timeout, a refused address) is a failure, tried again after an exponential back-off
    with jitter (WEBHOOKS_RETRY_BASE_SECONDS doubling up to WEBHOOKS_RETRY_MAX_SECONDS,
@@ -19,6 +25,7 @@
 
 import json
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -48,22 +55,36 @@ def _due(now):
     )
 
 
-def claim(delivery_id, *, now=None):
-    """Lease the delivery to this worker when it is due and not leased (or its lease
-    ran out) and its subscription is active. Returns it, or None."""
+def claim_many(delivery_ids, *, now=None):
+    """Lease to this worker the deliveries among `delivery_ids` that are due, not leased
+    (or whose lease ran out) and whose subscription is active; rows another worker is
+    claiming are skipped. The lease covers every attempt of the batch at its deadline.
+    Returns them, in id order (one transaction)."""
     now = now or timezone.now()
+    ids = list(delivery_ids)
+    seconds = max(
+        settings.WEBHOOKS_LEASE_SECONDS, len(ids) * settings.WEBHOOKS_TIMEOUT_SECONDS + 30
+    )
     with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(of=("self",))
+        deliveries = list(
+            WebhookDelivery.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("event", "subscription")
-            .filter(_due(now), pk=delivery_id)
-            .first()
+            .filter(_due(now), pk__in=ids, subscription__active=True)
+            .order_by("pk")
         )
-        if delivery is None or not delivery.subscription.active:
-            return None
-        delivery.leased_until = now + timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
-        delivery.save(update_fields=["leased_until"])
-    return delivery
+        leased_until = now + timedelta(seconds=seconds)
+        WebhookDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+            leased_until=leased_until
+        )
+    for delivery in deliveries:
+        delivery.leased_until = leased_until
+    return deliveries
+
+
+def claim(delivery_id, *, now=None):
+    """`claim_many` for one delivery: it, or None."""
+    claimed = claim_many([delivery_id], now=now)
+    return claimed[0] if claimed else None
 
 
 def send(delivery):
@@ -82,11 +103,37 @@ def send(delivery):
 def deliver(delivery_id, *, now=None):
     """Claim, send and record one delivery. Returns the recorded attempt, or None when
     the delivery was not due, leased by another worker or its subscription inactive."""
-    delivery = claim(delivery_id, now=now)
-    if delivery is None:
-        return None
-    response = send(delivery)
-    return record_attempt(delivery_id=delivery.pk, response=response)
+    attempts = deliver_many([delivery_id], now=now)
+    return attempts[0] if attempts else None
+
+
+def deliver_many(delivery_ids, *, now=None):
+    """Claim, send and record a batch (see the module's docstring). Returns the recorded
+    attempts; deliveries not due, leased elsewhere, inactive or skipped have none."""
+    claimed = claim_many(delivery_ids, now=now)
+    attempts, sent, skipped, unreachable = [], [], [], set()
+    recorded_at = time.monotonic()
+    for delivery in claimed:
+        if delivery.subscription_id in unreachable:
+            skipped.append(delivery.pk)
+            continue
+        response = send(delivery)
+        sent.append((delivery.pk, response))
+        if response.status_code is None:
+            unreachable.add(delivery.subscription_id)
+        if time.monotonic() - recorded_at >= settings.WEBHOOKS_RECORD_EVERY_SECONDS:
+            attempts += record_attempts(sent)
+            sent, recorded_at = [], time.monotonic()
+    attempts += record_attempts(sent)
+    if skipped:  # due again at once: the next periodic run sends them
+        WebhookDelivery.objects.filter(pk__in=skipped).update(leased_until=None)
+    return attempts
+
+
+@transaction.atomic
+def record_attempts(sent):
+    """`record_attempt` for each (delivery id, response), in one transaction."""
+    return [record_attempt(delivery_id=pk, response=response) for pk, response in sent]
 
 
 GONE = 410
@@ -222,5 +269,5 @@ def publish_due(*, now=None, limit=500):
     """Hand every due delivery (new ones the broker never got, retries whose time has
     come, and leases that ran out) to the delivery task. Returns how many."""
     ids = due_ids(now=now, limit=limit)
-    publishing.publish(DELIVER_TASK, ids)
+    publishing.publish(DELIVER_TASK, ids, batch_size=settings.WEBHOOKS_BATCH_SIZE)
     return len(ids)

@@ -142,7 +142,7 @@ def record(event_type, subjects, build, *, now=None):
     ids = WebhookDelivery.objects.filter(
         event__in=[event.pk for event, _subs in planned]
     ).values_list("pk", flat=True)
-    publishing.publish_on_commit(DELIVER_TASK, ids)
+    publishing.publish_on_commit(DELIVER_TASK, ids, batch_size=settings.WEBHOOKS_BATCH_SIZE)
     return [event for event, _subs in planned]
 
 

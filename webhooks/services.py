@@ -119,7 +119,11 @@ def set_active(*, subscription, active, by, now=None):
     if active:
         pending = subscription.deliveries.filter(status=WebhookDelivery.Status.PENDING)
         pending.update(next_attempt_at=now, leased_until=None)
-        publishing.publish_on_commit(DELIVER_TASK, pending.values_list("pk", flat=True))
+        publishing.publish_on_commit(
+            DELIVER_TASK,
+            pending.values_list("pk", flat=True),
+            batch_size=settings.WEBHOOKS_BATCH_SIZE,
+        )
     return subscription
 
 
@@ -138,7 +142,7 @@ def redeliver(*, delivery, by, now=None):
         delivered_at=None,
         retry_until=now + timedelta(hours=settings.WEBHOOKS_RETRY_HOURS),
     )
-    publishing.publish_on_commit(DELIVER_TASK, [delivery.pk])
+    publishing.publish_on_commit(DELIVER_TASK, [delivery.pk], batch_size=1)
 
 
 @transaction.atomic

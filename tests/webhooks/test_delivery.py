@@ -209,3 +209,28 @@ def test_a_410_gone_disables_the_webhook_at_once_and_tells_its_owner(
     assert [m.to for m in mail.outbox] == [[subscriber.user.email]]
     assert "410 Gone" in mail.outbox[0].body
     assert OutboundEmail.objects.filter(template="webhook_disabled").count() == 1
+
+
+def test_a_batch_spends_one_deadline_on_a_dead_receiver_and_delivers_the_rest(
+    receiver, slow_drip, subscriber, settings
+):
+    """After a timeout the batch skips that receiver's other deliveries (left due for
+    the next run, with no attempt counted) instead of waiting a deadline for each."""
+    import time
+
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1
+    dead = subscribe(subscriber, slow_drip(interval=30, lines=1).url)
+    alive = subscribe(subscriber, receiver.url)
+    for _ in range(3):
+        CredentialFactory(holder=subscriber)  # commit callbacks not run: not sent yet
+    ids = list(WebhookDelivery.objects.order_by("pk").values_list("pk", flat=True))
+    started = time.monotonic()
+    attempts = webhook_delivery.deliver_many(ids)
+    assert time.monotonic() - started < 2.5
+    assert len(attempts) == 4  # 3 delivered, 1 timed out
+    delivered = WebhookDelivery.objects.filter(subscription=alive)
+    assert set(delivered.values_list("status", flat=True)) == {"delivered"}
+    waiting = WebhookDelivery.objects.filter(subscription=dead).order_by("pk")
+    assert [d.attempts for d in waiting] == [1, 0, 0]
+    assert [d.leased_until for d in waiting[1:]] == [None, None]
+    assert webhook_delivery.due_ids() == [d.pk for d in waiting[1:]]
