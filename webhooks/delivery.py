@@ -132,8 +132,9 @@ def deliver_many(delivery_ids, *, now=None):
 
 @transaction.atomic
 def record_attempts(sent):
-    """`record_attempt` for each (delivery id, response), in one transaction."""
-    return [record_attempt(delivery_id=pk, response=response) for pk, response in sent]
+    """`record_attempt` for each (delivery id, response), in one transaction (and no
+    savepoint each: a failure rolls the batch's records back, the lease then resends)."""
+    return [_record(delivery_id=pk, response=response) for pk, response in sent]
 
 
 GONE = 410
@@ -153,6 +154,10 @@ def _failure_reason(response):
 def record_attempt(*, delivery_id, response, now=None):
     """Log the attempt and move the delivery on: delivered, due again later, or given
     up; a subscription failing too long is disabled."""
+    return _record(delivery_id=delivery_id, response=response, now=now)
+
+
+def _record(*, delivery_id, response, now=None):
     now = now or timezone.now()
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
     ok = response.status_code is not None and 200 <= response.status_code < 300
