@@ -397,6 +397,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # config/celery.py drops a broken or old one before and after each task.
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TIMEZONE = TIME_ZONE
+# Webhook deliveries wait on other people's servers: they get their own queue and worker
+# (`celery -A config worker -Q webhooks`, docs/operations.md), so email and the sweep
+# never wait behind a slow receiver. Everything else stays on the default queue.
+CELERY_TASK_ROUTES = {"webhooks.tasks.*": {"queue": "webhooks"}}
 # The worker logs through LOGGING (by default it replaces the root handler).
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -455,8 +459,15 @@ OUTBOX_BROKER_BACKOFF_SECONDS = env.int("OUTBOX_BROKER_BACKOFF_SECONDS", default
 # addresses, are refused unless these are on (default: with DEBUG).
 WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=DEBUG)
-# One attempt's connect and response timeout.
-WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=10.0)
+# One attempt's whole time: connecting, TLS, sending, the status line and headers (one
+# deadline, not a timeout per socket read). Standard Webhooks recommends 15-30 s.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
+# An answer's status line and headers are read up to this many bytes; the body never.
+WEBHOOKS_MAX_RESPONSE_BYTES = env.int("WEBHOOKS_MAX_RESPONSE_BYTES", default=65536)
+# Deliveries per broker message, claimed in one transaction; their attempts are recorded
+# in one transaction per RECORD_EVERY seconds of sending (webhooks/delivery.py).
+WEBHOOKS_BATCH_SIZE = env.int("WEBHOOKS_BATCH_SIZE", default=25)
+WEBHOOKS_RECORD_EVERY_SECONDS = env.float("WEBHOOKS_RECORD_EVERY_SECONDS", default=2.0)
 # A claimed delivery is its worker's for this long; after it, a killed worker's delivery
 # is sent again by the periodic run.
 WEBHOOKS_LEASE_SECONDS = env.int("WEBHOOKS_LEASE_SECONDS", default=120)

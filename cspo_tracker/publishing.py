@@ -70,11 +70,11 @@ def publish(task_name, ids, *, batch_size=None):
     return True
 
 
-def publish_on_commit(task_name, ids):
+def publish_on_commit(task_name, ids, *, batch_size=None):
     """`publish` once the surrounding transaction commits (at once outside one)."""
     ids = list(ids)
     if ids:
-        transaction.on_commit(lambda: publish(task_name, ids))
+        transaction.on_commit(lambda: publish(task_name, ids, batch_size=batch_size))
 
 
 def publish_job(task_name, job_id):

@@ -5,7 +5,13 @@ one off or on, change its events, or delete it."""
 from django.contrib import admin
 from django.utils import timezone
 
-from .models import DeliveryAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
+from .models import (
+    DeliveryAttempt,
+    OrganisationConsent,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookSubscription,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -77,3 +83,12 @@ class DeliveryAttemptAdmin(ReadOnlyAdmin):
     list_display = ["delivery", "attempted_at", "status_code", "error"]
     list_select_related = ["delivery__event", "delivery__subscription"]
     search_fields = ["delivery__event__msg_id", "error"]
+
+
+@admin.register(OrganisationConsent)
+class OrganisationConsentAdmin(ReadOnlyAdmin):
+    """Given and withdrawn by the practitioner only (Profile -> Webhooks): staff read."""
+
+    list_display = ["practitioner", "organisation", "given_at"]
+    search_fields = ["practitioner__user__email", "organisation__name"]
+    list_select_related = ["practitioner__user", "organisation"]

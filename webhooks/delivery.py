@@ -1,21 +1,31 @@
 """Sending webhook deliveries: at least once, signed, retried with back-off.
 
 1. A delivery row is written with its event (webhooks/events.py) and its id published
-   after the commit to `webhooks.tasks.deliver_webhook`.
-2. `deliver` claims the row by setting a lease (`leased_until`, WEBHOOKS_LEASE_SECONDS
-   ahead) in a short transaction, sends it outside any transaction, then records the
-   attempt. A worker killed between the two leaves the lease to run out: the periodic
-   `deliver_due_webhooks` task (every minute) finds the row due again and sends it.
+   after the commit to `webhooks.tasks.deliver_webhook`, WEBHOOKS_BATCH_SIZE ids a
+   broker message.
+2. `deliver_many` claims a batch's due rows by setting a lease (`leased_until`) in one
+   short transaction, sends each outside any transaction, then records the attempts,
+   in one transaction per WEBHOOKS_RECORD_EVERY_SECONDS of sending: a commit waits on the
+   disk, and one per attempt was most of a delivery's cost. A worker killed before it
+   recorded leaves the lease to run out: the periodic `deliver_due_webhooks` task
+   (every minute) finds the rows due again and sends them (at least once, same id).
+   After a network failure (timeout, refused), a batch skips the rest of that
+   subscription's deliveries, leaving them due for the next run, so one dead receiver
+   costs a batch one deadline, not one per delivery.
 3. A 2xx is a success. Anything else (a 3xx included: redirects are not followed, a
    timeout, a refused address) is a failure, tried again after an exponential back-off
    with jitter (WEBHOOKS_RETRY_BASE_SECONDS doubling up to WEBHOOKS_RETRY_MAX_SECONDS,
    +-20 %) until WEBHOOKS_RETRY_HOURS after the event; then the delivery gives up.
 4. A subscription whose attempts have all failed for WEBHOOKS_DISABLE_AFTER_HOURS is
    disabled and its owner emailed once (outbox key per failing spell).
+5. A 410 Gone says the endpoint is gone for good (Standard Webhooks: "disable the
+   endpoint"): the delivery is not retried, the subscription is disabled at once and its
+   owner emailed, as in 4.
 """
 
 import json
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -45,22 +55,36 @@ def _due(now):
     )
 
 
-def claim(delivery_id, *, now=None):
-    """Lease the delivery to this worker when it is due and not leased (or its lease
-    ran out) and its subscription is active. Returns it, or None."""
+def claim_many(delivery_ids, *, now=None):
+    """Lease to this worker the deliveries among `delivery_ids` that are due, not leased
+    (or whose lease ran out) and whose subscription is active; rows another worker is
+    claiming are skipped. The lease covers every attempt of the batch at its deadline.
+    Returns them, in id order (one transaction)."""
     now = now or timezone.now()
+    ids = list(delivery_ids)
+    seconds = max(
+        settings.WEBHOOKS_LEASE_SECONDS, len(ids) * settings.WEBHOOKS_TIMEOUT_SECONDS + 30
+    )
     with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(of=("self",))
+        deliveries = list(
+            WebhookDelivery.objects.select_for_update(of=("self",), skip_locked=True)
             .select_related("event", "subscription")
-            .filter(_due(now), pk=delivery_id)
-            .first()
+            .filter(_due(now), pk__in=ids, subscription__active=True)
+            .order_by("pk")
         )
-        if delivery is None or not delivery.subscription.active:
-            return None
-        delivery.leased_until = now + timedelta(seconds=settings.WEBHOOKS_LEASE_SECONDS)
-        delivery.save(update_fields=["leased_until"])
-    return delivery
+        leased_until = now + timedelta(seconds=seconds)
+        WebhookDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+            leased_until=leased_until
+        )
+    for delivery in deliveries:
+        delivery.leased_until = leased_until
+    return deliveries
+
+
+def claim(delivery_id, *, now=None):
+    """`claim_many` for one delivery: it, or None."""
+    claimed = claim_many([delivery_id], now=now)
+    return claimed[0] if claimed else None
 
 
 def send(delivery):
@@ -79,14 +103,46 @@ def send(delivery):
 def deliver(delivery_id, *, now=None):
     """Claim, send and record one delivery. Returns the recorded attempt, or None when
     the delivery was not due, leased by another worker or its subscription inactive."""
-    delivery = claim(delivery_id, now=now)
-    if delivery is None:
-        return None
-    response = send(delivery)
-    return record_attempt(delivery_id=delivery.pk, response=response)
+    attempts = deliver_many([delivery_id], now=now)
+    return attempts[0] if attempts else None
+
+
+def deliver_many(delivery_ids, *, now=None):
+    """Claim, send and record a batch (see the module's docstring). Returns the recorded
+    attempts; deliveries not due, leased elsewhere, inactive or skipped have none."""
+    claimed = claim_many(delivery_ids, now=now)
+    attempts, sent, skipped, unreachable = [], [], [], set()
+    recorded_at = time.monotonic()
+    for delivery in claimed:
+        if delivery.subscription_id in unreachable:
+            skipped.append(delivery.pk)
+            continue
+        response = send(delivery)
+        sent.append((delivery.pk, response))
+        if response.status_code is None:
+            unreachable.add(delivery.subscription_id)
+        if time.monotonic() - recorded_at >= settings.WEBHOOKS_RECORD_EVERY_SECONDS:
+            attempts += record_attempts(sent)
+            sent, recorded_at = [], time.monotonic()
+    attempts += record_attempts(sent)
+    if skipped:  # due again at once: the next periodic run sends them
+        WebhookDelivery.objects.filter(pk__in=skipped).update(leased_until=None)
+    return attempts
+
+
+@transaction.atomic
+def record_attempts(sent):
+    """`record_attempt` for each (delivery id, response), in one transaction (and no
+    savepoint each: a failure rolls the batch's records back, the lease then resends)."""
+    return [_record(delivery_id=pk, response=response) for pk, response in sent]
+
+
+GONE = 410
 
 
 def _failure_reason(response):
+    if response.status_code == GONE:
+        return "HTTP 410: the receiver is gone; the webhook was disabled"
     if response.status_code is None:
         return response.error
     if 300 <= response.status_code < 400:
@@ -98,6 +154,10 @@ def _failure_reason(response):
 def record_attempt(*, delivery_id, response, now=None):
     """Log the attempt and move the delivery on: delivered, due again later, or given
     up; a subscription failing too long is disabled."""
+    return _record(delivery_id=delivery_id, response=response, now=now)
+
+
+def _record(*, delivery_id, response, now=None):
     now = now or timezone.now()
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
     ok = response.status_code is not None and 200 <= response.status_code < 300
@@ -114,8 +174,11 @@ def record_attempt(*, delivery_id, response, now=None):
     delivery.last_status_code = response.status_code
     delivery.last_error = error[:500]
     delivery.leased_until = None
+    gone = response.status_code == GONE
     if ok:
         delivery.status, delivery.delivered_at = WebhookDelivery.Status.DELIVERED, now
+    elif gone:
+        delivery.status = WebhookDelivery.Status.FAILED
     elif delivery.status == WebhookDelivery.Status.PENDING:
         gives_up_at = delivery.retry_until or (
             delivery.created_at + timedelta(hours=settings.WEBHOOKS_RETRY_HOURS)
@@ -130,24 +193,33 @@ def record_attempt(*, delivery_id, response, now=None):
             )
             delivery.next_attempt_at = min(now + delay, gives_up_at)
     delivery.save()
-    _track_subscription(delivery.subscription_id, ok=ok, now=now, due_at=due_at)
+    _track_subscription(delivery.subscription_id, ok=ok, gone=gone, now=now, due_at=due_at)
     return attempt
 
 
-def _track_subscription(subscription_id, *, ok, now, due_at=None):
+def _track_subscription(subscription_id, *, ok, now, due_at=None, gone=False):
     """A failing spell starts when its first failed attempt was due (the event's
     creation for a first attempt), not when a worker got to it: the last retry of an
     event comes WEBHOOKS_RETRY_HOURS after its creation, and must count as a spell of
-    that length, or a subscription whose one event failed for 3 days stayed on."""
+    that length, or a subscription whose one event failed for 3 days stayed on.
+
+    A success ends a spell with one UPDATE that matches nothing when there was none:
+    the subscription row is locked only when a failure may change it."""
+    if ok:
+        WebhookSubscription.objects.filter(pk=subscription_id, failing_since__isnull=False).update(
+            failing_since=None
+        )
+        return
     subscription = (
         WebhookSubscription.objects.select_for_update(of=("self",))
         .select_related("owner", "organisation")
         .get(pk=subscription_id)
     )
-    if ok:
-        if subscription.failing_since is not None:
-            subscription.failing_since = None
-            subscription.save(update_fields=["failing_since"])
+    if gone:
+        if subscription.failing_since is None:
+            subscription.failing_since = now
+        if subscription.active:
+            disable_failing(subscription, now=now, gone=True)
         return
     if subscription.failing_since is None:
         subscription.failing_since = min(due_at or now, now)
@@ -158,16 +230,19 @@ def _track_subscription(subscription_id, *, ok, now, due_at=None):
         disable_failing(subscription, now=now)
 
 
-def disable_failing(subscription, *, now):
-    """Disable a subscription that has failed for too long and tell its owner, once
-    per failing spell."""
+def disable_failing(subscription, *, now, gone=False):
+    """Disable a subscription that has failed for too long, or whose receiver answered
+    410 Gone, and tell its owner, once per failing spell."""
     hours = settings.WEBHOOKS_DISABLE_AFTER_HOURS
     subscription.active, subscription.disabled_at = False, now
-    subscription.disabled_reason = f"Every delivery failed for {hours} hours."
-    subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
+    subscription.disabled_reason = (
+        "The receiver answered 410 Gone." if gone else f"Every delivery failed for {hours} hours."
+    )
+    subscription.save(update_fields=["active", "disabled_at", "disabled_reason", "failing_since"])
     logger.warning(
-        "webhook subscription %s disabled: failing since %s",
+        "webhook subscription %s disabled: %s (failing since %s)",
         subscription.pk,
+        subscription.disabled_reason,
         subscription.failing_since,
     )
     to = subscription.owner_email
@@ -178,6 +253,7 @@ def disable_failing(subscription, *, now):
         {
             "subscription": subscription,
             "hours": hours,
+            "gone": gone,
             "manage_url": settings.SITE_URL + reverse("webhooks:list"),
         },
         to=to,
@@ -198,5 +274,5 @@ def publish_due(*, now=None, limit=500):
     """Hand every due delivery (new ones the broker never got, retries whose time has
     come, and leases that ran out) to the delivery task. Returns how many."""
     ids = due_ids(now=now, limit=limit)
-    publishing.publish(DELIVER_TASK, ids)
+    publishing.publish(DELIVER_TASK, ids, batch_size=settings.WEBHOOKS_BATCH_SIZE)
     return len(ids)

@@ -4,8 +4,9 @@ the change. The delivery ids go to the broker after the commit
 (cspo_tracker/publishing.py); a rolled-back change leaves no event behind.
 
 Who receives an event: the active subscriptions of the practitioner it is about (scope
-"own") and every active organisation subscription (owned by staff or by an active
-Organisation).
+"own"), every active organisation-level subscription owned by staff (the certifying
+body's own systems), and the subscriptions of an active Organisation only for the
+people it knows (webhooks.selectors.people_known_to).
 """
 
 import secrets
@@ -20,6 +21,7 @@ from certifications.issuing.services import verification_url
 from certifications.models import Credential
 from cspo_tracker import publishing
 
+from . import selectors
 from .models import WebhookDelivery, WebhookEvent, WebhookSubscription
 
 DELIVER_TASK = "webhooks.tasks.deliver_webhook"
@@ -63,9 +65,10 @@ def credential_data(credential):
 
 def receivers_of(event_type, practitioner_ids):
     """{practitioner id: [subscriptions]} for the own-scope subscriptions of those
-    practitioners' users and, under None, the organisation subscriptions of staff: one
-    query."""
+    practitioners' users and of the Organisations that know them and, under None, the
+    organisation subscriptions of staff: one query, two with Organisation subscribers."""
     found = {}
+    by_organisation = {}
     subscriptions = (
         WebhookSubscription.objects.filter(active=True)
         .filter(
@@ -76,10 +79,18 @@ def receivers_of(event_type, practitioner_ids):
         .select_related("owner__practitioner")
     )
     for subscription in subscriptions:
-        if subscription.receives(event_type):
-            own = subscription.scope == WebhookSubscription.Scope.OWN
-            key = subscription.owner.practitioner.pk if own else None
-            found.setdefault(key, []).append(subscription)
+        if not subscription.receives(event_type):
+            continue
+        if subscription.organisation_id is not None:
+            by_organisation.setdefault(subscription.organisation_id, []).append(subscription)
+            continue
+        own = subscription.scope == WebhookSubscription.Scope.OWN
+        key = subscription.owner.practitioner.pk if own else None
+        found.setdefault(key, []).append(subscription)
+    known = selectors.people_known_to(by_organisation, practitioner_ids)
+    for organisation_id, people in known.items():
+        for practitioner_id in people:
+            found.setdefault(practitioner_id, []).extend(by_organisation[organisation_id])
     return found
 
 
@@ -131,7 +142,7 @@ def record(event_type, subjects, build, *, now=None):
     ids = WebhookDelivery.objects.filter(
         event__in=[event.pk for event, _subs in planned]
     ).values_list("pk", flat=True)
-    publishing.publish_on_commit(DELIVER_TASK, ids)
+    publishing.publish_on_commit(DELIVER_TASK, ids, batch_size=settings.WEBHOOKS_BATCH_SIZE)
     return [event for event, _subs in planned]
 
 

@@ -46,9 +46,26 @@ def address_allowed(address):
     )
 
 
+def _check_characters(url):
+    """Spaces, line breaks and other control characters make every request fail (or
+    split its header lines); characters beyond ASCII cannot go on the request line."""
+    for character in url:
+        if character.isspace() or not character.isprintable():
+            raise TargetRefused(
+                "The URL cannot contain spaces, line breaks or other control characters "
+                "(percent-encode them, e.g. %20 for a space)."
+            )
+        if not character.isascii():
+            raise TargetRefused(
+                f"The URL cannot contain {character!r}: percent-encode it (a host name "
+                "in its xn-- form)."
+            )
+
+
 def check_url(url):
     """(scheme, host, port) of an allowed URL; raises TargetRefused with a reason a
     person can act on."""
+    _check_characters(url)
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -25,9 +25,10 @@ EVENT_NAMES = [name for name, _label in EVENT_TYPES]
 
 class WebhookSubscription(models.Model):
     """A URL that receives events. A practitioner's subscription receives the events of
-    their own credentials, renewals and SEUs; an organisation subscription receives
-    every event: owned by staff (made on the Webhooks page) or by an Organisation (made
-    with its organisation API token)."""
+    their own credentials, renewals and SEUs; an organisation subscription owned by
+    staff (made on the Webhooks page) receives every event; one owned by an
+    Organisation (made with its organisation API token) receives the events of the
+    people it reported (webhooks.selectors.people_known_to)."""
 
     class Scope(models.TextChoices):
         OWN = "own", "My own events"
@@ -192,3 +193,29 @@ class DeliveryAttempt(models.Model):
     @property
     def succeeded(self):
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class OrganisationConsent(models.Model):
+    """A practitioner lets an organisation's webhooks receive their events and data (an
+    employer's system, a provider they never reported to): besides the people an
+    organisation reported itself, the only way it hears about someone. Withdrawn by
+    deleting the row."""
+
+    practitioner = models.ForeignKey(
+        "certifications.Practitioner", on_delete=models.CASCADE, related_name="webhook_consents"
+    )
+    organisation = models.ForeignKey(
+        "certifications.Organisation", on_delete=models.CASCADE, related_name="webhook_consents"
+    )
+    given_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["organisation__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practitioner", "organisation"], name="webhook_consent_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practitioner_id} to {self.organisation}"

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast
 
 from cspo_tracker.privacy import erasure, export, retention
 
-from .models import WebhookDelivery, WebhookEvent, WebhookSubscription
+from .models import OrganisationConsent, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 
 def finished_events():
@@ -55,13 +55,21 @@ def _deliveries(person):
         }
 
 
+def _consents(person):
+    consents = OrganisationConsent.objects.filter(practitioner__user_id=person.user_id)
+    for consent in consents.select_related("organisation").order_by("pk"):
+        yield {"organisation": consent.organisation.name, "given_at": consent.given_at}
+
+
 def export_entries(person):
     yield export.Rows("webhooks/subscriptions.json", _subscriptions(person))
+    yield export.Rows("webhooks/organisation_consents.json", _consents(person))
     yield export.Rows("webhooks/deliveries.json", _deliveries(person))
 
 
 def erase(person):
     WebhookSubscription.objects.filter(owner_id=person.user_id).delete()
+    OrganisationConsent.objects.filter(practitioner__user_id=person.user_id).delete()
     about = Q(pk__in=[])
     for email in person.emails:
         about |= Q(payload_text__icontains=email)
@@ -81,7 +89,7 @@ def register():
         "webhooks",
         export_entries,
         order=60,
-        describes="your webhook subscriptions (without their secrets) and what was "
-        "delivered to them",
+        describes="your webhook subscriptions (without their secrets), what was "
+        "delivered to them, and the organisations you let receive your events",
     )
     erasure.register_step("webhooks", erase, order=30)

@@ -14,7 +14,7 @@ from cspo_tracker import publishing
 
 from . import guard, signing
 from .events import DELIVER_TASK
-from .models import EVENT_NAMES, WebhookDelivery, WebhookSubscription
+from .models import EVENT_NAMES, OrganisationConsent, WebhookDelivery, WebhookSubscription
 
 MAX_SUBSCRIPTIONS = 20
 
@@ -38,7 +38,7 @@ def create_subscription(
     description="",
 ):
     """Subscribe `url` to `events` for a user `owner` or an `organisation` (whose
-    subscriptions receive every practitioner's events). Returns the subscription; its
+    subscriptions receive the events of the people it reported). Returns the subscription; its
     `secret` is shown once, on the page or API response that follows."""
     url = (url or "").strip()
     events = sorted(set(events or []))
@@ -119,7 +119,11 @@ def set_active(*, subscription, active, by, now=None):
     if active:
         pending = subscription.deliveries.filter(status=WebhookDelivery.Status.PENDING)
         pending.update(next_attempt_at=now, leased_until=None)
-        publishing.publish_on_commit(DELIVER_TASK, pending.values_list("pk", flat=True))
+        publishing.publish_on_commit(
+            DELIVER_TASK,
+            pending.values_list("pk", flat=True),
+            batch_size=settings.WEBHOOKS_BATCH_SIZE,
+        )
     return subscription
 
 
@@ -138,4 +142,25 @@ def redeliver(*, delivery, by, now=None):
         delivered_at=None,
         retry_until=now + timedelta(hours=settings.WEBHOOKS_RETRY_HOURS),
     )
-    publishing.publish_on_commit(DELIVER_TASK, [delivery.pk])
+    publishing.publish_on_commit(DELIVER_TASK, [delivery.pk], batch_size=1)
+
+
+@transaction.atomic
+def give_consent(*, practitioner, organisation):
+    """Let `organisation`'s webhooks receive `practitioner`'s events from now on (events
+    before it are not sent). Giving it twice changes nothing. Returns the consent."""
+    if not organisation.is_active:
+        raise ValidationError("This organisation no longer works with the tracker.")
+    consent, _created = OrganisationConsent.objects.get_or_create(
+        practitioner=practitioner, organisation=organisation
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, practitioner, organisation):
+    """From now on `organisation` hears about `practitioner` only if it reported them.
+    Withdrawing a consent never given changes nothing."""
+    OrganisationConsent.objects.filter(
+        practitioner=practitioner, organisation=organisation
+    ).delete()

@@ -6,10 +6,11 @@ from . import delivery
 
 
 @shared_task(acks_late=True)
-def deliver_webhook(delivery_id):
-    """Send one delivery if it is due and not leased (a no-op otherwise)."""
-    attempt = delivery.deliver(delivery_id)
-    return None if attempt is None else attempt.status_code
+def deliver_webhook(delivery_ids):
+    """Send the deliveries of a batch (a list of ids; one id from older messages) that
+    are due and not leased; the others are no-ops. Returns the status codes."""
+    ids = delivery_ids if isinstance(delivery_ids, list) else [delivery_ids]
+    return [attempt.status_code for attempt in delivery.deliver_many(ids)]
 
 
 @shared_task(acks_late=True)

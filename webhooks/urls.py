@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/delete/", views.subscription_delete, name="delete"),
     path("<int:pk>/active/", views.subscription_active, name="active"),
     path("deliveries/<int:pk>/redeliver/", views.redeliver, name="redeliver"),
+    path("organisations/", views.organisation_consents, name="consents"),
 ]

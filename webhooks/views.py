@@ -8,6 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certifications.models import Organisation
+from certifications.selectors import practitioner_for
+
 from . import selectors, services
 from .forms import SubscriptionForm
 from .models import WebhookDelivery
@@ -95,3 +98,35 @@ def redeliver(request, pk):
     else:
         messages.success(request, f"Event {delivery.event.msg_id} is being sent again.")
     return redirect("webhooks:detail", pk=delivery.subscription_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_consents(request):
+    """Which organisations' webhooks may hear about me, besides those that reported my
+    SEUs (webhooks.selectors.people_known_to)."""
+    practitioner = practitioner_for(request.user)
+    if request.method == "POST":
+        chosen = request.POST.get("organisation", "")
+        number = int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else 0
+        organisation = get_object_or_404(Organisation, pk=number)
+        if request.POST.get("consent") == "1":
+            try:
+                services.give_consent(practitioner=practitioner, organisation=organisation)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, f"{organisation.name} now receives your events.")
+        else:
+            services.withdraw_consent(practitioner=practitioner, organisation=organisation)
+            messages.success(
+                request,
+                f"{organisation.name} no longer receives your events (unless it "
+                "reports your SEUs).",
+            )
+        return redirect("webhooks:consents")
+    return render(
+        request,
+        "webhooks/consents.html",
+        {"organisations": list(selectors.organisations_for_consent(practitioner))},
+    )

@@ -61,8 +61,9 @@ class SubscriptionInput(serializers.Serializer):
     scope = serializers.ChoiceField(
         choices=WebhookSubscription.Scope.choices,
         default=WebhookSubscription.Scope.OWN,
-        help_text="organisation: every practitioner's events (staff and organisation "
-        "tokens only; organisation tokens always get this).",
+        help_text="organisation: every practitioner's events for staff; for an "
+        "organisation token (which always gets this), the events of the people it "
+        "reported SEUs for.",
     )
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
 

@@ -4,7 +4,12 @@ holds `webhooks:manage`; the same services and rules as the Webhooks page."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import CredentialFactory, PractitionerFactory, StaffFactory
+from tests.factories import (
+    CredentialFactory,
+    PractitionerFactory,
+    SeuEntryFactory,
+    StaffFactory,
+)
 from tests.webhooks.conftest import fake_dns, receiver, strict, subscribe  # noqa: F401
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -47,6 +52,16 @@ def test_a_private_target_is_a_problem_with_the_field_error(api):
     assert not WebhookSubscription.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "url", ["https://hooks.example.com/in\r\nX-Injected: 1", "https://hooks.example.com/a b"]
+)
+def test_a_url_with_a_line_break_or_space_is_a_problem_with_the_field_error(api, url):
+    response = api.post(LIST, {"url": url, "events": ["seu.created"]}, format="json")
+    assert response.status_code == 422
+    assert "spaces, line breaks or other control characters" in response.json()["errors"]["url"][0]
+    assert not WebhookSubscription.objects.exists()
+
+
 def test_an_idempotent_retry_makes_one_subscription(api):
     payload = {"url": "https://hooks.example.com/in", "events": ["seu.created"]}
     first = api.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
@@ -72,7 +87,9 @@ def test_another_users_webhook_is_not_found(api):
     assert WebhookSubscription.objects.filter(pk=theirs.pk).exists()
 
 
-def test_an_organisation_token_subscribes_to_every_practitioners_events(organisation, make_token):
+def test_an_organisation_token_subscribes_to_the_events_of_the_people_it_reported(
+    organisation, make_token
+):
     client = token_client(make_token(organisation=organisation, scopes=["webhooks:manage"]).secret)
     response = client.post(
         LIST,
@@ -81,8 +98,14 @@ def test_an_organisation_token_subscribes_to_every_practitioners_events(organisa
     )
     assert response.status_code == 201, response.content
     assert response.json()["scope"] == "organisation"
-    CredentialFactory(holder=PractitionerFactory())
-    assert WebhookDelivery.objects.filter(subscription_id=response.json()["id"]).count() == 1
+    attendee = PractitionerFactory()
+    SeuEntryFactory(practitioner=attendee, reported_by=organisation, provider_reference="r")
+    CredentialFactory(holder=PractitionerFactory())  # a stranger: nothing
+    CredentialFactory(holder=attendee)
+    deliveries = WebhookDelivery.objects.filter(subscription_id=response.json()["id"])
+    assert [d.event.payload["data"]["credential"]["holder"]["email"] for d in deliveries] == [
+        attendee.user.email
+    ]
     staff_client = token_client(make_token(StaffFactory()).secret)
     assert staff_client.get(LIST).json()[0]["id"] == response.json()["id"]  # staff see it
 

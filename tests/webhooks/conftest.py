@@ -6,6 +6,7 @@ import http.server
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -88,6 +89,73 @@ def receiver(settings):
     yield receiver
     server.shutdown()
     server.server_close()
+
+
+class SlowDrip:
+    """A receiver that answers its status line at once, then one header line every
+    `interval` seconds (`lines` of them, each `line_bytes` long) before the blank line:
+    each socket read gets something in time, so only a deadline for the whole attempt
+    stops it."""
+
+    def __init__(self, *, interval=8.0, lines=20, line_bytes=20):
+        self.interval, self.lines, self.line_bytes = interval, lines, line_bytes
+        self.connections = 0
+        self._stopping = threading.Event()
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(64)
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/hooks"
+
+    def _accept(self):
+        while not self._stopping.is_set():
+            try:
+                client, _address = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._drip, args=(client,), daemon=True).start()
+
+    def _drip(self, client):
+        with client:
+            try:
+                client.recv(65536)  # the request (small): its content does not matter
+                client.sendall(b"HTTP/1.1 200 OK\r\n")
+                for n in range(self.lines):
+                    if self._stopping.wait(self.interval):
+                        return
+                    client.sendall(b"X-Drip-%05d: " % n + b"x" * self.line_bytes + b"\r\n")
+                client.sendall(b"Content-Length: 0\r\n\r\n")
+            except OSError:
+                return
+
+    def stop(self):
+        self._stopping.set()
+        self._listener.close()
+
+
+@pytest.fixture
+def slow_drip(settings):
+    """Make one with `slow_drip(interval=..., lines=...)`; all are stopped afterwards."""
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    settings.WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+    made = []
+
+    def make(**kwargs):
+        made.append(SlowDrip(**kwargs))
+        return made[-1]
+
+    yield make
+    for server in made:
+        server.stop()
+
+
+def elapsed(since):
+    return time.monotonic() - since
 
 
 @pytest.fixture

@@ -186,3 +186,51 @@ def test_one_event_failing_until_its_last_retry_disables_the_subscription_though
     subscription.refresh_from_db()
     assert not subscription.active
     assert subscription.disabled_at == T0 + dt.timedelta(hours=72)
+
+
+def test_a_410_gone_disables_the_webhook_at_once_and_tells_its_owner(
+    receiver, subscriber, django_capture_on_commit_callbacks
+):
+    """Standard Webhooks: a 410 asks the sender to stop, so it is not retried."""
+    subscription = subscribe(subscriber, receiver.url)
+    receiver.answer(410)
+    with at(T0), django_capture_on_commit_callbacks(execute=True):
+        issue(subscriber, django_capture_on_commit_callbacks)
+        issue(subscriber, django_capture_on_commit_callbacks)  # not sent: disabled
+    subscription.refresh_from_db()
+    assert not subscription.active
+    assert subscription.disabled_reason == "The receiver answered 410 Gone."
+    assert len(receiver.requests) == 1
+    first = WebhookDelivery.objects.order_by("pk").first()
+    assert first.status == WebhookDelivery.Status.FAILED
+    with at(T0 + dt.timedelta(hours=2)):
+        tasks.deliver_due_webhooks.apply()
+    assert len(receiver.requests) == 1  # never retried
+    assert [m.to for m in mail.outbox] == [[subscriber.user.email]]
+    assert "410 Gone" in mail.outbox[0].body
+    assert OutboundEmail.objects.filter(template="webhook_disabled").count() == 1
+
+
+def test_a_batch_spends_one_deadline_on_a_dead_receiver_and_delivers_the_rest(
+    receiver, slow_drip, subscriber, settings
+):
+    """After a timeout the batch skips that receiver's other deliveries (left due for
+    the next run, with no attempt counted) instead of waiting a deadline for each."""
+    import time
+
+    settings.WEBHOOKS_TIMEOUT_SECONDS = 1
+    dead = subscribe(subscriber, slow_drip(interval=30, lines=1).url)
+    alive = subscribe(subscriber, receiver.url)
+    for _ in range(3):
+        CredentialFactory(holder=subscriber)  # commit callbacks not run: not sent yet
+    ids = list(WebhookDelivery.objects.order_by("pk").values_list("pk", flat=True))
+    started = time.monotonic()
+    attempts = webhook_delivery.deliver_many(ids)
+    assert time.monotonic() - started < 2.5
+    assert len(attempts) == 4  # 3 delivered, 1 timed out
+    delivered = WebhookDelivery.objects.filter(subscription=alive)
+    assert set(delivered.values_list("status", flat=True)) == {"delivered"}
+    waiting = WebhookDelivery.objects.filter(subscription=dead).order_by("pk")
+    assert [d.attempts for d in waiting] == [1, 0, 0]
+    assert [d.leased_until for d in waiting[1:]] == [None, None]
+    assert webhook_delivery.due_ids() == [d.pk for d in waiting[1:]]

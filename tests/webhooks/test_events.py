@@ -8,6 +8,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from certifications.models import Organisation
 from certifications.vc.services import revoke_credential
 from renewals import services as renewals
 from renewals.models import Reminder
@@ -17,10 +18,12 @@ from tests.factories import (
     CredentialFactory,
     PractitionerFactory,
     SeuCategoryFactory,
+    SeuEntryFactory,
     StaffFactory,
     credential_expiring,
 )
-from webhooks.models import WebhookDelivery, WebhookEvent
+from webhooks import services as webhooks
+from webhooks.models import EVENT_NAMES, WebhookDelivery, WebhookEvent
 
 from .conftest import subscribe
 
@@ -205,3 +208,96 @@ def test_an_import_announces_each_credential_issued():
         items=[ToIssue(holder_id=h.pk, program=program, issued_on=D(2026, 3, 3)) for h in holders]
     )
     assert types_for(organisation) == ["credential.issued"] * 3
+
+
+def organisation_hook(name):
+    organisation = Organisation.objects.create(name=name, slug=name.lower())
+    subscription = webhooks.create_subscription(
+        organisation=organisation, url=URL, events=EVENT_NAMES
+    )
+    return organisation, subscription
+
+
+def test_an_organisations_webhook_hears_only_about_the_people_it_reported():
+    conference, hook = organisation_hook("Conference")
+    other, _other_hook = organisation_hook("Elsewhere")
+    attendee, stranger, theirs = PractitionerFactory.create_batch(3)
+    SeuEntryFactory(practitioner=attendee, reported_by=conference, provider_reference="r1")
+    SeuEntryFactory(practitioner=theirs, reported_by=other, provider_reference="r1")
+    for person in (attendee, stranger, theirs):
+        CredentialFactory(holder=person)
+        log_seus(person, 2)
+    assert types_for(hook) == ["credential.issued", "seu.created"]
+    payloads = WebhookDelivery.objects.filter(subscription=hook).values_list(
+        "event__payload", flat=True
+    )
+    sent = str(list(payloads))
+    assert attendee.user.email in sent
+    assert stranger.user.email not in sent and theirs.user.email not in sent
+    staff_hook = subscribe(StaffFactory(), URL, scope="organisation")
+    CredentialFactory(holder=stranger)
+    assert types_for(staff_hook) == ["credential.issued"]  # the certifying body's own: all
+    assert types_for(hook) == ["credential.issued", "seu.created"]  # still nothing new
+
+
+def test_an_organisation_hears_about_a_person_from_the_report_that_introduces_them():
+    from seus.provider_reports import ReportedRow, report_seus
+
+    conference, hook = organisation_hook("Conference")
+    person = PractitionerFactory()
+    row = ReportedRow(
+        email=person.user.email,
+        reference="talk-1",
+        earned_on=D(2026, 1, 15),
+        category=SeuCategoryFactory(code="E"),
+        activity="Keynote",
+        seus=2,
+    )
+    (result,) = report_seus(organisation=conference, rows=[row])
+    assert result.status == "created", result.errors
+    assert types_for(hook) == ["seu.created"]
+
+
+def test_a_practitioner_who_consents_is_heard_about_until_they_withdraw(client):
+    employer, hook = organisation_hook("Employer")
+    person = PractitionerFactory()
+    client.force_login(person.user)
+    page = client.get("/profile/webhooks/organisations/")
+    assert "Employer" in page.content.decode()
+    CredentialFactory(holder=person)
+    assert types_for(hook) == []  # no report, no consent: nothing
+    response = client.post(
+        "/profile/webhooks/organisations/", {"organisation": employer.pk, "consent": "1"}
+    )
+    assert response.status_code == 302
+    assert "Receives my events" in client.get(response.url).content.decode()
+    CredentialFactory(holder=person)
+    assert types_for(hook) == ["credential.issued"]
+    client.post("/profile/webhooks/organisations/", {"organisation": employer.pk, "consent": "0"})
+    CredentialFactory(holder=person)
+    assert types_for(hook) == ["credential.issued"]  # withdrawn: nothing new
+
+
+def test_consent_to_a_missing_organisation_is_not_found_and_changes_nothing(client):
+    from webhooks.models import OrganisationConsent
+
+    client.force_login(PractitionerFactory().user)
+    response = client.post("/profile/webhooks/organisations/", {"organisation": "x"})
+    assert response.status_code == 404
+    for missing in (999999, "\u00b2", "9" * 40):
+        response = client.post("/profile/webhooks/organisations/", {"organisation": missing})
+        assert response.status_code == 404
+    assert not OrganisationConsent.objects.exists()
+
+
+def test_erasing_an_account_withdraws_its_consents():
+    from cspo_tracker.privacy import Person
+    from webhooks.models import OrganisationConsent
+    from webhooks.privacy import erase
+
+    employer, _hook = organisation_hook("Employer")
+    person, other = PractitionerFactory.create_batch(2)
+    for practitioner in (person, other):
+        webhooks.give_consent(practitioner=practitioner, organisation=employer)
+    erase(Person(user_id=person.user_id, emails=(person.user.email,)))
+    assert list(OrganisationConsent.objects.values_list("practitioner", flat=True)) == [other.pk]

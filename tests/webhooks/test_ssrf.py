@@ -73,6 +73,45 @@ def test_creating_a_subscription_to_a_refused_target_says_why_beside_the_field(
     assert not WebhookSubscription.objects.exists()
 
 
+BROKEN_URLS = [
+    "https://hooks.example.com/in\r\nX-Injected: 1",
+    "https://hooks.example.com/in\nmore",
+    "https://hooks.example.com/my hooks",
+    "https://hooks.example.com/in\tx",
+    "https://hooks.example.com/in\x1b[0m",
+    "https://hooks.example.com/in\x7f",
+    "https://hooks.example.com/in\u2028x",
+]
+
+
+@pytest.mark.parametrize("url", BROKEN_URLS)
+def test_a_url_with_spaces_or_control_characters_is_refused_beside_the_field(
+    client, subscriber, strict, fake_dns, url
+):
+    fake_dns["hooks.example.com"] = [PUBLIC]
+    client.force_login(subscriber.user)
+    response = client.post("/profile/webhooks/", {"url": url, "events": ["seu.created"]})
+    assert response.status_code == 200
+    assert response.context["form"].errors["url"] == [
+        "The URL cannot contain spaces, line breaks or other control characters "
+        "(percent-encode them, e.g. %20 for a space)."
+    ]
+    assert not WebhookSubscription.objects.exists()
+
+
+def test_a_url_with_characters_beyond_ascii_is_refused_with_the_fix(
+    client, subscriber, strict, fake_dns
+):
+    fake_dns["hooks.example.com"] = [PUBLIC]
+    client.force_login(subscriber.user)
+    response = client.post(
+        "/profile/webhooks/",
+        {"url": "https://hooks.example.com/caf\u00e9", "events": ["seu.created"]},
+    )
+    assert "percent-encode it" in response.context["form"].errors["url"][0]
+    assert not WebhookSubscription.objects.exists()
+
+
 def test_a_public_https_target_is_accepted(client, subscriber, strict, fake_dns):
     fake_dns["hooks.example.com"] = [PUBLIC]
     client.force_login(subscriber.user)
