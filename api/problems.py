@@ -118,7 +118,12 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc, exceptions.APIException) else None
         if isinstance(detail, list | dict):
             detail = "; ".join(m for ms in flatten(detail).values() for m in ms)
-        body = problem_body(response.status_code, detail=str(detail or ""), instance=instance)
+        body = problem_body(
+            response.status_code,
+            detail=str(detail or ""),
+            type_=getattr(exc, "problem_type", "about:blank"),
+            instance=instance,
+        )
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
