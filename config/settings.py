@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # A body larger than MAX_REQUEST_BYTES is refused with 413 before anything reads it:
     # before every middleware that can read the body, after the two that add headers.
     "cspo_tracker.middleware.RequestBodyLimitMiddleware",
+    # A NUL in the address (400) or an address too long (414), before any view or query.
+    "cspo_tracker.middleware.RequestLineMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Every page and download the app renders is private (Cache-Control: private,
     # no-store); static files are answered by WhiteNoise above and stay cacheable.
@@ -533,7 +535,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "api.parsers.JSONParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
