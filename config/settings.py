@@ -489,6 +489,10 @@ RETENTION_MAX_BATCHES = env.int("RETENTION_MAX_BATCHES", default=1000)
 SEU_DAILY_CAP = Decimal(env.str("SEU_DAILY_CAP", default="8"))
 # SEUs are hours entered in steps of this size (a quarter hour).
 SEU_STEP = Decimal(env.str("SEU_STEP", default="0.25"))
+# People an SEU provider's organisation may report for the first time per day (UTC);
+# rows past it are rejected. It counts addresses new to the organisation, not new
+# accounts, so a refusal reveals nothing about who has an account (seus.provider_reports).
+SEU_PROVIDER_NEW_PEOPLE_PER_DAY = env.int("SEU_PROVIDER_NEW_PEOPLE_PER_DAY", default=1000)
 # Evidence uploads: size limit and the types accepted, checked on the file's content.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}

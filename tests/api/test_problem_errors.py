@@ -23,14 +23,14 @@ def assert_problem(response, status):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/verify/X%00", "/api/v1/seus?category=%00", "/api/v1/seus/%00"],
+    ["/api/v1/verify/X%00", "/api/v1/verify/%00abc", "/api/v1/seus/%00"],
 )
 def test_a_nul_in_an_api_address_is_a_400_problem(api, path):
     body = assert_problem(api.get(path), 400)
     assert "NUL" in body["detail"]
 
 
-@pytest.mark.parametrize("path", ["/verify/X%00/", "/accounts/login/%00", "/?next=%00"])
+@pytest.mark.parametrize("path", ["/verify/X%00/", "/accounts/login/%00", "/%00"])
 def test_a_nul_in_a_page_address_is_the_sites_400_page(client, path):
     response = client.get(path)
     assert response.status_code == 400
@@ -81,6 +81,12 @@ def test_a_server_error_under_the_api_is_a_500_problem(practitioner, make_token,
 
 def test_a_bad_host_under_the_api_is_a_400_problem():
     assert_problem(Client().get("/api/v1/me", HTTP_HOST="evil.example.net"), 400)
+
+
+def test_a_nul_in_an_api_query_is_a_field_error_not_a_500(api):
+    response = api.get("/api/v1/seus?category=%00&earned_from=%00")
+    assert response.status_code in (400, 422), response.content
+    assert response["Content-Type"] == "application/problem+json"
 
 
 def test_pages_keep_their_html_error_pages(client):
