@@ -18,6 +18,7 @@ from cspo_tracker.errors import PROBLEM_CONTENT_TYPE, problem_body, problem_resp
 
 VALIDATION_TYPE = "urn:cspo:problem:validation-error"
 IDEMPOTENCY_TYPE = "urn:cspo:problem:idempotency-key-reused"
+CONFLICT_TYPE = "urn:cspo:problem:entry-read-only"
 NOT_FOUND_DETAIL = "Not found."
 
 

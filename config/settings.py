@@ -538,10 +538,9 @@ REST_FRAMEWORK = {
         "api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "api.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only; the evidence upload alone takes multipart (api/views/seus.py), so
+    # the OpenAPI document declares one body type each and generated clients send JSON.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
     # No OPTIONS self-description (it builds objects outside the scope checks); the
     # OpenAPI document describes every endpoint.
