@@ -12,7 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from certifications.models import Attendance, Credential
 from seus.models import SeuEntry
@@ -60,8 +62,28 @@ def generated(api, tmp_path, monkeypatch):
     return importlib.import_module("cspo_client")
 
 
+def in_test_transaction(application):
+    """The WSGI app, without closing the connection around each request: the test's
+    transaction lives on it (Django's test client does the same)."""
+
+    def app(environ, start_response):
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            result = application(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                result.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+    return app
+
+
 def client_for(package, secret):
-    transport = httpx.WSGITransport(app=get_wsgi_application())
+    transport = httpx.WSGITransport(app=in_test_transaction(get_wsgi_application()))
     return package.AuthenticatedClient(
         base_url="http://testserver",
         token=secret,
@@ -80,7 +102,8 @@ def test_a_generated_client_makes_every_documented_call(generated, api, make_tok
     CredentialFactory(holder=api.practitioner)
 
     # A person: who am I, credentials, categories, the SEU log and its evidence.
-    assert module("api.me.me_retrieve").sync(client=me).email == api.practitioner.user.email
+    who = module("api.me.me_retrieve").sync(client=me)
+    assert who.email == api.practitioner.user.email, who
     assert len(module("api.credentials.credentials_list").sync(client=me)) == 1
     assert "B" in [c.code for c in module("api.seu_categories.seu_categories_list").sync(client=me)]
     created = module("api.seus.seus_create").sync(
