@@ -4,7 +4,26 @@ the browser's session (DRF's SessionAuthentication, which enforces CSRF)."""
 from django.contrib.auth.models import AnonymousUser
 from rest_framework import authentication, exceptions
 
-from .tokens import find_live_token
+from certifications.mfa import SECOND_FACTOR_REQUIRED, needs_mfa_setup
+
+from .tokens import acting_user, find_live_token
+
+
+class SecondFactorRequired(exceptions.PermissionDenied):
+    """Staff and trainers without a second factor are refused every way in: the pages
+    send them to set one up, the API answers this problem (403) on every call."""
+
+    default_detail = (
+        f"{SECOND_FACTOR_REQUIRED} Set it up on the site's two-factor page; until then "
+        "neither your session nor your tokens work with the API."
+    )
+    default_code = "second_factor_required"
+    problem_type = "urn:cspo:problem:second-factor-required"
+
+
+def refuse_without_second_factor(user):
+    if needs_mfa_setup(user):
+        raise SecondFactorRequired()
 
 
 class OrganisationPrincipal(AnonymousUser):
@@ -40,10 +59,22 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed("The token is not valid, expired or revoked.")
         if token.organisation_id is not None:
             return OrganisationPrincipal(token.organisation), token
-        return token.user, token
+        refuse_without_second_factor(token.user)
+        return acting_user(token), token
 
     def authenticate_header(self, request):
         return f'{self.keyword} realm="api"'
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """The browser's session (CSRF enforced), refused like a token while its user lacks
+    the second factor their role requires."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None:
+            refuse_without_second_factor(result[0])
+        return result
 
 
 def token_of(request):

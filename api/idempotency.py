@@ -5,7 +5,10 @@ written twice; the same key with a different request is refused with 422. A requ
 that failed stored nothing, so it may be retried with its key.
 
 Two copies sent at once: the second one's insert of the key waits on the unique index
-until the first commits, then replays its answer."""
+until the first commits, then replays its answer.
+
+A secret shown once (a webhook's signing secret) is never stored: the replay answers
+without it, so the stored answers hold nothing that signs or opens anything."""
 
 import hashlib
 import json
@@ -49,6 +52,12 @@ def fingerprint(request):
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def _without(data, fields):
+    if fields and isinstance(data, dict):
+        return {key: value for key, value in data.items() if key not in fields}
+    return data
+
+
 def _replay(record):
     response = Response(record.response_body, status=record.status_code)
     response["Idempotent-Replayed"] = "true"
@@ -57,8 +66,11 @@ def _replay(record):
     return response
 
 
-def idempotent(handler):
-    """Decorate a POST handler of an APIView."""
+def idempotent(handler=None, *, shown_once=()):
+    """Decorate a POST handler of an APIView. `shown_once` names top-level fields of the
+    answer that are left out of the stored copy (and so out of every replay)."""
+    if handler is None:
+        return lambda handler: idempotent(handler, shown_once=shown_once)
 
     @wraps(handler)
     def wrapper(self, request, *args, **kwargs):
@@ -96,7 +108,7 @@ def idempotent(handler):
                 transaction.set_rollback(True)
                 return response
             record.status_code = response.status_code
-            record.response_body = response.data
+            record.response_body = _without(response.data, shown_once)
             record.save(update_fields=["status_code", "response_body"])
             return response
 

@@ -38,6 +38,11 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=16)
     digest = models.CharField(max_length=64, unique=True)
     scopes = models.JSONField(default=list)
+    # The owner's powers when the token was made: a token never acts with more, so a
+    # practitioner's old token gains nothing when its owner becomes staff or a trainer.
+    made_as_staff = models.BooleanField(default=False)
+    made_as_superuser = models.BooleanField(default=False)
+    made_as_trainer = models.BooleanField(default=False)
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -6,34 +6,20 @@ Field errors add `errors`, one list of messages per field (`entries[2].seus` ins
 lists). 401, 403 and 404 say nothing about whether another user's object exists: an
 object the caller may not see is "Not found." exactly like one that never existed."""
 
-from http import HTTPStatus
-
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from cspo_tracker.errors import PROBLEM_CONTENT_TYPE, problem_body, problem_response
+
 VALIDATION_TYPE = "urn:cspo:problem:validation-error"
 IDEMPOTENCY_TYPE = "urn:cspo:problem:idempotency-key-reused"
+CONFLICT_TYPE = "urn:cspo:problem:entry-read-only"
 NOT_FOUND_DETAIL = "Not found."
-
-
-def problem_body(status_code, *, detail=None, type_="about:blank", errors=None, instance=None):
-    body = {
-        "type": type_,
-        "title": HTTPStatus(status_code).phrase,
-        "status": status_code,
-        "detail": detail or HTTPStatus(status_code).description,
-    }
-    if instance:
-        body["instance"] = instance
-    if errors:
-        body["errors"] = errors
-    return body
 
 
 def problem(status_code, *, headers=None, **kwargs):
@@ -118,7 +104,12 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc, exceptions.APIException) else None
         if isinstance(detail, list | dict):
             detail = "; ".join(m for ms in flatten(detail).values() for m in ms)
-        body = problem_body(response.status_code, detail=str(detail or ""), instance=instance)
+        body = problem_body(
+            response.status_code,
+            detail=str(detail or ""),
+            type_=getattr(exc, "problem_type", "about:blank"),
+            instance=instance,
+        )
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
@@ -127,8 +118,4 @@ def exception_handler(exc, context):
 @csrf_exempt
 def not_found_view(request, *args, **kwargs):
     """Unknown paths under /api/ answer a problem too, not the HTML 404 page."""
-    return JsonResponse(
-        problem_body(404, detail=NOT_FOUND_DETAIL, instance=request.path),
-        status=404,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
+    return problem_response(request, 404, detail=NOT_FOUND_DETAIL)

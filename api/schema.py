@@ -31,6 +31,14 @@ PROBLEM_STATUSES = {
     "415": "Unsupported media type.",
     "422": "Field errors (`errors`), or an Idempotency-Key reused for another request.",
     "429": "Rate limit reached; retry after `Retry-After` seconds.",
+    "500": "A fault on our side, logged; nothing was saved.",
+}
+
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
 }
 
 IDEMPOTENCY_PARAMETER = {
@@ -65,10 +73,12 @@ def add_problems(result, generator, request, public):
         for method, operation in path_item.items():
             responses = operation.setdefault("responses", {})
             for code, text in PROBLEM_STATUSES.items():
-                responses.setdefault(
-                    code,
-                    {"description": text, "content": {"application/problem+json": {"schema": ref}}},
-                )
+                responses.setdefault(code, {"description": text})
+            for code, response in responses.items():
+                # Every error answer is a problem, those an endpoint names itself too (409).
+                if code.startswith(("4", "5")) and not response.get("content"):
+                    response["content"] = {"application/problem+json": {"schema": ref}}
+            responses["429"]["headers"] = RETRY_AFTER_HEADER
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
     return result

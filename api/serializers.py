@@ -18,10 +18,23 @@ def object_id(pk):
 
 
 class CategoryField(serializers.SlugRelatedField):
-    """An SEU category by its code (A, B, C…), like the SEU log's filter."""
+    """An SEU category by its code (A, B, C…), like the SEU log's filter. The categories
+    are read once per request body, however many rows name one (a provider's 500)."""
 
     def __init__(self, **kwargs):
         super().__init__(slug_field="code", queryset=SeuCategory.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        categories = getattr(self.root, "_seu_categories", None)
+        if categories is None:
+            categories = {c.code: c for c in self.get_queryset()}
+            self.root._seu_categories = categories
+        if not isinstance(data, str | int):
+            self.fail("invalid")
+        category = categories.get(str(data))
+        if category is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
+        return category
 
 
 class SeuFieldsSerializer(serializers.Serializer):

@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from certifications.mfa import SECOND_FACTOR_REQUIRED, needs_mfa_setup
+from certifications.selectors import active_trainer_rows
+
 from .models import ApiToken
 from .scopes import unknown_scopes
 
@@ -46,10 +49,23 @@ def check_token_fields(*, name, scopes, expires_at):
 @transaction.atomic
 def create_token(*, name, scopes, expires_at=None, user=None, organisation=None, by=None):
     """A personal token (`user`) or an organisation token (`organisation`, made by staff
-    `by`). Returns NewToken with the secret to show once."""
+    `by`). Returns NewToken with the secret to show once.
+
+    A personal token records its owner's powers now (staff, superuser, trainer) and
+    never acts with more. Staff and trainers make one only once their second factor is
+    set up: a token is a way in, and the pages ask them for two factors."""
     if (user is None) == (organisation is None):
         raise TypeError("A token belongs to a user or to an organisation.")
+    if user is not None and needs_mfa_setup(user):
+        raise ValidationError(SECOND_FACTOR_REQUIRED)
     check_token_fields(name=name, scopes=scopes, expires_at=expires_at)
+    powers = {}
+    if user is not None:
+        powers = {
+            "made_as_staff": user.is_staff,
+            "made_as_superuser": user.is_superuser,
+            "made_as_trainer": active_trainer_rows(user).exists(),
+        }
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -60,8 +76,25 @@ def create_token(*, name, scopes, expires_at=None, user=None, organisation=None,
         scopes=sorted(set(scopes)),
         expires_at=expires_at,
         created_by=by or user,
+        **powers,
     )
     return NewToken(token=token, secret=secret)
+
+
+def acting_user(token):
+    """The user a personal token acts as: its owner with the lesser of their powers now
+    and when the token was made. Only this in-memory copy changes (saves elsewhere name
+    their fields), so every check downstream sees the capped powers."""
+    user = token.user
+    user.is_staff = user.is_staff and token.made_as_staff
+    user.is_superuser = user.is_superuser and token.made_as_superuser
+    return user
+
+
+def may_run_courses(token):
+    """A token made while its owner was a trainer or staff may run courses (if the owner
+    still may); one made by a practitioner never does."""
+    return token is None or token.made_as_trainer or token.made_as_staff
 
 
 def revoke_token(*, token):
@@ -95,6 +128,7 @@ def find_live_token(secret, *, now=None):
         return None
     if token.user_id is not None and not token.user.is_active:
         return None
+
     if token.organisation_id is not None and not token.organisation.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

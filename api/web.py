@@ -7,6 +7,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certifications.mfa import mark_mfa_required
+
 from . import tokens
 from .forms import TokenForm
 from .models import ApiToken
@@ -23,6 +25,7 @@ def _add_errors(form, error):
 NEW_TOKEN_KEY = "api_new_token"
 
 
+@mark_mfa_required
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):

@@ -10,6 +10,8 @@ One place decides: `RequireMFAMiddleware`. Staff can reach other people's eviden
 certificates from ordinary pages too, so a staff member is sent to set up a factor before
 any page but allauth's own (login, logout, two-factor setup) and the probes; a trainer
 before the views `staff_required` and `course_runner_required` mark (`mfa_required`).
+The API applies the same `needs_mfa_setup` to its sessions and tokens, and a token is
+made only once the factor is set up (api/authentication.py, api/tokens.py).
 """
 
 from allauth.mfa.models import Authenticator
@@ -21,6 +23,11 @@ from django.urls import reverse
 from .selectors import active_trainer_rows
 
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+SECOND_FACTOR_REQUIRED = (
+    "Staff and trainers sign in with a second factor. Set up an authenticator app or a "
+    "passkey to continue."
+)
 
 
 # Views a staff member without a second factor may still open: allauth's (where the
@@ -34,6 +41,13 @@ OPEN_VIEW_MODULES = (
 
 def _open_to_staff_without_mfa(view_func):
     return getattr(view_func, "__module__", "").startswith(OPEN_VIEW_MODULES)
+
+
+def _answers_for_itself(view_func):
+    """A REST framework view authenticates each request itself; the API's
+    authentication applies `needs_mfa_setup` to sessions and tokens alike and answers
+    a problem (403) instead of this redirect to an HTML page."""
+    return hasattr(view_func, "cls")
 
 
 def mark_mfa_required(view):
@@ -61,7 +75,7 @@ class RequireMFAMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated:
+        if not user.is_authenticated or _answers_for_itself(view_func):
             return None
         if user.is_staff:
             protected = not _open_to_staff_without_mfa(view_func)
@@ -70,10 +84,6 @@ class RequireMFAMiddleware:
                 reverse("admin:index")
             )
         if protected and needs_mfa_setup(user):
-            messages.warning(
-                request,
-                "Staff and trainers sign in with a second factor. Set up an authenticator "
-                "app or a passkey to continue.",
-            )
+            messages.warning(request, SECOND_FACTOR_REQUIRED)
             return redirect("mfa_index")
         return None

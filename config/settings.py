@@ -106,6 +106,8 @@ MIDDLEWARE = [
     # A body larger than MAX_REQUEST_BYTES is refused with 413 before anything reads it:
     # before every middleware that can read the body, after the two that add headers.
     "cspo_tracker.middleware.RequestBodyLimitMiddleware",
+    # A NUL in the address (400) or an address too long (414), before any view or query.
+    "cspo_tracker.middleware.RequestLineMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Every page and download the app renders is private (Cache-Control: private,
     # no-store); static files are answered by WhiteNoise above and stay cacheable.
@@ -498,6 +500,10 @@ RETENTION_MAX_BATCHES = env.int("RETENTION_MAX_BATCHES", default=1000)
 SEU_DAILY_CAP = Decimal(env.str("SEU_DAILY_CAP", default="8"))
 # SEUs are hours entered in steps of this size (a quarter hour).
 SEU_STEP = Decimal(env.str("SEU_STEP", default="0.25"))
+# People an SEU provider's organisation may report for the first time per day (UTC);
+# rows past it are rejected. It counts addresses new to the organisation, not new
+# accounts, so a refusal reveals nothing about who has an account (seus.provider_reports).
+SEU_PROVIDER_NEW_PEOPLE_PER_DAY = env.int("SEU_PROVIDER_NEW_PEOPLE_PER_DAY", default=1000)
 # Evidence uploads: size limit and the types accepted, checked on the file's content.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 EVIDENCE_CONTENT_TYPES = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
@@ -545,7 +551,7 @@ VERIFY_TIME_LIMIT_SECONDS = env.float("VERIFY_TIME_LIMIT_SECONDS", default=2.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -553,10 +559,9 @@ REST_FRAMEWORK = {
         "api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only; the evidence upload alone takes multipart (api/views/seus.py), so
+    # the OpenAPI document declares one body type each and generated clients send JSON.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
     # No OPTIONS self-description (it builds objects outside the scope checks); the
     # OpenAPI document describes every endpoint.

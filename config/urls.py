@@ -31,3 +31,9 @@ urlpatterns = [
     path("", include("practitioners.urls")),
     path("", include("certifications.urls")),
 ]
+
+# Problems under /api/, the site's error pages elsewhere (cspo_tracker/errors.py).
+handler400 = "cspo_tracker.errors.bad_request"
+handler403 = "cspo_tracker.errors.permission_denied"
+handler404 = "cspo_tracker.errors.page_not_found"
+handler500 = "cspo_tracker.errors.server_error"

@@ -5,9 +5,13 @@ import io
 
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
-from django.shortcuts import render
 
 from .client_address import client_ip
+from .errors import error_response
+
+# Longer than this (path and query string) is refused with 414; gunicorn refuses a
+# request line over 4094 bytes before the app sees it.
+MAX_URL_CHARS = 2048
 
 
 def is_chunked(environ):
@@ -67,18 +71,52 @@ class RequestBodyLimitMiddleware:
         if is_chunked(request.META) and not request.META.get("CONTENT_LENGTH"):
             # A chunked body the server left undecoded (ChunkedBodyBuffer reads it where
             # the server decodes it): say so, rather than let the form find it empty.
-            response = render(request, "411.html", status=411)
-            response["Connection"] = "close"
-            return response
-        if declared > limit:
-            response = render(
+            response = error_response(
                 request,
-                "413.html",
-                {"limit_mb": f"{limit / (1024 * 1024):g}"},
-                status=413,
+                411,
+                detail="Send the body with a Content-Length.",
+                template="411.html",
             )
             response["Connection"] = "close"
             return response
+        if declared > limit:
+            limit_mb = f"{limit / (1024 * 1024):g}"
+            response = error_response(
+                request,
+                413,
+                detail=f"The request body is larger than {limit_mb} MB; nothing was read.",
+                template="413.html",
+                context={"limit_mb": limit_mb},
+            )
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
+
+
+class RequestLineMiddleware:
+    """Refuse a request line no view can use, before any view or query sees it: a NUL
+    character in the path (PostgreSQL refuses NUL in text, which would be a 500; the
+    path's parts reach lookups unchecked) with 400, and a URL over MAX_URL_CHARS with
+    414. A NUL in the query string is left to the forms, which refuse it by field."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path:
+            return error_response(
+                request,
+                400,
+                detail="The address contains a NUL character (%00); remove it.",
+                template="400.html",
+            )
+        if len(request.get_full_path()) > MAX_URL_CHARS:
+            return error_response(
+                request,
+                414,
+                detail=f"The address is longer than {MAX_URL_CHARS} characters.",
+                template="400.html",
+            )
         return self.get_response(request)
 
 

@@ -98,7 +98,9 @@ def counting_note(practitioner, earned_on, *, today):
     )
 
 
-def _same_activity(activity):
+def same_activity(activity):
+    """An activity as the duplicate rule compares it: extra spaces removed (and case
+    ignored by the comparison)."""
     return " ".join((activity or "").split())
 
 
@@ -109,7 +111,7 @@ def identical_entries(practitioner, *, earned_on, activity, seus, exclude=None):
         practitioner=practitioner,
         earned_on=earned_on,
         seus=seus,
-        activity__iexact=_same_activity(activity),
+        activity__iexact=same_activity(activity),
     )
     if exclude is not None:
         entries = entries.exclude(pk=exclude.pk)

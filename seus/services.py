@@ -178,13 +178,16 @@ def _refuse_duplicate(*, practitioner, earned_on, activity, seus, entry=None):
         practitioner, earned_on=earned_on, activity=activity, seus=seus, exclude=entry
     ).exists():
         raise ValidationError(
-            {
-                "save_anyway": DUPLICATE_MESSAGE.format(
-                    activity=f"\u201c{activity}\u201d", day=day(earned_on), seus=_number(seus)
-                )
-            },
+            {"save_anyway": duplicate_error(earned_on=earned_on, activity=activity, seus=seus)},
             code="duplicate",
         )
+
+
+def duplicate_error(*, earned_on, activity, seus):
+    """The message of an entry identical to one already logged."""
+    return DUPLICATE_MESSAGE.format(
+        activity=f"\u201c{activity}\u201d", day=day(earned_on), seus=_number(seus)
+    )
 
 
 @transaction.atomic

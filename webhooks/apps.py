@@ -15,7 +15,7 @@ class WebhooksConfig(AppConfig):
             credentials_renewed,
             renewal_submitted,
         )
-        from seus.signals import seu_created
+        from seus.signals import seu_created, seus_created
 
         from . import receivers
 
@@ -27,6 +27,7 @@ class WebhooksConfig(AppConfig):
             (credential_statuses_changed, receivers.credential_statuses_changed),
             (renewal_submitted, receivers.renewal_submitted),
             (seu_created, receivers.seu_created),
+            (seus_created, receivers.seus_created),
         ]
         for signal, receiver in pairs:
             signal.connect(receiver, dispatch_uid=f"webhooks.{receiver.__name__}")

@@ -212,6 +212,10 @@ def seu_created(entry):
     return record("seu.created", [(entry.practitioner_id, entry)], _seu_data)
 
 
+def seus_created(entries):
+    return record("seu.created", [(entry.practitioner_id, entry) for entry in entries], _seu_data)
+
+
 def _seu_data(entry):
     practitioner = entry.practitioner
     return {

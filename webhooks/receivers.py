@@ -34,3 +34,8 @@ def renewal_submitted(sender, *, renewal, **kwargs):
 
 def seu_created(sender, *, entry, **kwargs):
     events.seu_created(entry)
+
+
+def seus_created(sender, *, entries, **kwargs):
+    """An SEU provider's report, written in bulk: one `seu.created` event each."""
+    events.seus_created(entries)

@@ -11,11 +11,13 @@ from rest_framework.response import Response
 from certifications.courses import services as courses
 from certifications.selectors import attendance_grid, can_run_courses, courses_for
 
+from ..authentication import token_of
 from ..idempotency import idempotent
 from ..pagination import CourseCursor
 from ..permissions import HasScope, PersonOnly
 from ..problems import NOT_FOUND_DETAIL, validation_problem
 from ..serializers import object_id
+from ..tokens import may_run_courses
 
 READ = ("courses:write", "attendance:write")
 
@@ -24,7 +26,7 @@ class RunsCourses(BasePermission):
     message = "Only staff and Certified Scrum Trainers run courses."
 
     def has_permission(self, request, view):
-        return can_run_courses(request.user)
+        return can_run_courses(request.user) and may_run_courses(token_of(request))
 
 
 class SessionSerializer(serializers.Serializer):

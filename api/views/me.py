@@ -9,6 +9,7 @@ from certifications.selectors import can_run_courses, practitioner_for
 
 from ..authentication import token_of
 from ..permissions import HasScope, PersonOnly
+from ..tokens import may_run_courses
 
 
 class MeSerializer(serializers.Serializer):
@@ -42,7 +43,7 @@ class MeView(APIView):
                     "first_name": user.first_name,
                     "last_name": user.last_name,
                     "time_zone": practitioner.time_zone,
-                    "runs_courses": can_run_courses(user),
+                    "runs_courses": can_run_courses(user) and may_run_courses(token),
                     "scopes": token.scopes if token is not None else ["*"],
                 }
             ).data

@@ -39,9 +39,6 @@ class RowResultSerializer(serializers.Serializer):
         help_text="exists: reported before, nothing written; rejected: see errors.",
     )
     entry_id = serializers.IntegerField(allow_null=True)
-    invited = serializers.BooleanField(
-        help_text="The attendee had no password yet and was sent an invitation."
-    )
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Field name to messages (the SEU log's rules), for a rejected row.",
@@ -61,7 +58,6 @@ def _result(result):
         "email": result.row.email,
         "status": result.status,
         "entry_id": result.entry.pk if result.entry else None,
-        "invited": result.invited,
         "errors": {
             ("non_field_errors" if k == "__all__" else k): v for k, v in result.errors.items()
         },

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from certifications.selectors import practitioner_for
@@ -17,7 +18,7 @@ from seus import selectors, services
 from ..idempotency import idempotent
 from ..pagination import SeuCursor
 from ..permissions import HasScope, PersonOnly
-from ..problems import NOT_FOUND_DETAIL, problem
+from ..problems import CONFLICT_TYPE, NOT_FOUND_DETAIL, problem
 from ..serializers import CategoryField, SeuFieldsSerializer, object_id
 
 
@@ -100,10 +101,21 @@ def _saved(request, call, status_code=status.HTTP_200_OK):
             raise ValidationError(
                 {RENAMED.get(field, field): e for field, e in error.error_dict.items()}
             ) from error
-        return problem(status.HTTP_409_CONFLICT, detail=" ".join(error.messages))
+        return problem(
+            status.HTTP_409_CONFLICT,
+            type_=CONFLICT_TYPE,
+            detail=" ".join(error.messages),
+            instance=request.path,
+        )
     if entry is None:
         return Response(status=status.HTTP_204_NO_CONTENT)
     return Response(SeuEntrySerializer(_entry(request, entry.pk)).data, status=status_code)
+
+
+CONFLICT = OpenApiResponse(
+    description="The entry is used or counted by a renewal, so it is read-only: a problem "
+    "(`type` `urn:cspo:problem:entry-read-only`) whose `detail` says which renewal.",
+)
 
 
 class Scoped:
@@ -128,7 +140,7 @@ class SeuEntryListView(Scoped, generics.ListAPIView):
 
     @extend_schema(
         request=SeuEntryCreateSerializer,
-        responses={201: SeuEntrySerializer, 409: OpenApiResponse(description="Refused.")},
+        responses={201: SeuEntrySerializer, 409: CONFLICT},
         summary="Log SEUs",
     )
     @idempotent
@@ -153,7 +165,7 @@ class SeuEntryDetailView(Scoped, generics.GenericAPIView):
 
     @extend_schema(
         request=SeuEntryCreateSerializer(partial=True),
-        responses={200: SeuEntrySerializer, 409: OpenApiResponse(description="Read-only.")},
+        responses={200: SeuEntrySerializer, 409: CONFLICT},
         summary="Change an SEU entry",
     )
     def patch(self, request, pk):
@@ -164,7 +176,7 @@ class SeuEntryDetailView(Scoped, generics.GenericAPIView):
         return _saved(request, lambda: services.update_seu_entry(entry=entry, **changes))
 
     @extend_schema(
-        responses={204: None, 409: OpenApiResponse(description="Read-only.")},
+        responses={204: None, 409: CONFLICT},
         summary="Delete an SEU entry",
     )
     def delete(self, request, pk):
@@ -173,6 +185,7 @@ class SeuEntryDetailView(Scoped, generics.GenericAPIView):
 
 
 class SeuEvidenceView(Scoped, generics.GenericAPIView):
+    parser_classes = [MultiPartParser]  # a file: the one body JSON cannot carry
     required_scopes = {"GET": "seus:read", "POST": "seus:write", "DELETE": "seus:write"}
     serializer_class = EvidenceSerializer
 
@@ -197,7 +210,7 @@ class SeuEvidenceView(Scoped, generics.GenericAPIView):
 
     @extend_schema(
         request={"multipart/form-data": EvidenceSerializer},
-        responses={200: SeuEntrySerializer, 409: OpenApiResponse(description="Read-only.")},
+        responses={200: SeuEntrySerializer, 409: CONFLICT},
         summary="Attach or replace the evidence file",
     )
     @idempotent
@@ -209,7 +222,7 @@ class SeuEvidenceView(Scoped, generics.GenericAPIView):
         return _saved(request, lambda: services.update_seu_entry(entry=entry, evidence=evidence))
 
     @extend_schema(
-        responses={200: SeuEntrySerializer, 409: OpenApiResponse(description="Read-only.")},
+        responses={200: SeuEntrySerializer, 409: CONFLICT},
         summary="Remove the evidence file",
     )
     def delete(self, request, pk):

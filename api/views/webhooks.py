@@ -46,7 +46,11 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
 
 class NewSubscriptionSerializer(SubscriptionSerializer):
-    secret = serializers.CharField(help_text="whsec_… signing secret, returned once: store it now.")
+    secret = serializers.CharField(
+        required=False,
+        help_text="whsec_… signing secret, returned once: store it now. Absent from a "
+        "replayed answer.",
+    )
 
     class Meta(SubscriptionSerializer.Meta):
         fields = [*SubscriptionSerializer.Meta.fields, "secret"]
@@ -106,8 +110,11 @@ class WebhookListView(APIView):
         request=SubscriptionInput,
         responses={201: NewSubscriptionSerializer},
         summary="Subscribe a URL to events (the secret is returned once)",
+        description="The signing secret is in this answer only: a replay of the same "
+        "`Idempotency-Key` answers without it (delete the webhook and make another if "
+        "the first answer was lost).",
     )
-    @idempotent
+    @idempotent(shown_once=("secret",))
     def post(self, request):
         data = SubscriptionInput(data=request.data)
         data.is_valid(raise_exception=True)

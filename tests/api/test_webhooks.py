@@ -1,9 +1,12 @@
 """/api/v1/webhooks/: manage subscriptions and read the delivery log with a token that
 holds `webhooks:manage`; the same services and rules as the Webhooks page."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
+from api.models import IdempotentRequest
 from tests.factories import (
     CredentialFactory,
     PractitionerFactory,
@@ -62,12 +65,18 @@ def test_a_url_with_a_line_break_or_space_is_a_problem_with_the_field_error(api,
     assert not WebhookSubscription.objects.exists()
 
 
-def test_an_idempotent_retry_makes_one_subscription(api):
+def test_an_idempotent_retry_makes_one_subscription_and_never_repeats_the_secret(api):
     payload = {"url": "https://hooks.example.com/in", "events": ["seu.created"]}
     first = api.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     again = api.post(LIST, payload, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
-    assert first.json() == again.json()
+    assert again["Idempotent-Replayed"] == "true"
+    secret = first.json()["secret"]
+    body = first.json()
+    del body["secret"]
+    assert again.json() == body
     assert WebhookSubscription.objects.count() == 1
+    stored = IdempotentRequest.objects.get()
+    assert secret not in json.dumps(stored.response_body)
 
 
 def test_the_scope_is_required(practitioner, make_token):
@@ -140,3 +149,22 @@ def test_delete(api):
     subscription = subscribe(api.practitioner, "https://hooks.example.com/in")
     assert api.delete(reverse("api:webhook", args=[subscription.pk])).status_code == 204
     assert not WebhookSubscription.objects.exists()
+
+
+def test_secrets_stored_before_are_forgotten_by_the_migration(api):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("api.migrations.0003_forget_stored_webhook_secrets")
+    IdempotentRequest.objects.create(
+        owner="token:1",
+        key="old",
+        request_hash="x",
+        method="POST",
+        path=LIST,
+        status_code=201,
+        response_body={"id": 1, "secret": "whsec_kept"},
+    )
+    migration.forget_secrets(apps, None)
+    assert IdempotentRequest.objects.get().response_body == {"id": 1}
