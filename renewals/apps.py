@@ -34,6 +34,8 @@ class RenewalsConfig(AppConfig):
 
         privacy.register()  # the archive's renewals, the erasure's steps (cspo_tracker/privacy)
 
+        from .payments import checks  # noqa: F401  (the deploy check of online payment)
+
     @staticmethod
     def declare_holder_rows():
         """The rows of renewal tables a practitioner's own pages read (kept pages
@@ -44,6 +46,7 @@ class RenewalsConfig(AppConfig):
 
         from .audits.models import SeuAudit, SeuAuditItem
         from .models import Renewal, RenewalCycle
+        from .payments.models import Payment
 
         holder_rows("cycle", lambda holder: RenewalCycle.objects.filter(credential__holder=holder))
         holder_rows(
@@ -52,6 +55,7 @@ class RenewalsConfig(AppConfig):
                 Q(practitioner=holder) | Q(cycles__credential__holder=holder)
             ).distinct(),
         )
+        holder_rows("payment", lambda holder: Payment.objects.filter(renewal__practitioner=holder))
         holder_rows(
             "seu_audit", lambda holder: SeuAudit.objects.filter(renewal__practitioner=holder)
         )
