@@ -209,6 +209,8 @@ def _charge_refunded(charge, *, now):
     payment.save(update_fields=["amount_refunded", "receipt_url", "refunded_at", "status"])
     if fully:
         _settle_renewal(payment, now=now)
+        # Told of the refund whatever order the events came in (one email: outbox key).
+        _tell_holder("fee_refunded", payment)
     return payment
 
 
@@ -292,8 +294,8 @@ def _settle_renewal(payment, *, now):
             paid_at=payment.paid_at,
             now=now,
         )
-    elif payment.refunded_at is not None and renewals.reopen_fee(renewal=renewal, now=now):
-        _tell_holder("fee_refunded", payment)
+    elif payment.refunded_at is not None:
+        renewals.reopen_fee(renewal=renewal, now=now)
 
 
 def _tell_holder(template, payment):
