@@ -392,6 +392,8 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 # An unpaid Checkout Session closes after this long (Stripe allows 30 minutes to 24 hours);
 # the holder can then start a new one.
 STRIPE_CHECKOUT_HOURS = env.int("STRIPE_CHECKOUT_HOURS", default=24)
+if not 1 <= STRIPE_CHECKOUT_HOURS <= 24:
+    raise ImproperlyConfigured("STRIPE_CHECKOUT_HOURS: Stripe accepts 1 to 24 hours.")
 
 # --- Celery and the scheduler (https://docs.celeryq.dev/en/stable/django/) ---------------
 
