@@ -1,14 +1,16 @@
 """A local stand-in for the part of Stripe's API the app uses, served over HTTP so the
 stripe library talks to it through its own HTTP client (STRIPE_API_BASE points here).
 
-Objects follow the shapes of Stripe's API reference (checkout.session, payment_intent,
-charge, event, https://docs.stripe.com/api); only the fields the app reads or a test
-looks at are filled in. The hosted checkout page is a one-button form: paying sends the
+Every object starts as Stripe's own example of its kind (stripe_fixtures.json: the
+fixtures Stripe publishes with its OpenAPI document, the source and commit named in the
+file) and only the fields that describe this payment are set over it, so the app meets
+Stripe's field names and nesting, and no field Stripe does not have. The hosted checkout page is a one-button form: paying sends the
 signed `checkout.session.completed` event to the app, as Stripe does, then redirects to
 the session's success_url. Webhooks are signed with Stripe's documented scheme:
 `Stripe-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "t.payload" with the secret>`.
 """
 
+import copy
 import hashlib
 import hmac
 import itertools
@@ -17,9 +19,20 @@ import threading
 import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 _ids = itertools.count(1)
+FIXTURES = json.loads((Path(__file__).parent / "stripe_fixtures.json").read_text())["resources"]
+
+
+def stripe_object(kind, **fields):
+    """Stripe's example `kind` object with `fields` set over it (each must exist there)."""
+    obj = copy.deepcopy(FIXTURES[kind])
+    unknown = set(fields) - set(obj)
+    assert not unknown, f"{kind} has no {sorted(unknown)} in Stripe's fixtures"
+    obj.update(fields)
+    return obj
 
 
 def new_id(prefix):
@@ -96,24 +109,26 @@ class FakeStripe:
         session_id = new_id("cs")
         line = params["line_items"][0]
         amount = int(line["price_data"]["unit_amount"]) * int(line.get("quantity", 1))
-        session = {
-            "id": session_id,
-            "object": "checkout.session",
-            "mode": params["mode"],
-            "status": "open",
-            "payment_status": "unpaid",
-            "amount_total": amount,
-            "currency": line["price_data"]["currency"],
-            "client_reference_id": params.get("client_reference_id"),
-            "customer_email": params.get("customer_email"),
-            "metadata": params.get("metadata", {}),
-            "payment_intent": None,
-            "expires_at": int(params["expires_at"]),
-            "success_url": params["success_url"],
-            "cancel_url": params["cancel_url"],
-            "url": f"{self.base}/c/pay/{session_id}",
-            "_intent_metadata": params.get("payment_intent_data", {}).get("metadata", {}),
-        }
+        session = stripe_object(
+            "checkout.session",
+            id=session_id,
+            mode=params["mode"],
+            status="open",
+            payment_status="unpaid",
+            amount_subtotal=amount,
+            amount_total=amount,
+            currency=line["price_data"]["currency"],
+            client_reference_id=params.get("client_reference_id"),
+            customer_email=params.get("customer_email"),
+            metadata=params.get("metadata", {}),
+            payment_intent=None,
+            created=int(time.time()),
+            expires_at=int(params["expires_at"]),
+            success_url=params["success_url"],
+            cancel_url=params["cancel_url"],
+            url=f"{self.base}/c/pay/{session_id}",
+        )
+        session["_intent_metadata"] = params.get("payment_intent_data", {}).get("metadata", {})
         self.sessions[session_id] = session
         self.by_idempotency_key[idempotency_key] = session
         return session
@@ -131,27 +146,29 @@ class FakeStripe:
         Returns the `checkout.session.completed` event (not delivered)."""
         session = self.sessions[session_id]
         intent_id, charge_id = new_id("pi"), new_id("ch")
-        self.charges[charge_id] = {
-            "id": charge_id,
-            "object": "charge",
-            "amount": session["amount_total"],
-            "amount_refunded": 0,
-            "currency": session["currency"],
-            "paid": True,
-            "refunded": False,
-            "payment_intent": intent_id,
-            "metadata": session["_intent_metadata"],
-            "receipt_url": f"{self.base}/receipts/{charge_id}",
-        }
-        self.intents[intent_id] = {
-            "id": intent_id,
-            "object": "payment_intent",
-            "amount": session["amount_total"],
-            "currency": session["currency"],
-            "status": "succeeded" if payment_status == "paid" else "processing",
-            "metadata": session["_intent_metadata"],
-            "latest_charge": charge_id,
-        }
+        self.charges[charge_id] = stripe_object(
+            "charge",
+            id=charge_id,
+            amount=session["amount_total"],
+            amount_captured=session["amount_total"],
+            amount_refunded=0,
+            currency=session["currency"],
+            paid=True,
+            refunded=False,
+            payment_intent=intent_id,
+            metadata=session["_intent_metadata"],
+            receipt_url=f"{self.base}/receipts/{charge_id}",
+        )
+        self.intents[intent_id] = stripe_object(
+            "payment_intent",
+            id=intent_id,
+            amount=session["amount_total"],
+            amount_received=session["amount_total"] if payment_status == "paid" else 0,
+            currency=session["currency"],
+            status="succeeded" if payment_status == "paid" else "processing",
+            metadata=session["_intent_metadata"],
+            latest_charge=charge_id,
+        )
         session.update(status="complete", payment_status=payment_status, payment_intent=intent_id)
         return self.event("checkout.session.completed", self.public(session))
 
@@ -181,15 +198,15 @@ class FakeStripe:
 
     @staticmethod
     def event(event_type, obj):
-        return {
-            "id": new_id("evt"),
-            "object": "event",
-            "type": event_type,
-            "created": int(time.time()),
-            "livemode": False,
-            "api_version": "2025-01-27.acacia",
-            "data": {"object": obj},
-        }
+        return stripe_object(
+            "event",
+            id=new_id("evt"),
+            type=event_type,
+            created=int(time.time()),
+            livemode=False,
+            api_version="2025-01-27.acacia",
+            data={"object": obj},
+        )
 
     def deliver(self, event, *, timestamp=None):
         """POST the signed event to the app's webhook URL, as Stripe does."""

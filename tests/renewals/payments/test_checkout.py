@@ -142,3 +142,25 @@ def test_deploy_check_says_the_manual_path_only_without_a_key(settings):
     settings.STRIPE_WEBHOOK_SECRET = "whsec_x"
     assert online_payment_configured(None) == []
     call_command("check")
+
+
+def test_the_stand_in_answers_with_stripes_own_object_shapes(
+    practitioner_client, renewable, fake_stripe
+):
+    """The stand-in's objects have exactly the fields of Stripe's published fixtures."""
+    from .fake_stripe import FIXTURES
+
+    submit(practitioner_client, renewable)
+    session = fake_stripe.public(fake_stripe.sessions[Payment.objects.get().session_id])
+    event = fake_stripe.pay(session["id"])
+    intent = fake_stripe.intents[event["data"]["object"]["payment_intent"]]
+    charge = fake_stripe.charges[intent["latest_charge"]]
+
+    for kind, obj in [
+        ("checkout.session", event["data"]["object"]),
+        ("payment_intent", intent),
+        ("charge", charge),
+        ("event", event),
+    ]:
+        assert obj.keys() == FIXTURES[kind].keys(), kind
+        assert obj["object"] == FIXTURES[kind]["object"]
