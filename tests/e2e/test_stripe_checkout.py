@@ -75,3 +75,30 @@ def test_practitioner_pays_the_fee_on_checkout_and_the_webhook_completes_the_ren
     page.goto("/renewals/")
     assert "Card payment US$100 · Paid" in page.inner_text("main")
     step("5-renewals")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_staff_see_the_payment_and_its_refund_and_the_fees_received(page, fake_stripe, width):
+    from renewals.payments import services as payments
+    from tests.factories import StaffFactory
+
+    page.set_viewport_size({"width": width, "height": 900})
+    today = timezone.now().date()
+    holder = PractitionerFactory()
+    credential = credential_expiring(today + datetime.timedelta(days=40), holder=holder)
+    seus_for(holder, 20, earned_on=today - datetime.timedelta(days=30))
+    payment = payments.submit_and_pay(practitioner=holder, credentials=[credential])
+    assert fake_stripe.deliver(fake_stripe.pay(payment.session_id)) == 200
+    assert fake_stripe.deliver(fake_stripe.refund(payment.session_id)) == 200
+
+    staff = StaffFactory()
+    log_in(page, staff.email, PASSWORD)
+    page.goto(f"/staff/practitioners/{holder.pk}/")
+    assert "Refunded" in page.locator("#renewals + ul").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / f"stripe-{width}-staff-file.png"), full_page=True)
+    page.goto("/staff/reports/")
+    fees = page.locator("#fees-received")
+    assert "US$100" in fees.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    fees.screenshot(path=str(ARTIFACTS / f"stripe-{width}-staff-fees.png"))
