@@ -164,3 +164,16 @@ def test_the_stand_in_answers_with_stripes_own_object_shapes(
     ]:
         assert obj.keys() == FIXTURES[kind].keys(), kind
         assert obj["object"] == FIXTURES[kind]["object"]
+
+
+def test_the_dashboard_leads_to_paying_a_fee_left_unpaid(
+    practitioner_client, renewable, fake_stripe
+):
+    submit(practitioner_client, renewable)
+    renewal = Renewal.objects.get()
+
+    with time_machine.travel(NOW, tick=False):
+        dashboard = practitioner_client.get("/")
+
+    assert "Next:</strong> Pay the renewal fee" in dashboard.text
+    assert f'href="{reverse("renewals:payment_return", args=[renewal.pk])}"' in dashboard.text
