@@ -88,7 +88,6 @@ def start_checkout(*, renewal, now=None, outage_message=RETRY_OUTAGE_MESSAGE):
             "succeeds or fails."
         )
     reference = f"renewal-{renewal.pk}-{uuid.uuid4().hex[:12]}"
-    attempt = renewal.payments.count() + 1
     expires_at = now + timedelta(hours=settings.STRIPE_CHECKOUT_HOURS)
     back = settings.SITE_URL + reverse("renewals:payment_return", args=[renewal.pk])
     try:
@@ -101,8 +100,10 @@ def start_checkout(*, renewal, now=None, outage_message=RETRY_OUTAGE_MESSAGE):
             success_url=back + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=back + "?cancelled=1",
             expires_at=expires_at,
-            # A retry of this attempt (a timeout, a double click) gets the same session.
-            idempotency_key=f"renewal-{renewal.pk}-checkout-{attempt}",
+            # The library's retry of this call gets the same session. A later call is a
+            # new key: Stripe refuses a key reused with other parameters (expires_at
+            # moves), and a session made by a call whose answer was lost just expires.
+            idempotency_key=f"checkout-{reference}",
         )
     except gateway.StripeError as error:
         logger.warning("Stripe Checkout Session not created for renewal %s: %s", renewal.pk, error)
