@@ -164,10 +164,21 @@ def locked(renewal):
 
 
 @transaction.atomic
-def confirm_fee(*, renewal, by, now=None):
-    """Staff confirm the fee was received; the renewal completes if nothing else waits."""
+def confirm_fee(*, renewal, by, now=None, invoice_reference=""):
+    """Staff confirm the fee was received; the renewal completes if nothing else waits.
+    A fee left for online payment (unpaid) is confirmed as paid by invoice or bank
+    transfer with its reference: an organisation paying for its staff, say."""
     now = now or timezone.now()
     renewal = locked(renewal)
+    invoice_reference = (invoice_reference or "").strip()
+    if renewal.fee_status == Renewal.FeeStatus.UNPAID and renewal.status in Renewal.IN_PROGRESS:
+        if not invoice_reference:
+            raise ValidationError("Enter the reference of the invoice or bank transfer.")
+        if has_open_audit(renewal):
+            raise ValidationError(OPEN_REFUSAL)
+        renewal.payment_reference, renewal.fee_paid_at = invoice_reference[:100], now
+        renewal.save(update_fields=["payment_reference", "fee_paid_at"])
+        return _fee_confirmed(renewal, by=by, now=now)
     if renewal.fee_status != Renewal.FeeStatus.PENDING:
         raise ValidationError("This fee is not awaiting confirmation.")
     if has_open_audit(renewal):

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from renewals.models import Payment, Renewal
+from renewals.payments import services
 from tests.factories import credential_expiring, seus_for
 
 D = datetime.date
@@ -177,3 +178,33 @@ def test_the_dashboard_leads_to_paying_a_fee_left_unpaid(
 
     assert "Next:</strong> Pay the renewal fee" in dashboard.text
     assert f'href="{reverse("renewals:payment_return", args=[renewal.pk])}"' in dashboard.text
+
+
+def test_staff_record_an_invoice_payment_for_a_fee_left_to_pay_online(
+    practitioner_client, renewable, fake_stripe, staff_browser
+):
+    submit(practitioner_client, renewable)
+    renewal = Renewal.objects.get()
+    confirm = reverse("staff_confirm_fee", args=[renewal.pk])
+    file = staff_browser.get(
+        reverse("staff_practitioner", args=[practitioner_client.practitioner.pk])
+    )
+    assert f'href="{confirm}">Paid by invoice' in file.text
+
+    with time_machine.travel(NOW, tick=False):
+        page = staff_browser.get(confirm)
+        blank = staff_browser.post(confirm, {"invoice_reference": "  "}, follow=True)
+    assert "Record payment by invoice" in page.text
+    assert "Enter the reference of the invoice" in blank.text
+    assert Renewal.objects.get().fee_status == "unpaid"
+
+    with time_machine.travel(NOW, tick=False):
+        staff_browser.post(confirm, {"invoice_reference": "ACME-PO-7"})
+
+    renewal.refresh_from_db()
+    assert (renewal.status, renewal.fee_status, renewal.payment_reference) == (
+        "completed",
+        "confirmed",
+        "ACME-PO-7",
+    )
+    assert not services.payable(renewal)
