@@ -46,7 +46,6 @@ class RenewalsConfig(AppConfig):
 
         from .audits.models import SeuAudit, SeuAuditItem
         from .models import Renewal, RenewalCycle
-        from .payments.models import Payment
 
         holder_rows("cycle", lambda holder: RenewalCycle.objects.filter(credential__holder=holder))
         holder_rows(
@@ -55,7 +54,6 @@ class RenewalsConfig(AppConfig):
                 Q(practitioner=holder) | Q(cycles__credential__holder=holder)
             ).distinct(),
         )
-        holder_rows("payment", lambda holder: Payment.objects.filter(renewal__practitioner=holder))
         holder_rows(
             "seu_audit", lambda holder: SeuAudit.objects.filter(renewal__practitioner=holder)
         )
