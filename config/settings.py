@@ -381,6 +381,22 @@ ANYMAIL = {
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
 }
 
+# --- The renewal fee paid online (https://docs.stripe.com/payments/checkout) ------------
+
+# With STRIPE_SECRET_KEY the renewal fee is paid by card on Stripe Checkout and Stripe's
+# signed webhook at /payments/stripe/webhook/ confirms it (renewals/payments/). Unset:
+# the manual path only (a payment reference staff confirm), and `check --deploy` says so.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Where the stripe library sends its API calls: Stripe itself unless a test or a local
+# stand-in is named.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# An unpaid Checkout Session closes after this long (Stripe allows 30 minutes to 24 hours);
+# the holder can then start a new one.
+STRIPE_CHECKOUT_HOURS = env.int("STRIPE_CHECKOUT_HOURS", default=24)
+if not 1 <= STRIPE_CHECKOUT_HOURS <= 24:
+    raise ImproperlyConfigured("STRIPE_CHECKOUT_HOURS: Stripe accepts 1 to 24 hours.")
+
 # --- Celery and the scheduler (https://docs.celeryq.dev/en/stable/django/) ---------------
 
 # With no CELERY_BROKER_URL tasks run in-process (eager), so the embedded default needs

@@ -8,6 +8,7 @@ from api import urls as api_urls
 from api import web as api_web
 from cspo_tracker.observability import metrics, views
 from cspo_tracker.outbox import tracking as email_tracking
+from renewals.payments import views as payment_views
 
 # The admin signs in through allauth, so two-factor authentication applies there too.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,6 +18,8 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     # The mail provider's bounce and complaint webhook (cspo_tracker/outbox/tracking.py).
     path("email/events/mailgun/", email_tracking.mailgun, name="email_events_mailgun"),
+    # Stripe's events about renewal fees paid online (renewals/payments/).
+    path("payments/stripe/webhook/", payment_views.stripe_webhook, name="stripe_webhook"),
     path("admin/", admin.site.urls),
     # The JSON API; unknown /api/ paths answer problem+json.
     path("api/v1/", include("api.urls")),

@@ -12,10 +12,11 @@ from certifications.models import Credential
 from certifications.selectors import credentials_of
 from cspo_tracker.formats import day
 from renewals.models import Renewal, RenewalCycle
+from renewals.payments.services import payable
 from renewals.selectors import credential_progress, format_fee, format_seus, renewal_in_progress
 
 # The button a card shows (None: no button).
-SUBMIT, LOG_SEUS = "submit", "log_seus"
+SUBMIT, LOG_SEUS, PAY = "submit", "log_seus", "pay"
 DUE_STATUSES = (Credential.Status.RENEWAL_DUE, Credential.Status.GRACE, Credential.Status.LAPSED)
 
 
@@ -114,10 +115,14 @@ def fee_text(progress):
 
 def button(progress, in_progress=None):
     """SUBMIT when submitting this credential's renewal now would be accepted, LOG_SEUS
-    when SEUs are missing and can still count, else None."""
+    when SEUs are missing and can still count, PAY when its submitted renewal waits for a
+    fee that can be paid online, else None."""
     credential, cycle = progress.credential, progress.cycle
     if credential.revoked_at is not None or cycle is None:
         return None
+    renewal = _own_renewal(progress)
+    if renewal is not None and payable(renewal):
+        return PAY
     if cycle.status != RenewalCycle.Status.OPEN:
         return None
     if progress.seus_missing > 0:

@@ -6,6 +6,7 @@ from cspo_tracker.admin_scale import LargeTableAdmin
 from .audits import admin as audits_admin  # noqa: F401  (registers the SEU audit admins)
 from .claims import admin as claims_admin  # noqa: F401  (registers the claim admin)
 from .models import Reminder, ReminderOffset, Renewal, RenewalCycle, SweepChunk, SweepRun
+from .payments import admin as payments_admin  # noqa: F401  (online payments, read-only)
 from .reminders.models import ReminderOptOut, UsedUnsubscribeLink
 
 

@@ -34,6 +34,8 @@ class RenewalsConfig(AppConfig):
 
         privacy.register()  # the archive's renewals, the erasure's steps (cspo_tracker/privacy)
 
+        from .payments import checks  # noqa: F401  (the deploy check of online payment)
+
     @staticmethod
     def declare_holder_rows():
         """The rows of renewal tables a practitioner's own pages read (kept pages

@@ -15,7 +15,9 @@ class CredentialChoiceField(forms.ModelMultipleChoiceField):
 
 class RenewalForm(forms.Form):
     """Choose the credentials to renew together and record the fee's payment reference.
-    With `preview` the reference is optional: the page only shows what the selection needs."""
+    With `preview` the reference is optional: the page only shows what the selection needs.
+    With `online` (Stripe configured) it is optional too: without one the fee is paid by
+    card next; with one it is an invoice or bank transfer staff confirm."""
 
     credentials = CredentialChoiceField(
         queryset=None,
@@ -30,7 +32,7 @@ class RenewalForm(forms.Form):
         "transaction number). Staff confirm it.",
     )
 
-    def __init__(self, *args, practitioner, preview=False, today=None, **kwargs):
+    def __init__(self, *args, practitioner, preview=False, today=None, online=False, **kwargs):
         super().__init__(*args, **kwargs)
         renewable = renewable_credentials(practitioner)
         self.not_open_yet = []
@@ -40,5 +42,12 @@ class RenewalForm(forms.Form):
             self.not_open_yet = [c for c in candidates if today < c.renewal_opens_on]
             renewable = renewable.exclude(pk__in=[c.pk for c in self.not_open_yet])
         self.fields["credentials"].queryset = renewable
-        if preview:
+        if preview or online:
             self.fields["payment_reference"].required = False
+        if online:
+            self.fields["payment_reference"].label = "Paid by invoice or bank transfer?"
+            self.fields["payment_reference"].help_text = (
+                "Leave this empty to pay the fee shown above by card on Stripe's secure "
+                "page next. Paying by invoice or bank transfer, or your organisation "
+                "pays? Enter the payment's reference instead: staff confirm it."
+            )

@@ -295,5 +295,8 @@ class SweepChunk(models.Model):
 from .audits.models import SeuAudit, SeuAuditEvent, SeuAuditItem  # noqa: E402, F401
 from .claims.models import CredentialClaim  # noqa: E402, F401
 
+# Fees paid online through Stripe Checkout (renewals/payments/services.py).
+from .payments.models import Payment, StripeEvent  # noqa: E402, F401
+
 # Reminder kinds a practitioner turned off (renewals/reminders/notifications.py).
 from .reminders.models import ReminderOptOut  # noqa: E402, F401

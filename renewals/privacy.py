@@ -1,7 +1,7 @@
 """Renewals, claims, SEU audits and reminders in the privacy registries
 (cspo_tracker/privacy).
 
-A person's archive has their renewals, the cycles and reminders of their credentials,
+A person's archive has their renewals with the fees paid online, the cycles and reminders of their credentials,
 their reminder choices, their claims and SEU audits with the files they sent. An
 erasure runs two steps around the SEU log's: claims and audits first (an audited entry
 cannot go while its audit item points at it), renewals after (an entry a renewal used
@@ -16,7 +16,7 @@ from cspo_tracker.privacy import erasure, export
 
 from .audits.models import SeuAudit, SeuAuditItem
 from .claims.models import CredentialClaim
-from .models import Reminder, Renewal, RenewalCycle
+from .models import Payment, Reminder, Renewal, RenewalCycle
 from .reminders.models import ReminderOptOut
 
 
@@ -70,6 +70,26 @@ def _cycles(person):
             "status": cycle.status,
             "renewal": cycle.renewal_id,
             "completed_at": cycle.completed_at,
+        }
+
+
+def _payments(person):
+    """Receipts of the fee paid online: amount, dates and Stripe's receipt link."""
+    payments = Payment.objects.filter(renewal__practitioner__user_id=person.user_id).order_by(
+        "created_at", "pk"
+    )
+    for payment in payments.iterator(chunk_size=200):
+        yield {
+            "renewal": payment.renewal_id,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "status": payment.status,
+            "started_at": payment.created_at,
+            "paid_at": payment.paid_at,
+            "refunded_at": payment.refunded_at,
+            "amount_refunded": payment.amount_refunded,
+            "receipt_url": payment.receipt_url,
+            "stripe_checkout_session": payment.session_id,
         }
 
 
@@ -151,6 +171,7 @@ def _audits(person):
 
 def export_entries(person):
     yield export.Rows("renewals/renewals.json", _renewals(person))
+    yield export.Rows("renewals/payments.json", _payments(person))
     yield export.Rows("renewals/cycles.json", _cycles(person))
     yield export.Rows("renewals/reminders.json", _reminders(person))
     yield export.Document(
@@ -200,7 +221,7 @@ def register():
         "renewals",
         export_entries,
         order=40,
-        describes="your renewals, the cycles and reminders of your credentials, your "
+        describes="your renewals and their payments, the cycles and reminders of your credentials, your "
         "reminder choices, your claims and SEU audits with the files you sent",
     )
     erasure.register_step("claims_and_audits", erase_claims_and_audits, order=40)

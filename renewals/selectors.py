@@ -477,7 +477,7 @@ def fee_confirmation_preview(renewal):
     waits = renewal.status == Renewal.Status.NEEDS_APPROVAL
     completes = (
         renewal.status == Renewal.Status.SUBMITTED
-        and renewal.fee_status == Renewal.FeeStatus.PENDING
+        and renewal.fee_status in (Renewal.FeeStatus.PENDING, Renewal.FeeStatus.UNPAID)
         and counted >= renewal.seus_required
     )
     return FeePreview(

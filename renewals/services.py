@@ -92,7 +92,9 @@ def open_first_cycles(*, credentials):
 @transaction.atomic
 def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
     """Submit a renewal of `credentials` (one or several of the practitioner's) with the
-    fee's payment reference. Lower credentials in a selected one's track come along.
+    fee's payment reference (staff confirm it), or with none when the fee is paid online
+    next (renewals.payments.services.submit_and_pay): the fee is then unpaid until
+    Stripe's webhook says otherwise. Lower credentials in a selected one's track come along.
     Raises ValidationError when the SEUs do not cover the requirement or a credential
     cannot be renewed now."""
     now = now or timezone.now()
@@ -139,15 +141,16 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
             }
         )
     lapsed = [c for c in included if c.is_lapsed_on(today)]
+    reference = payment_reference.strip()
     renewal = Renewal.objects.create(
         practitioner=practitioner,
         status=Renewal.Status.NEEDS_APPROVAL if lapsed else Renewal.Status.SUBMITTED,
         seus_required=requirement.seus,
         fee_amount=requirement.fee_amount,
         fee_currency=requirement.fee_currency,
-        fee_status=Renewal.FeeStatus.PENDING,
-        payment_reference=payment_reference.strip(),
-        fee_paid_at=now,
+        fee_status=Renewal.FeeStatus.PENDING if reference else Renewal.FeeStatus.UNPAID,
+        payment_reference=reference,
+        fee_paid_at=now if reference else None,
     )
     RenewalCycle.objects.filter(pk__in=[c.pk for c in cycles]).update(
         status=RenewalCycle.Status.SUBMITTED, renewal=renewal, submitted_at=now
@@ -161,18 +164,69 @@ def locked(renewal):
 
 
 @transaction.atomic
-def confirm_fee(*, renewal, by, now=None):
-    """Staff confirm the fee was received; the renewal completes if nothing else waits."""
+def confirm_fee(*, renewal, by, now=None, invoice_reference=""):
+    """Staff confirm the fee was received; the renewal completes if nothing else waits.
+    A fee left for online payment (unpaid) is confirmed as paid by invoice or bank
+    transfer with its reference: an organisation paying for its staff, say."""
     now = now or timezone.now()
     renewal = locked(renewal)
+    invoice_reference = (invoice_reference or "").strip()
+    if renewal.fee_status == Renewal.FeeStatus.UNPAID and renewal.status in Renewal.IN_PROGRESS:
+        if not invoice_reference:
+            raise ValidationError("Enter the reference of the invoice or bank transfer.")
+        if has_open_audit(renewal):
+            raise ValidationError(OPEN_REFUSAL)
+        renewal.payment_reference, renewal.fee_paid_at = invoice_reference[:100], now
+        renewal.save(update_fields=["payment_reference", "fee_paid_at"])
+        return _fee_confirmed(renewal, by=by, now=now)
     if renewal.fee_status != Renewal.FeeStatus.PENDING:
         raise ValidationError("This fee is not awaiting confirmation.")
     if has_open_audit(renewal):
         raise ValidationError(OPEN_REFUSAL)
+    return _fee_confirmed(renewal, by=by, now=now)
+
+
+def _fee_confirmed(renewal, *, by, now):
+    """The fee is received: by staff's word or by Stripe's. The renewal completes if
+    nothing else holds it (an approval, an open SEU audit, SEUs no longer counted)."""
     renewal.fee_status = Renewal.FeeStatus.CONFIRMED
     renewal.fee_reviewed_by, renewal.fee_reviewed_at = by, now
     renewal.save(update_fields=["fee_status", "fee_reviewed_by", "fee_reviewed_at"])
     return complete_if_ready(renewal, now=now)
+
+
+@transaction.atomic
+def fee_paid_online(*, renewal, reference, paid_at, now=None):
+    """Stripe says the fee is paid (renewals.payments.services): the same confirmation
+    and completion as staff's `confirm_fee`, without a reviewer. The money is received,
+    so an open SEU audit does not refuse it; it holds the completion (complete_if_ready)
+    until the audit closes. A fee confirmed already, or a renewal rejected meanwhile,
+    is left as it is (returns the renewal unchanged)."""
+    now = now or timezone.now()
+    renewal = locked(renewal)
+    if renewal.fee_status == Renewal.FeeStatus.CONFIRMED or renewal.status == (
+        Renewal.Status.REJECTED
+    ):
+        return renewal
+    renewal.payment_reference, renewal.fee_paid_at = reference, paid_at
+    renewal.save(update_fields=["payment_reference", "fee_paid_at"])
+    return _fee_confirmed(renewal, by=None, now=now)
+
+
+@transaction.atomic
+def reopen_fee(*, renewal, now=None):
+    """The fee was refunded: it is owed again, and the holder can pay it from their
+    renewals page. A completed renewal stays completed (its credentials keep their new
+    expiry); staff see the refund on the renewal and in the reports. Returns the
+    renewal, or None when the fee was not confirmed (nothing to re-open)."""
+    renewal = locked(renewal)
+    if renewal.fee_status != Renewal.FeeStatus.CONFIRMED:
+        return None
+    renewal.fee_status = Renewal.FeeStatus.UNPAID
+    renewal.fee_paid_at = None
+    renewal.fee_reviewed_by, renewal.fee_reviewed_at = None, None
+    renewal.save(update_fields=["fee_status", "fee_paid_at", "fee_reviewed_by", "fee_reviewed_at"])
+    return renewal
 
 
 @transaction.atomic

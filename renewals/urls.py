@@ -14,4 +14,5 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", reminder_views.unsubscribe, name="unsubscribe"),
     path("", include("renewals.claims.urls")),
     path("", include("renewals.audits.urls")),
+    path("", include("renewals.payments.urls")),
 ]

@@ -14,6 +14,9 @@ from certifications.selectors import practitioner_for
 from . import plans, selectors, services
 from .forms import RenewalForm
 from .models import Renewal
+from .payments import gateway
+from .payments import selectors as payment_selectors
+from .payments import services as payments
 
 
 def _preselected(request, practitioner):
@@ -38,11 +41,24 @@ def submit(request):
         return render(request, "renewals/submit.html", {"in_progress": in_progress})
     today = today_for(practitioner)
     preview = "preview" in request.POST
+    online = gateway.configured()
     if request.method == "POST":
-        form = RenewalForm(request.POST, practitioner=practitioner, preview=preview, today=today)
+        form = RenewalForm(
+            request.POST, practitioner=practitioner, preview=preview, today=today, online=online
+        )
         valid = form.is_valid()
         selection = form.cleaned_data.get("credentials") or []
-        if valid and not preview:
+        pay_online = online and not form.data.get("payment_reference", "").strip()
+        if valid and not preview and pay_online:
+            try:
+                payment = payments.submit_and_pay(
+                    practitioner=practitioner, credentials=form.cleaned_data["credentials"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect(payment.checkout_url)
+        elif valid and not preview:
             try:
                 renewal = services.submit_renewal(
                     practitioner=practitioner,
@@ -71,6 +87,7 @@ def submit(request):
             practitioner=practitioner,
             preview=True,
             today=today,
+            online=online,
         )
         selection = [c for c in selection if c not in form.not_open_yet]
     quote = (
@@ -78,10 +95,11 @@ def submit(request):
         if selection
         else None
     )
-    return render(
+    response = render(
         request,
         "renewals/submit.html",
         {
+            "online": online,
             "form": form,
             "quote": quote,
             "plan": plans.renewal_plan(practitioner=practitioner, quote=quote) if quote else None,
@@ -92,14 +110,18 @@ def submit(request):
             "has_choices": form.fields["credentials"].queryset.exists(),
         },
     )
+    return gateway.allow_checkout_forms(response)
 
 
 @login_required
 def my_renewals(request):
     practitioner = practitioner_for(request.user)
-    renewals = (
+    renewals = list(
         Renewal.objects.filter(practitioner=practitioner)
-        .prefetch_related("cycles__credential__program")
+        .prefetch_related("cycles__credential__program", payment_selectors.payments_prefetch())
         .order_by("-submitted_at")
     )
-    return render(request, "renewals/mine.html", {"renewals": renewals})
+    for renewal in renewals:
+        renewal.payable = payments.payable(renewal)
+    response = render(request, "renewals/mine.html", {"renewals": renewals})
+    return gateway.allow_checkout_forms(response)

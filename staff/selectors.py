@@ -15,6 +15,7 @@ from cspo_tracker.paging import bounded_page
 from cspo_tracker.privacy.models import Retirement
 from renewals import selectors as renewal_selectors
 from renewals.models import Reminder, Renewal
+from renewals.payments import selectors as payment_selectors
 from seus.models import SeuEntry
 
 from .audit import entries_for
@@ -226,7 +227,7 @@ def practitioner_file(practitioner_id):
     )
     renewals = list(
         Renewal.objects.filter(practitioner=practitioner)
-        .prefetch_related("cycles__credential__program")
+        .prefetch_related("cycles__credential__program", payment_selectors.payments_prefetch())
         .order_by("-submitted_at", "-pk")[:HISTORY]
     )
     enrollments = list(

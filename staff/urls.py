@@ -43,6 +43,7 @@ urlpatterns = [
     # Reports
     path("staff/reports/", reports.staff_reports, name="staff_reports"),
     path("staff/reports/courses.csv", reports.courses_csv, name="staff_report_courses_csv"),
+    path("staff/reports/fees.csv", reports.fees_csv, name="staff_report_fees_csv"),
     path(
         "staff/reports/credentials-per-month.csv",
         reports.credentials_per_month_csv,

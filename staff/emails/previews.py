@@ -177,6 +177,28 @@ def samples():
             {"renewal": renewal, "practitioner": holder, "submit_url": _url("renewals:submit")},
         ),
         (
+            "payment_failed",
+            "Online payment of the fee failed",
+            False,
+            {
+                "renewal": renewal,
+                "practitioner": holder,
+                "fee": "US$100",
+                "renewals_url": _url("renewals:mine"),
+            },
+        ),
+        (
+            "fee_refunded",
+            "Fee refunded, owed again",
+            False,
+            {
+                "renewal": renewal,
+                "practitioner": holder,
+                "fee": "US$100",
+                "renewals_url": _url("renewals:mine"),
+            },
+        ),
+        (
             "claim_received",
             "Claim of an earlier credential received",
             False,

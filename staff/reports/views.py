@@ -12,6 +12,7 @@ from certifications.permissions import staff_required
 from certifications.selectors import course_completion_report, credentials_issued_per_month
 from cspo_tracker.csv_export import streaming_csv_response
 from cspo_tracker.paging import bounded_page
+from renewals.payments import selectors as payments
 
 from . import selectors as reports
 
@@ -58,6 +59,7 @@ def staff_reports(request):
             "rates": rates,
             "categories": categories,
             "counted_at": charts.computed_at,
+            "fees": list(payments.fees_per_month(start=start, end=end)),
             "refresh_minutes": max(1, settings.REPORTS_CACHE_SECONDS // 60),
             "charts": reports.chart_data(
                 start=start, end=end, months=months, rates=rates, categories=categories
@@ -147,5 +149,26 @@ def seus_by_category_csv(request):
         (
             [r.code, r.name, _two_places(r.seus)]
             for r in reports.seus_by_category(start=start, end=end)
+        ),
+    )
+
+
+@staff_required
+def fees_csv(request):
+    """Renewal fees received online per month and currency, and what was refunded of them."""
+    _form, start, end = _period(request)
+    return streaming_csv_response(
+        f"fees-received-{_range_suffix(start, end)}.csv",
+        ["month", "currency", "payments", "received", "refunded", "net"],
+        (
+            [
+                f"{r['month']:%Y-%m}",
+                r["currency"],
+                r["payments"],
+                _two_places(r["received"]),
+                _two_places(r["refunded"]),
+                _two_places((r["received"] or 0) - (r["refunded"] or 0)),
+            ]
+            for r in payments.fees_per_month(start=start, end=end)
         ),
     )

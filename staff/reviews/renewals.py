@@ -164,7 +164,11 @@ def confirm_fee(request, pk):
     return _staff_action(
         request,
         pk,
-        lambda r: services.confirm_fee(renewal=r, by=request.user),
+        lambda r: services.confirm_fee(
+            renewal=r,
+            by=request.user,
+            invoice_reference=request.POST.get("invoice_reference", ""),
+        ),
         f"Fee of renewal #{pk} confirmed.",
     )
 
