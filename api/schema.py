@@ -1,6 +1,7 @@
 """OpenAPI additions: the bearer token scheme, the problem responses every operation can
 give, and the Idempotency-Key header of POSTs."""
 
+from drf_spectacular.authentication import SessionScheme as SpectacularSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 PROBLEM_SCHEMA = {
@@ -62,6 +63,13 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "description": "A personal access token from your profile page, or an "
             "organisation token from staff: `Authorization: Bearer cspo_…`.",
         }
+
+
+class SessionScheme(SpectacularSessionScheme):
+    """The browser's session, as DRF's: the API's subclass only adds the second-factor
+    refusal, so the document describes it as the cookie it is."""
+
+    target_class = "api.authentication.SessionAuthentication"
 
 
 def add_problems(result, generator, request, public):

@@ -149,7 +149,10 @@ def test_check_deploy_warns_when_site_url_makes_an_unresolvable_did_web(settings
     assert "https://cspo.example.org" in warning.hint
 
 
-def test_check_deploy_accepts_an_https_domain_and_can_be_silenced_by_id(settings):
+def test_check_deploy_accepts_an_https_domain_and_can_be_silenced_by_id(settings, monkeypatch):
+    # The browser tests' conftest allows Django's ORM in async contexts for the whole
+    # session, which check --deploy rightly calls an error.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     settings.SITE_URL = "https://cspo.example.org/cspo"
     assert "certifications.W002" not in {m.id for m in run_checks(include_deployment_checks=True)}
     settings.SITE_URL = "http://127.0.0.1:8200"
