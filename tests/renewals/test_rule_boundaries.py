@@ -252,3 +252,28 @@ def test_the_expiry_day_notice_is_claimed_for_a_holder_who_unsubscribed():
     with noon(EXPIRES):
         sweep.run_sweep(today=EXPIRES, dispatch=lambda ids, result: None)
     assert list(Reminder.objects.values_list("offset__code", flat=True)) == ["expiry-day"]
+
+
+def test_a_renewal_uses_first_the_entries_no_other_current_credential_counts():
+    """Entries that count for none of the holder's other current cycles go first, even
+    when they are newer: the CSM renewing next still has its SEUs afterwards."""
+    holder = PractitionerFactory()
+    credential_expiring(D(2026, 3, 31), holder=holder, program="CSM")  # in grace on 1 June
+    cspo = credential_expiring(EXPIRES, holder=holder)
+    category = SeuCategoryFactory(code="E")
+
+    def entries(first_day):
+        return [
+            SeuEntryFactory(
+                practitioner=holder, category=category, seus=8, earned_on=first_day + i * DAY
+            )
+            for i in range(3)
+        ]
+
+    both = entries(D(2025, 6, 1))  # inside the CSM's window and the CSPO's
+    cspo_only = entries(D(2026, 4, 1))  # after the CSM's window ended
+    with noon(D(2026, 6, 1)):
+        renewal = submit_and_confirm(holder, cspo)
+    consumed = set(SeuEntry.objects.filter(consumed_by=renewal).values_list("pk", flat=True))
+    assert consumed == {e.pk for e in cspo_only}
+    assert not SeuEntry.objects.filter(pk__in=[e.pk for e in both], consumed_by__isnull=False)
