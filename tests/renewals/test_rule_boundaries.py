@@ -277,3 +277,28 @@ def test_a_renewal_uses_first_the_entries_no_other_current_credential_counts():
     consumed = set(SeuEntry.objects.filter(consumed_by=renewal).values_list("pk", flat=True))
     assert consumed == {e.pk for e in cspo_only}
     assert not SeuEntry.objects.filter(pk__in=[e.pk for e in both], consumed_by__isnull=False)
+
+
+def test_a_capped_category_counts_only_up_to_its_cap_in_the_plan():
+    """A category capped at 10 SEUs gives at most 10 of its 16: the renewal needs two
+    more entries of another category, not one."""
+    holder = PractitionerFactory()
+    credential = credential_expiring(EXPIRES, holder=holder)
+    capped = SeuCategoryFactory(code="C")
+    SeuCategory.objects.filter(pk=capped.pk).update(cap=Decimal("10"))
+    other = SeuCategoryFactory(code="E")
+    used = [
+        SeuEntryFactory(practitioner=holder, category=category, seus=8, earned_on=day)
+        for category, day in [
+            (capped, D(2026, 1, 1)),
+            (capped, D(2026, 1, 2)),
+            (other, D(2026, 1, 3)),
+            (other, D(2026, 1, 4)),
+        ]
+    ]
+    left = SeuEntryFactory(practitioner=holder, category=other, seus=8, earned_on=D(2026, 1, 5))
+    with noon(D(2026, 6, 1)):
+        renewal = submit_and_confirm(holder, credential)
+    consumed = set(SeuEntry.objects.filter(consumed_by=renewal).values_list("pk", flat=True))
+    assert consumed == {e.pk for e in used}
+    assert left.pk not in consumed
