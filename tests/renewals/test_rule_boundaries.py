@@ -296,9 +296,32 @@ def test_a_capped_category_counts_only_up_to_its_cap_in_the_plan():
             (other, D(2026, 1, 4)),
         ]
     ]
+    # A third capped entry adds nothing once the cap is reached: it is not consumed.
+    past_cap = SeuEntryFactory(
+        practitioner=holder, category=capped, seus=8, earned_on=D(2026, 1, 2)
+    )
     left = SeuEntryFactory(practitioner=holder, category=other, seus=8, earned_on=D(2026, 1, 5))
     with noon(D(2026, 6, 1)):
         renewal = submit_and_confirm(holder, credential)
     consumed = set(SeuEntry.objects.filter(consumed_by=renewal).values_list("pk", flat=True))
     assert consumed == {e.pk for e in used}
-    assert left.pk not in consumed
+    assert not {left.pk, past_cap.pk} & consumed
+
+
+def test_entries_the_requirement_is_met_without_are_given_back_largest_first():
+    """Entries are whole: after the oldest entries reach the requirement, any the total
+    still reaches it without goes back, the largest considered first. 2 + 2 + 4 + 16
+    reach 20 with 24; without the 4 it is exactly 20, so the 4 stays unconsumed."""
+    holder = PractitionerFactory()
+    credential = credential_expiring(EXPIRES, holder=holder)
+    category = SeuCategoryFactory(code="E")
+    entries = {
+        seus: SeuEntryFactory(
+            practitioner=holder, category=category, seus=seus, earned_on=D(2026, 1, day)
+        )
+        for seus, day in [(Decimal("2.5"), 1), (Decimal("1.5"), 2), (4, 3), (16, 4)]
+    }
+    with noon(D(2026, 6, 1)):
+        renewal = submit_and_confirm(holder, credential)
+    consumed = set(SeuEntry.objects.filter(consumed_by=renewal).values_list("pk", flat=True))
+    assert consumed == {entries[Decimal("2.5")].pk, entries[Decimal("1.5")].pk, entries[16].pk}
