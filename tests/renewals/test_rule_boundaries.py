@@ -280,12 +280,12 @@ def test_a_renewal_uses_first_the_entries_no_other_current_credential_counts():
 
 
 def test_a_capped_category_counts_only_up_to_its_cap_in_the_plan():
-    """A category capped at 10 SEUs gives at most 10 of its 16: the renewal needs two
-    more entries of another category, not one."""
+    """A category capped at 9 SEUs gives at most 9 of its 24: the renewal needs two
+    more entries of another category, not one, and uses the entry that adds 1."""
     holder = PractitionerFactory()
     credential = credential_expiring(EXPIRES, holder=holder)
     capped = SeuCategoryFactory(code="C")
-    SeuCategory.objects.filter(pk=capped.pk).update(cap=Decimal("10"))
+    SeuCategory.objects.filter(pk=capped.pk).update(cap=Decimal("9"))
     other = SeuCategoryFactory(code="E")
     used = [
         SeuEntryFactory(practitioner=holder, category=category, seus=8, earned_on=day)
@@ -325,3 +325,22 @@ def test_entries_the_requirement_is_met_without_are_given_back_largest_first():
         renewal = submit_and_confirm(holder, credential)
     consumed = set(SeuEntry.objects.filter(consumed_by=renewal).values_list("pk", flat=True))
     assert consumed == {entries[Decimal("2.5")].pk, entries[Decimal("1.5")].pk, entries[16].pk}
+
+
+def test_every_entry_the_requirement_is_met_without_is_given_back():
+    """1 + 1 + 1.5 + 20 reach 20 with 23.5; the 20 alone reaches it, so the three small
+    ones all go back, one after another."""
+    holder = PractitionerFactory()
+    credential = credential_expiring(EXPIRES, holder=holder)
+    category = SeuCategoryFactory(code="E")
+    for seus, day in [(1, 1), (1, 2), (Decimal("1.5"), 3)]:
+        SeuEntryFactory(
+            practitioner=holder, category=category, seus=seus, earned_on=D(2026, 1, day)
+        )
+    large = SeuEntryFactory(
+        practitioner=holder, category=category, seus=20, earned_on=D(2026, 1, 4)
+    )
+    with noon(D(2026, 6, 1)):
+        renewal = submit_and_confirm(holder, credential)
+    consumed = set(SeuEntry.objects.filter(consumed_by=renewal).values_list("pk", flat=True))
+    assert consumed == {large.pk}
