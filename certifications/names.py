@@ -50,12 +50,14 @@ class NameFields(forms.Form):
         label="First name",
         max_length=NAME_MAX_LENGTH,
         validators=[validate_printable],
+        error_messages={"required": "Enter your first name."},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
         label="Last name",
         max_length=NAME_MAX_LENGTH,
         validators=[validate_printable],
+        error_messages={"required": "Enter your last name."},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
         help_text="As it should appear on your certificates.",
     )

@@ -1,4 +1,5 @@
 import datetime
+import os
 
 import pytest
 import time_machine
@@ -8,6 +9,30 @@ from config.celery import app as celery_app
 from cspo_tracker.reference_data import restore_reference_data
 
 from . import factories
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock-ahead",
+        type=int,
+        default=int(os.environ.get("CSPO_TEST_CLOCK_AHEAD_DAYS") or 0),
+        metavar="DAYS",
+        help="run the suite with the real clock this many days ahead (default: "
+        "$CSPO_TEST_CLOCK_AHEAD_DAYS or 0); a test that reads the real date fails then",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clock_ahead(request):
+    """The whole run at a later real date (the clock still ticks): tests freeze their own
+    dates with time-machine, and one that forgot reads the moved clock and shows up."""
+    days = request.config.getoption("clock_ahead")
+    if not days:
+        yield
+        return
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days)
+    with time_machine.travel(later, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +177,10 @@ def pytest_report_header(config):
 
     db = settings.DATABASES["default"]
     broker = settings.CELERY_BROKER_URL or "none (tasks in-process)"
-    return [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}", f"broker: {broker}"]
+    lines = [f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}", f"broker: {broker}"]
+    if days := config.getoption("clock_ahead"):
+        lines.append(f"clock: {days} days ahead of the real date")
+    return lines
 
 
 @pytest.fixture(autouse=True)

@@ -89,6 +89,28 @@ def screenshot(page):
     return take
 
 
+TOTP_MARGIN_SECONDS = 5  # typing the code and sending it take well under this
+
+
+def _fresh_totp_step():
+    """A time whose 30-second TOTP step has at least TOTP_MARGIN_SECONDS left. The
+    server accepts only the current step (no tolerance), so a code made just before a
+    step's end was refused under load; this waits for the clock to enter the next step
+    instead of retrying. The live server runs in this process, on the same (maybe
+    moved) clock."""
+    import time
+
+    from allauth.mfa import app_settings
+
+    period = app_settings.TOTP_PERIOD
+    now = time.time()
+    left = period - now % period
+    if left < TOTP_MARGIN_SECONDS:
+        time.sleep(left + 0.05)  # until the next step begins
+        now = time.time()
+    return now
+
+
 def log_in(page, email, password):
     """Log in through allauth; staff and trainers (factories: TOTP_SECRET) also type the
     authenticator code when allauth asks for it."""
@@ -102,6 +124,6 @@ def log_in(page, email, password):
     # page.url straight after the click raced the redirect and skipped the code step.
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     if "/accounts/2fa/authenticate/" in page.url:
-        page.get_by_placeholder("Code").fill(totp_code())
+        page.get_by_placeholder("Code").fill(totp_code(at=_fresh_totp_step()))
         page.get_by_role("button", name="Log in", exact=True).click()
         page.wait_for_url(lambda url: "/accounts/2fa/authenticate/" not in url)

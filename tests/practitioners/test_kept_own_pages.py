@@ -67,20 +67,26 @@ def test_a_second_visit_is_not_rendered_again_and_gets_its_own_nonce_and_token(
     assert nonce_of(first) != nonce_of(second)
     page = second.content.decode()
     assert f'nonce="{nonce_of(second)}"' in page and "\ue000" not in page
-    assert "6 / 20" in page or "6 SEUs" in page or ">6<" in page
+    assert "6 / 20" in page
 
 
 @pytest.mark.parametrize("name", PAGES)
 def test_the_kept_page_s_forms_post_with_the_visitor_s_own_token(me, name):
-    """The log-out form of a kept page carries a CSRF token this session accepts."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(me.user)
-    visit(client, name)
-    page = visit(client, name).content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    response = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token})
+    """The log-out form of a kept page carries a CSRF token the visiting session
+    accepts: a second session of the same user (another browser) is served the page
+    the first one rendered, with a token of its own, never the first one's."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for client in (first, second):
+        client.force_login(me.user)
+    assert rendered(visit(first, name))
+    served = visit(second, name)
+    # Pages are kept on PostgreSQL (row versions); there the second visit is the kept copy.
+    assert rendered(served) is (connection.vendor != "postgresql")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', served.content.decode())
+    response = second.post(reverse("account_logout"), {"csrfmiddlewaretoken": token.group(1)})
     assert response.status_code == 302
-    assert "_auth_user_id" not in client.session
+    assert "_auth_user_id" not in second.session
+    assert "_auth_user_id" in first.session
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -88,7 +94,7 @@ def test_an_seu_logged_shows_at_the_next_visit(practitioner_client, me, name):
     visit(practitioner_client, name)
     SeuEntryFactory(practitioner=me, earned_on=D(2026, 2, 1), seus=Decimal("5"), activity="Gemba")
     page = visit(practitioner_client, name).content.decode()
-    assert "11 / 20" in page or "Gemba" in page
+    assert "11 / 20" in page and "6 / 20" not in page
 
 
 def test_changes_written_by_bulk_sql_show_at_the_next_visit(practitioner_client, me):

@@ -14,7 +14,8 @@ from renewals.models import Reminder
 from renewals.sweep import services as sweep
 from tests.factories import StaffFactory, credential_expiring
 
-pytestmark = pytest.mark.django_db
+# Every date here is the frozen `today` (2026-06-01), never the real one.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 EXPIRES = datetime.date(2026, 6, 30)
 

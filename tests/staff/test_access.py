@@ -36,7 +36,7 @@ STAFF_PAGES = [
 
 
 @pytest.fixture
-def objects(db, trainer):
+def objects(db, trainer, today):
     from renewals import services
     from tests.factories import seus_for
 

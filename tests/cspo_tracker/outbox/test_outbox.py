@@ -148,3 +148,53 @@ def test_fifty_invitations_with_the_broker_down_cost_one_connection_attempt(
     assert outbox.deliver_due() == (50, 0)
     assert outbox.deliver_due() == (0, 0)
     assert len(mail.outbox) == 50
+
+
+def test_the_wait_between_attempts_stops_growing_at_its_cap(settings, monkeypatch):
+    """After many failures an email is still tried again within the cap (plus the
+    spread), not days later."""
+    settings.OUTBOX_MAX_ATTEMPTS = 50
+    settings.OUTBOX_RETRY_BASE_SECONDS = 60
+    settings.OUTBOX_RETRY_MAX_SECONDS = 600
+    course, _ = course_with_attendees(1)
+    close_course(course=course)
+    email = OutboundEmail.objects.get()
+    OutboundEmail.objects.filter(pk=email.pk).update(attempts=12)  # 60 * 2**12 s uncapped
+
+    def refused(self, *args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(SEND, refused)
+    start = email.next_attempt_at
+    with time_machine.travel(start, tick=False):
+        assert outbox.deliver_due() == (0, 1)
+    email.refresh_from_db()
+    assert email.attempts == 13 and email.status == "pending"
+    cap = datetime.timedelta(seconds=600)
+    assert 0.8 * cap <= email.next_attempt_at - start <= 1.2 * cap
+
+
+def test_an_email_sent_again_by_staff_gets_its_attempts_afresh(settings, monkeypatch):
+    """A failed email staff send again starts a new count: one more failure is a first
+    failure (pending, tried again later), not the last one."""
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    course, _ = course_with_attendees(1)
+    close_course(course=course)
+    email = OutboundEmail.objects.get()
+
+    def refused(self, *args, **kwargs):
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr(SEND, refused)
+    start = email.next_attempt_at
+    with time_machine.travel(start, tick=False):
+        outbox.deliver_due()
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        outbox.deliver_due()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("failed", 2)
+    with time_machine.travel(start + datetime.timedelta(minutes=10), tick=False):
+        outbox.retry(email)
+        assert outbox.deliver_due() == (0, 1)
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("pending", 1)

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from config.celery import app as celery_app
 from cspo_tracker import tasks
+from cspo_tracker.outbox import services as outbox
 from cspo_tracker.outbox.models import OutboundEmail
 from renewals.sweep import services as sweep
 from tests.factories import credential_expiring
@@ -23,6 +25,14 @@ from .test_smtp import FlakyHandler, free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 EXPIRES = datetime.date(2026, 6, 30)
+
+
+def wait_for(condition, *, seconds=60):
+    """Poll until `condition()` holds; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the worker"
+        time.sleep(0.1)
 
 
 def database_url():
@@ -66,34 +76,53 @@ def test_a_real_worker_sends_a_claimed_reminder_once():
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     celery_app.conf.task_always_eager = False
+    sentinels = iter(range(1, 100))
+
+    def drained():
+        """Wait until the worker has taken every message sent so far: a last message
+        for a marker email is handled after them (one queue, a solo pool, in order)."""
+        marker = OutboundEmail.objects.create(
+            key=f"queue-marker:{next(sentinels)}", template="marker", to="marker@example.com",
+            subject="marker", body_text="marker",
+        )  # fmt: skip
+        tasks.deliver_emails.apply_async(args=[[marker.pk]], queue=queue)
+        wait_for(lambda: OutboundEmail.objects.get(pk=marker.pk).status == "sent")
+
+    def reminders_received():
+        return [m for m in handler.received if "marker@example.com" not in m]
+
     try:
         credential_expiring(EXPIRES)
-        sweep.run_sweep(today=EXPIRES - datetime.timedelta(days=7))  # writes the outbox row
+        # Only the test's queue gets messages: the sweep's own publish (to the default
+        # queue, which no worker here reads) is kept back; the row waits in the outbox.
+        real_publish = outbox.publish
+        outbox.publish = lambda ids: False
+        try:
+            sweep.run_sweep(today=EXPIRES - datetime.timedelta(days=7))  # the outbox row
+        finally:
+            outbox.publish = real_publish
         email = OutboundEmail.objects.get(template="renewal_reminder")
         # The first attempt fails; a message before the retry is due sends nothing; once
         # it is due the next one sends, and a duplicate after that sends nothing.
         tasks.deliver_emails.apply_async(args=[[email.pk]], queue=queue)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and email.attempts == 0:
-            time.sleep(0.2)
-            email.refresh_from_db()
+        wait_for(lambda: OutboundEmail.objects.get(pk=email.pk).attempts > 0)
+        email.refresh_from_db()
         assert (email.status, email.attempts) == ("pending", 1), email.last_error
         tasks.deliver_emails.apply_async(args=[[email.pk]], queue=queue)  # too early
-        time.sleep(2)
+        drained()
+        email.refresh_from_db()
+        assert (email.status, email.attempts) == ("pending", 1)
+        wait_for(lambda: timezone.now() >= email.next_attempt_at)
         for _ in range(2):
             tasks.deliver_emails.apply_async(args=[[email.pk]], queue=queue)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            email.refresh_from_db()
-            if email.status == OutboundEmail.Status.SENT and handler.received:
-                break
-            time.sleep(0.5)
-        time.sleep(2)  # let the duplicate message be processed too
+        drained()
         email.refresh_from_db()
         assert email.status == OutboundEmail.Status.SENT, email.last_error
         assert email.attempts == 2
-        assert len(handler.received) == 1
-        assert "SEUs and the US$100 fee" in handler.received[0]
+        assert len(reminders_received()) == 1
+        assert "SEUs and the US$100 fee" in reminders_received()[0]
+        with celery_app.connection_for_write() as conn:
+            assert conn.default_channel.client.llen(celery_app.conf.task_default_queue) == 0
     finally:
         celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
         worker.terminate()

@@ -111,7 +111,10 @@ def row_by_row(now, offsets):
 
 @pytest.mark.django_db
 @settings(
-    max_examples=15,
+    # The same examples every run: a failure here is the code's, never the draw's. The
+    # rules' edges are pinned by explicit cases in tests/renewals/test_rule_boundaries.py.
+    derandomize=True,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -1,5 +1,6 @@
 """Two sweeps, and two deliveries of one send, at the same time on PostgreSQL."""
 
+import contextlib
 import datetime
 import threading
 
@@ -10,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from certifications.models import Credential
+from cspo_tracker.outbox import services as outbox
+from cspo_tracker.outbox.models import OutboundEmail
 from renewals import services
 from renewals.models import Reminder, Renewal
 from renewals.reminders import services as reminders
@@ -51,38 +54,80 @@ def run_together(*targets):
 
 
 def sweep_and_send():
-    sweep.run_sweep(
-        today=TODAY,
-        batch_size=5,
-        dispatch=lambda ids, result: [
-            reminders.send_reminder(reminder_id=i, today=TODAY) for i in ids
-        ],
-    )
+    """The sweep as production runs it: chunks claimed, then sent in bulk
+    (`send_reminders`) through its default dispatch."""
+    sweep.run_sweep(today=TODAY, batch_size=5)
+
+
+def deliver_outbox():
+    outbox.deliver_due()
 
 
 def test_two_sweeps_running_at_once_send_each_reminder_once():
     credentials = [credential_expiring(EXPIRES) for _ in range(20)]
     run_together(sweep_and_send, sweep_and_send)
     assert Reminder.objects.count() == 20
-    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+    assert set(Reminder.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert OutboundEmail.objects.count() == 20
+    run_together(deliver_outbox, deliver_outbox)
     assert len(mail.outbox) == 20
     assert sorted(m.to[0] for m in mail.outbox) == sorted(c.holder.email for c in credentials)
 
 
-def test_two_workers_delivering_the_same_reminder_send_it_once():
-    credential_expiring(EXPIRES)
+def test_two_chunk_workers_sending_the_same_reminders_send_each_once():
+    """Two deliveries of one sweep chunk (a redelivered task) through the bulk
+    `send_reminders` the chunk task runs: the row lock makes the second wait and then
+    find them sent."""
+    for _ in range(10):
+        credential_expiring(EXPIRES)
     claimed = []
     sweep.run_sweep(today=TODAY, dispatch=lambda ids, result: claimed.extend(ids))
-    [reminder_id] = claimed
+    assert len(claimed) == 10
     outcomes = []
 
     def deliver():
-        outcomes.append(reminders.send_reminder(reminder_id=reminder_id, today=TODAY))
+        outcomes.append(reminders.send_reminders(claimed, today=TODAY))
 
     run_together(deliver, deliver)
-    assert sorted(outcomes) == ["already", "sent"]
+    per_reminder = {pk: sorted(o[pk] for o in outcomes) for pk in claimed}
+    assert set(map(tuple, per_reminder.values())) == {("already", "sent")}
+    assert set(Reminder.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert OutboundEmail.objects.filter(template="renewal_reminder").count() == 10
+    outbox.deliver_due()
+    assert len(mail.outbox) == 10
+
+
+def test_two_outbox_workers_delivering_the_same_email_send_it_once(monkeypatch):
+    """Two `deliver` calls for one row at once (the broker handed the batch twice): the
+    claim's row lock (SKIP LOCKED) and then its lease let one of them send it; the other
+    finds it taken."""
+    credential_expiring(EXPIRES)
+    claimed = []
+    sweep.run_sweep(today=TODAY, dispatch=lambda ids, result: claimed.extend(ids))
+    monkeypatch.setattr(outbox, "publish", lambda ids: False)  # the email waits in the outbox
+    reminders.send_reminders(claimed, today=TODAY)
+    monkeypatch.undo()
+    email = OutboundEmail.objects.get()
+    both_claiming = threading.Barrier(2)
+    reachable = outbox.suppressions_for
+
+    def claim_in_step(addresses):
+        # Inside the claim's transaction: wait (briefly) for the other worker to get
+        # this far too. With the row lock it never does: it skipped the locked row.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_claiming.wait(timeout=1)
+        return reachable(addresses)
+
+    monkeypatch.setattr(outbox, "suppressions_for", claim_in_step)
+    outcomes = []
+    run_together(
+        lambda: outcomes.append(outbox.deliver(email.pk)),
+        lambda: outcomes.append(outbox.deliver(email.pk)),
+    )
+    assert sorted(outcomes) == [False, True]
     assert len(mail.outbox) == 1
-    assert Reminder.objects.get().attempts == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
 
 
 def test_a_renewal_submitted_while_another_completes_never_counts_its_consumed_seus():

@@ -22,6 +22,7 @@ def _today():
 
 
 def _lines(response):
+    assert response.status_code == 200
     return b"".join(response.streaming_content).decode().splitlines()
 
 
@@ -119,7 +120,8 @@ def test_the_chart_csvs_and_page_keep_their_query_count(
         CredentialFactory(issued_on=datetime.date(2026, 1 + n % 5, 1))
         SeuEntryFactory(earned_on=datetime.date(2026, 2, 1 + n % 20))
     with django_assert_max_num_queries(9):
-        staff_client.get(reverse("staff_reports"))
+        response = staff_client.get(reverse("staff_reports"))
+    assert response.status_code == 200
     for name in (
         "staff_report_issued_renewed_csv",
         "staff_report_renewal_rate_csv",

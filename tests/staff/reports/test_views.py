@@ -8,7 +8,8 @@ from django.urls import reverse
 from certifications.courses.services import close_course
 from tests.factories import CourseFactory, CredentialFactory, ProgramFactory, course_with_attendees
 
-pytestmark = pytest.mark.django_db
+# Courses run in March 2026; the reports are read on the frozen `today` (2026-06-01).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 @pytest.fixture(autouse=True)
