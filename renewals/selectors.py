@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
 from certifications.dates import add_months, today_for
 from certifications.models import Credential
@@ -417,12 +417,25 @@ def credentials_in_grace():
     )
 
 
+def with_open_audit(renewals):
+    """`renewals` annotated with `under_audit`: an SEU audit of it is open, so its fee
+    cannot be confirmed yet (renewals.services.confirm_fee)."""
+    return renewals.annotate(
+        under_audit=Exists(
+            SeuAudit.objects.filter(renewal=OuterRef("pk"), status=SeuAudit.Status.OPEN)
+        )
+    )
+
+
 def renewals_awaiting_staff():
-    """Renewals waiting for a fee confirmation or a staff approval."""
+    """Renewals waiting for a fee confirmation or a staff approval, each with
+    `under_audit`."""
     return (
-        Renewal.objects.filter(
-            Q(fee_status=Renewal.FeeStatus.PENDING) | Q(status=Renewal.Status.NEEDS_APPROVAL),
-            status__in=[Renewal.Status.SUBMITTED, Renewal.Status.NEEDS_APPROVAL],
+        with_open_audit(
+            Renewal.objects.filter(
+                Q(fee_status=Renewal.FeeStatus.PENDING) | Q(status=Renewal.Status.NEEDS_APPROVAL),
+                status__in=[Renewal.Status.SUBMITTED, Renewal.Status.NEEDS_APPROVAL],
+            )
         )
         .select_related("practitioner__user")
         .prefetch_related("cycles__credential__program")
@@ -461,6 +474,7 @@ class FeePreview:
     renewal: Renewal
     completes: bool  # confirming the fee completes the renewal now
     waits_for_approval: bool
+    under_audit: bool  # an open SEU audit: the fee cannot be confirmed yet
     seus_counted: Decimal
     entries: list  # the SEU entries the renewal would consume
     renewed: list  # [(credential, new expiry)]
@@ -475,8 +489,10 @@ def fee_confirmation_preview(renewal):
     entries = seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
     counted = seus_total(entries)
     waits = renewal.status == Renewal.Status.NEEDS_APPROVAL
+    under_audit = has_open_audit(renewal)
     completes = (
-        renewal.status == Renewal.Status.SUBMITTED
+        not under_audit
+        and renewal.status == Renewal.Status.SUBMITTED
         and renewal.fee_status == Renewal.FeeStatus.PENDING
         and counted >= renewal.seus_required
     )
@@ -484,6 +500,7 @@ def fee_confirmation_preview(renewal):
         renewal=renewal,
         completes=completes,
         waits_for_approval=waits,
+        under_audit=under_audit,
         seus_counted=counted,
         entries=list(entries.select_related("category").order_by("earned_on", "pk")),
         renewed=[

@@ -14,6 +14,8 @@ from cspo_tracker.outbox.models import OutboundEmail, Suppression
 from cspo_tracker.paging import bounded_page
 from cspo_tracker.privacy.models import Retirement
 from renewals import selectors as renewal_selectors
+from renewals.audits import services as audits
+from renewals.claims import services as claims
 from renewals.models import Reminder, Renewal
 from seus.models import SeuEntry
 
@@ -32,8 +34,19 @@ class Count:
 
 
 def console_counts(*, user, today):
-    """What needs staff action now, each with the list it links to (one query each)."""
+    """What needs staff action now, each with the list it links to (one query each).
+    Every queue that waits for a person is here: a queue left off waits unseen."""
     return [
+        Count(
+            "Claims waiting for a decision",
+            claims.pending_claims().count(),
+            "staff_claims",
+        ),
+        Count(
+            "SEU audits with evidence to review",
+            audits.audits_with_evidence_to_review().count(),
+            "staff_audits",
+        ),
         Count(
             "Renewals awaiting confirmation",
             renewal_selectors.renewals_awaiting_staff().count(),

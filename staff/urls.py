@@ -34,6 +34,7 @@ urlpatterns = [
     # Email: unreachable addresses, held emails, previews
     path("staff/emails/addresses/", emails.addresses, name="staff_email_addresses"),
     path("staff/emails/addresses/lift/", emails.lift, name="staff_email_lift"),
+    path("staff/emails/<int:pk>/send-again/", emails.send_again, name="staff_email_send_again"),
     path("staff/emails/previews/", emails.previews, name="staff_email_previews"),
     path(
         "staff/emails/previews/<int:index>/html/",

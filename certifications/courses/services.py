@@ -371,13 +371,14 @@ def close_course(*, course, by=None):
 
 
 def _held_credential(row, *, program):
-    """The attendee's credential of `program` that is not lapsed (the latest expiring,
-    read with the grid), or None."""
+    """The attendee's credential of `program` still held (Credential.is_held_on; the
+    latest expiring, read with the grid), or None."""
     credential = row.held
     if credential is None:
         return None
     credential.program = program
-    return None if credential.is_lapsed_on(today_for(row.enrollment.practitioner)) else credential
+    held = credential.is_held_on(today_for(row.enrollment.practitioner))
+    return credential if held else None
 
 
 def enqueue_invitation(enrollment):

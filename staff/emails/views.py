@@ -6,6 +6,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from certifications.permissions import staff_required
@@ -39,6 +40,20 @@ def lift(request):
     held = outbox.lift_suppression(address=address)
     messages.success(request, f"{address} is reachable again; {held} held email(s) sent.")
     return redirect("staff_email_addresses")
+
+
+@staff_required
+@require_POST
+def send_again(request, pk):
+    """A failed email goes back to the outbox with a fresh count (outbox.retry); an email
+    that is not failed any more is left as it is."""
+    email = OutboundEmail.objects.filter(pk=pk, status=OutboundEmail.Status.FAILED).first()
+    if email is None:
+        messages.info(request, "That email is not failed any more; nothing was sent again.")
+    else:
+        outbox.retry(email)
+        messages.success(request, f"“{email.subject}” to {email.to} is queued to be sent again.")
+    return redirect(f"{reverse('staff_renewals')}#emails")
 
 
 @staff_required
