@@ -110,3 +110,21 @@ def test_the_console_counts_audits_with_evidence_to_review_and_claims_waiting(
     page = staff_browser.get(reverse("staff_console")).text
     assert f'href="{reverse("staff_audits")}"' in page
     assert f'href="{reverse("staff_claims")}"' in page
+
+
+def test_a_failed_email_shows_its_subject_and_is_sent_again_from_the_staff_page(staff_browser):
+    from cspo_tracker.outbox.models import OutboundEmail
+
+    email = OutboundEmail.objects.create(
+        template="account/email/password_reset_key",
+        to="ada@example.com",
+        subject="Reset your password",
+        body_text="…",
+        status=OutboundEmail.Status.FAILED,
+        attempts=5,
+    )
+    page = staff_browser.get(reverse("staff_renewals")).text
+    assert "Reset your password" in page and "password_reset_key" not in page
+    staff_browser.post(reverse("staff_email_send_again", args=[email.pk]))
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.PENDING and email.attempts == 0
