@@ -20,6 +20,7 @@ from certifications.own_pages import kept_own_page
 from certifications.selectors import practitioner_for
 from certifications.services import reset_calendar_token, update_profile
 from cspo_tracker.privacy import export
+from renewals.claims import services as claims
 from renewals.reminders import notifications
 
 from .calendar import calendar_feed as build_calendar_feed
@@ -49,6 +50,7 @@ def _render_dashboard(request, practitioner):
         {
             "practitioner": practitioner,
             "cards": cards,
+            "pending_claims": list(claims.pending_claims_of(practitioner)),
             "glances": glances_for([card.progress for card in cards]),
         },
     )

@@ -187,14 +187,30 @@ class Progress:
         return self.cycle.fee_currency if self.cycle else self.credential.program.fee_currency
 
     @property
+    def fee_awaiting_confirmation(self):
+        """The holder paid with a submitted renewal; staff have not confirmed it yet."""
+        return bool(
+            self.renewal_pending
+            and self.cycle.renewal is not None
+            and self.cycle.renewal.fee_status == Renewal.FeeStatus.PENDING
+        )
+
+    @property
     def missing(self):
-        """ "6 SEUs and the US$100 fee", or "" when nothing is missing."""
-        return missing_text(
+        """ "6 SEUs and the US$100 fee", or "" when nothing is missing. A fee paid with a
+        submitted renewal is not missing: it waits for staff, and says so."""
+        text = missing_text(
             seus_missing=self.seus_missing,
-            fee_missing=not self.fee_paid,
+            fee_missing=not self.fee_paid and not self.fee_awaiting_confirmation,
             fee_amount=self.fee_amount,
             fee_currency=self.fee_currency,
         )
+        if self.fee_awaiting_confirmation:
+            waiting = (
+                f"staff to confirm the {format_fee(self.fee_amount, self.fee_currency)} fee paid"
+            )
+            return f"{text}; {waiting}" if text else waiting
+        return text
 
     @property
     def renewal_pending(self):

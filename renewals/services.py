@@ -153,6 +153,7 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
         status=RenewalCycle.Status.SUBMITTED, renewal=renewal, submitted_at=now
     )
     renewal_submitted.send(sender=Renewal, renewal=renewal)
+    enqueue_renewal_received(renewal)
     return renewal
 
 
@@ -421,6 +422,28 @@ def enqueue_renewal_confirmation(renewal):
         },
         to=renewal.practitioner.email,
         key=f"renewal_confirmation:{renewal.pk}",
+    )
+
+
+def enqueue_renewal_received(renewal):
+    """The acknowledgement of a submitted renewal, as a claim gets one: what was
+    submitted and what happens next. One per renewal (outbox key)."""
+    renewal = Renewal.objects.select_related("practitioner__user").get(pk=renewal.pk)
+    credentials = [
+        c.credential for c in renewal.cycles.select_related("credential__program").order_by("pk")
+    ]
+    return outbox.enqueue(
+        "renewal_received",
+        {
+            "renewal": renewal,
+            "practitioner": renewal.practitioner,
+            "credentials": credentials,
+            "fee": selectors.format_fee(renewal.fee_amount, renewal.fee_currency),
+            "needs_approval": renewal.status == Renewal.Status.NEEDS_APPROVAL,
+            "renewals_url": settings.SITE_URL + reverse("renewals:mine"),
+        },
+        to=renewal.practitioner.email,
+        key=f"renewal_received:{renewal.pk}",
     )
 
 

@@ -102,4 +102,8 @@ def my_renewals(request):
         .prefetch_related("cycles__credential__program")
         .order_by("-submitted_at")
     )
-    return render(request, "renewals/mine.html", {"renewals": renewals})
+    return render(
+        request,
+        "renewals/mine.html",
+        {"renewals": renewals, "in_progress": selectors.renewal_in_progress(practitioner)},
+    )

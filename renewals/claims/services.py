@@ -178,5 +178,14 @@ def recent_decisions(limit=20):
     )
 
 
+def pending_claims_of(practitioner):
+    """The practitioner's claims waiting for staff (their dashboard lists them)."""
+    return (
+        claims_of(practitioner)
+        .filter(status=CredentialClaim.Status.PENDING)
+        .order_by("submitted_at", "pk")
+    )
+
+
 def claims_of(practitioner):
     return CredentialClaim.objects.filter(practitioner=practitioner).select_related("program")
