@@ -529,6 +529,3 @@ def fee_confirmation_preview(renewal):
 
 def has_open_audit(renewal):
     return SeuAudit.objects.filter(renewal=renewal, status=SeuAudit.Status.OPEN).exists()
-
-
-OPEN_REFUSAL = "This renewal is under SEU audit: its fee can be confirmed once the audit is closed."

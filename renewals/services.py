@@ -27,8 +27,9 @@ from seus.models import SeuEntry
 
 from . import plans, selectors
 from .models import Renewal, RenewalCycle
-from .selectors import OPEN_REFUSAL, has_open_audit
+from .selectors import has_open_audit
 from .signals import credentials_renewed, renewal_submitted
+from .states import fee_refusal
 
 
 def open_cycle(*, credential):
@@ -166,10 +167,9 @@ def confirm_fee(*, renewal, by, now=None):
     """Staff confirm the fee was received; the renewal completes if nothing else waits."""
     now = now or timezone.now()
     renewal = locked(renewal)
-    if renewal.fee_status != Renewal.FeeStatus.PENDING:
-        raise ValidationError("This fee is not awaiting confirmation.")
-    if has_open_audit(renewal):
-        raise ValidationError(OPEN_REFUSAL)
+    refusal = fee_refusal(renewal, under_audit=has_open_audit(renewal))
+    if refusal:
+        raise ValidationError(refusal)
     renewal.fee_status = Renewal.FeeStatus.CONFIRMED
     renewal.fee_reviewed_by, renewal.fee_reviewed_at = by, now
     renewal.save(update_fields=["fee_status", "fee_reviewed_by", "fee_reviewed_at"])

@@ -14,6 +14,7 @@ from cspo_tracker.outbox.models import OutboundEmail, Suppression
 from cspo_tracker.paging import bounded_page
 from cspo_tracker.privacy.models import Retirement
 from renewals import selectors as renewal_selectors
+from renewals import states as renewal_states
 from renewals.audits import services as audits
 from renewals.claims import services as claims
 from renewals.models import Reminder, Renewal
@@ -237,6 +238,12 @@ def practitioner_file(practitioner_id):
         .select_related("program", "course")
         .order_by("expires_on", "pk")
     )
+    # Each credential's state, as the holder's dashboard words it (renewals.states).
+    states = renewal_states.states_for(
+        renewal_selectors.credential_progress(Credential.objects.filter(holder=practitioner))
+    )
+    for credential in credentials:
+        credential.state = states[credential.pk]
     renewals = list(
         Renewal.objects.filter(practitioner=practitioner)
         .prefetch_related("cycles__credential__program")

@@ -13,7 +13,7 @@ from certifications.permissions import staff_required
 from cspo_tracker.csv_export import SafeWriter
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.paging import bounded_page
-from renewals import selectors, services
+from renewals import selectors, services, states
 from renewals.models import Reminder, Renewal
 
 from .forms import ReasonForm
@@ -62,7 +62,9 @@ def staff_overview(request):
             "page": page,
             "expiring": expiring,
             "grace": _page(request, selectors.credentials_in_grace(), "grace_page"),
-            "pending": _page(request, selectors.renewals_awaiting_staff(), "pending_page"),
+            "pending": _with_fee_refusals(
+                _page(request, selectors.renewals_awaiting_staff(), "pending_page")
+            ),
             "held": _page(request, selectors.renewals_held(), "held_page"),
             "reject_form": ReasonForm(),
             "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
@@ -72,6 +74,14 @@ def staff_overview(request):
             "unsent_emails": outbox.unsent(limit=50),
         },
     )
+
+
+def _with_fee_refusals(page):
+    """Each renewal on the page with `fee_refusal`: why its fee cannot be confirmed now
+    (renewals.states.fee_refusal, the server's own check), "" when it can."""
+    for renewal in page.object_list:
+        renewal.fee_refusal = states.fee_refusal(renewal, under_audit=renewal.under_audit)
+    return page
 
 
 def _chunks(iterable, size):
