@@ -233,15 +233,14 @@ def practitioner_file(practitioner_id):
     status, SEU log, renewals, reminders and emails sent, courses and the audit trail of
     their account and objects (the latest HISTORY of each list)."""
     practitioner = Practitioner.objects.select_related("user").get(pk=practitioner_id)
-    credentials = list(
+    # Each credential with its state, as the holder's dashboard words it (renewals.states).
+    progresses = renewal_selectors.credential_progress(
         Credential.objects.filter(holder=practitioner)
-        .select_related("program", "course")
+        .select_related("course")
         .order_by("expires_on", "pk")
     )
-    # Each credential's state, as the holder's dashboard words it (renewals.states).
-    states = renewal_states.states_for(
-        renewal_selectors.credential_progress(Credential.objects.filter(holder=practitioner))
-    )
+    states = renewal_states.states_for(progresses)
+    credentials = [p.credential for p in progresses]
     for credential in credentials:
         credential.state = states[credential.pk]
     renewals = list(
