@@ -5,11 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from certifications.models import Credential
 from certifications.permissions import staff_required
+from cspo_tracker.confirm import confirm_page
 from cspo_tracker.csv_export import SafeWriter
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.paging import bounded_page
@@ -197,8 +199,23 @@ def reject_fee(request, pk):
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request, pk):
+    if request.method == "GET":
+        renewal = get_object_or_404(Renewal.objects.select_related("practitioner__user"), pk=pk)
+        return confirm_page(
+            request,
+            title=f"Approve renewal #{pk} of a lapsed credential?",
+            consequences=[
+                f"{renewal.practitioner} ({renewal.practitioner.email}) renews a credential "
+                "that lapsed past its grace period.",
+                "Once its fee is confirmed too, the renewal completes and the credential is "
+                "active again from its old expiry.",
+            ],
+            button="Approve",
+            cancel_url=reverse("staff_renewals") + "#awaiting",
+            danger=False,
+        )
     return _staff_action(
         request,
         pk,
