@@ -107,7 +107,7 @@ class AttendanceOutcome:
 
     def describe_missing(self):
         parts = [
-            f"session {s.session.position} ({s.session.held_on:%d %b}): "
+            f"session {s.session.position} ({s.session.held_on.day} {s.session.held_on:%b}): "
             f"{s.attended.normalize():f} of {s.session.hours.normalize():f} h"
             for s in self.shortfalls
         ]

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cspo_tracker.formats import how_many
 from cspo_tracker.outbox import services as outbox
 
 from ..dates import today_for
@@ -208,8 +209,8 @@ def enroll(*, course, attendees):
     seats_left = course.capacity - course.enrollments.count()
     if len(new) > seats_left:
         raise ValidationError(
-            f"The course has {max(seats_left, 0)} seat(s) left of {course.capacity}; "
-            f"cannot enroll {len(new)} more."
+            f"The course has {how_many(max(seats_left, 0), 'seat')} left of {course.capacity}; "
+            f"cannot enrol {len(new)} more."
         )
     created = []
     for email, attendee in new.items():

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from cspo_tracker.formats import how_many
+
 from ..dates import today_in
 from ..permissions import course_runner_required
 from ..selectors import (
@@ -229,7 +231,7 @@ def course_close(request, pk):
     result = courses.close_course(course=course, by=request.user)
     messages.success(
         request,
-        f"Course closed: {len(result.issued)} credential(s) issued"
+        f"Course closed: {how_many(len(result.issued), 'credential')} issued"
         + (f", {len(result.already_issued)} issued before" if result.already_issued else "")
         + (
             f", {len(result.already_held)} already held the program (no second credential)"
@@ -237,7 +239,7 @@ def course_close(request, pk):
             else ""
         )
         + (
-            f", {len(result.renewed)} other credential(s) renewed to the new expiry"
+            f", {how_many(len(result.renewed), 'other credential')} renewed to the new expiry"
             if result.renewed
             else ""
         )

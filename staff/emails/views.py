@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from certifications.permissions import staff_required
+from cspo_tracker.formats import how_many
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.outbox.models import OutboundEmail, Suppression
 
@@ -38,7 +39,7 @@ def lift(request):
     """The address works again (the holder fixed their mailbox): its held emails go."""
     address = request.POST.get("address", "")
     held = outbox.lift_suppression(address=address)
-    messages.success(request, f"{address} is reachable again; {held} held email(s) sent.")
+    messages.success(request, f"{address} is reachable again; {how_many(held, 'held email')} sent.")
     return redirect("staff_email_addresses")
 
 
