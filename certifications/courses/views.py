@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from cspo_tracker.formats import how_many
 
@@ -114,10 +114,13 @@ def _render_detail(request, course, enroll_form, upload_form):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @course_runner_required
 def course_enroll(request, pk):
     course = _course(request, pk)
+    if request.method == "GET":
+        # Reloading the page a refused upload answered with: back to the course, not 405.
+        return redirect("course_detail", pk=course.pk)
     enroll_form, upload_form = EnrollForm(), RosterUploadForm()
     if "pasted" in request.POST or request.FILES:
         upload_form = RosterUploadForm(request.POST, request.FILES)

@@ -64,3 +64,13 @@ def test_an_seu_without_a_category_shown_ends_its_provider_without_a_separator(
     SeuEntryFactory(practitioner=practitioner_client.practitioner, provider="Agile Alliance")
     page = practitioner_client.get(reverse("seus:list")).text
     assert "Agile Alliance · <span" not in page
+
+
+def test_reloading_the_enrol_page_after_a_refused_csv_goes_back_to_the_course(staff_client):
+    course = CourseFactory()
+    url = reverse("course_enroll", args=[course.pk])
+    refused = staff_client.post(url, {"pasted": "not,a,roster\n"})
+    assert refused.status_code == 200
+    reloaded = staff_client.get(url)
+    assert reloaded.status_code == 302
+    assert reloaded["Location"] == reverse("course_detail", args=[course.pk])
