@@ -21,6 +21,7 @@ urlpatterns = [
         views.practitioner_edit,
         name="staff_practitioner_edit",
     ),
+    path("staff/audit/", views.audit_log, name="staff_audit_log"),
     path(
         "staff/audit/<str:app_label>/<str:model>/<int:pk>/",
         views.audit_trail,
