@@ -5,9 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from certifications.mfa import mark_mfa_required
+from cspo_tracker.confirm import confirm_page
 
 from . import tokens
 from .forms import TokenForm
@@ -58,12 +60,23 @@ def token_list(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def token_revoke(request, pk):
     try:
         token = tokens.token_of(request.user, pk)
     except ApiToken.DoesNotExist as missing:
         raise Http404 from missing
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            title=f"Revoke the token “{token.name}”?",
+            consequences=[
+                "Every program using it gets 401 from its next request on.",
+                "This cannot be undone: make a new token for anything that still needs access.",
+            ],
+            button="Revoke token",
+            cancel_url=reverse("api_tokens"),
+        )
     tokens.revoke_token(token=token)
     messages.success(request, f"Revoked “{token.name}”: it no longer works.")
     return redirect("api_tokens")

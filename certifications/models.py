@@ -453,6 +453,12 @@ class Credential(models.Model):
         """Past its grace period: a lapsed credential renews only with staff approval."""
         return today > self.grace_ends_on
 
+    def is_held_on(self, today):
+        """Still held: neither revoked nor lapsed. A holder gets no second credential of a
+        program they hold (a closing course renews the held one; a claim of it is not
+        approved), the one rule certifications.selectors.held_credentials applies."""
+        return not self.is_revoked and not self.is_lapsed_on(today)
+
 
 class AttendanceChange(models.Model):
     """One change to an attendance cell, kept for audit: who, when, old and new hours.

@@ -1,7 +1,6 @@
 """Reads for certifications."""
 
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -108,7 +107,7 @@ class AttendanceOutcome:
 
     def describe_missing(self):
         parts = [
-            f"session {s.session.position} ({s.session.held_on:%d %b}): "
+            f"session {s.session.position} ({s.session.held_on.day} {s.session.held_on:%b}): "
             f"{s.attended.normalize():f} of {s.session.hours.normalize():f} h"
             for s in self.shortfalls
         ]
@@ -186,9 +185,19 @@ def attendance_grid(course):
                 holder_id__in=[e.practitioner_id for e in enrollments],
             )
         )
-        .only("pk", "holder_id", "course_id", "certificate_number", "issued_on", "expires_on")
+        .only(
+            "pk",
+            "holder_id",
+            "program_id",
+            "course_id",
+            "certificate_number",
+            "issued_on",
+            "expires_on",
+            "revoked_at",
+        )
         .order_by("expires_on")
     ):
+        c.program = course.program
         (issued if c.course_id == course.pk else held)[c.holder_id] = c
     rows = []
     for enrollment in enrollments:
@@ -207,6 +216,29 @@ def attendance_grid(course):
             )
         )
     return AttendanceGrid(course=course, sessions=sessions, rows=rows)
+
+
+def held_credentials(pairs):
+    """{(holder_id, program_id): credential} for each pair whose holder still holds a
+    credential of that program (Credential.is_held_on, on the holder's own today), the
+    latest expiring one; one query whatever the number of pairs. The one rule for "holds
+    it already": a closing course renews that credential rather than issuing a second,
+    and a claim of that program is not approved."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    held = {}
+    for c in (
+        Credential.objects.filter(
+            holder_id__in={h for h, _ in pairs}, program_id__in={p for _, p in pairs}
+        )
+        .select_related("program", "holder")
+        .order_by("expires_on", "pk")
+    ):
+        key = (c.holder_id, c.program_id)
+        if key in pairs and c.is_held_on(today_for(c.holder)):
+            held[key] = c
+    return held
 
 
 def attendance_changes(course):
@@ -351,9 +383,7 @@ def closing_preview(course):
             lines.append(ClosingLine(row, "missed"))
         elif row.credential is not None:
             lines.append(ClosingLine(row, "issued_before", row.credential.expires_on))
-        elif row.held is not None and not (
-            today_for(holder) > row.held.expires_on + timedelta(days=program.grace_days)
-        ):
+        elif row.held is not None and row.held.is_held_on(today_for(holder)):
             lines.append(ClosingLine(row, "held", max(expires_on, row.held.expires_on)))
         else:
             lines.append(ClosingLine(row, "issue", expires_on, email="welcome"))

@@ -24,6 +24,11 @@ def money(amount, currency="USD"):
     return f"{prefix}{number}" if prefix else f"{currency} {number}"
 
 
+def how_many(number, singular, plural=None):
+    """ "1 credential", "2 credentials": a real plural, never "credential(s)"."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def day(value):
     """A date (or a datetime, in the current time zone) as "9 Jan 2027"."""
     if value is None or value == "":

@@ -148,7 +148,13 @@ def seed_demo(today=None):
             Attendance.objects.get_or_create(
                 enrollment=enrollment, session=session, defaults={"hours_attended": hours}
             )
-        if day_two_hours == sessions[-1].hours:
+        # The course is closed by hand below, so its outcome is written as closing
+        # writes it (the reports' completion reads Enrollment.completed).
+        completed = day_two_hours == sessions[-1].hours
+        if enrollment.completed != completed:
+            enrollment.completed = completed
+            enrollment.save(update_fields=["completed"])
+        if completed:
             counts["credentials"] += _credential(
                 person, cspo, f"CSPO-DEMO{position:05d}", course.ends_on, course
             )[1]

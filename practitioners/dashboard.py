@@ -14,6 +14,7 @@ from cspo_tracker.formats import day
 from renewals.models import Renewal, RenewalCycle
 from renewals.payments.services import payable
 from renewals.selectors import credential_progress, format_fee, format_seus, renewal_in_progress
+from renewals.states import State, states_for
 
 # The button a card shows (None: no button).
 SUBMIT, LOG_SEUS, PAY = "submit", "log_seus", "pay"
@@ -139,19 +140,35 @@ class DashboardCard:
     fee_text: str = ""
     button: str | None = None
     window_note: str = ""
+    state: object = None  # renewals.states.CredentialState
 
     @property
     def status_label(self):
+        """The state's word (renewals.states), the one every surface shows."""
+        if self.state is not None:
+            return self.state.label
         return Credential.Status(self.progress.status).label
 
+    @property
+    def status_key(self):
+        return self.state.value if self.state is not None else self.progress.status
 
-def card_state(progress, in_progress=None):
+
+AUDIT_ACTIONS = {
+    State.UNDER_SEU_AUDIT: "Send evidence for the SEU audit of your renewal",
+    State.EVIDENCE_RECEIVED: "Nothing to do: staff are reviewing the evidence you sent",
+}
+
+
+def card_state(progress, in_progress=None, state=None):
+    action = AUDIT_ACTIONS.get(state.state) if state is not None else None
     return DashboardCard(
         progress,
-        next_action(progress, in_progress),
+        action or next_action(progress, in_progress),
         fee_text=fee_text(progress),
         button=button(progress, in_progress),
         window_note=window_note(progress),
+        state=state,
     )
 
 
@@ -159,7 +176,8 @@ def dashboard_cards(practitioner, *, now=None):
     """A card (progress, next action, fee, button) for each of the practitioner's
     credentials, soonest expiry first, in a fixed number of queries."""
     in_progress = renewal_in_progress(practitioner)
+    progresses = credential_progress(credentials_of(practitioner), now=now)
+    states = states_for(progresses)
     return [
-        card_state(progress, in_progress)
-        for progress in credential_progress(credentials_of(practitioner), now=now)
+        card_state(progress, in_progress, states[progress.credential.pk]) for progress in progresses
     ]

@@ -2,10 +2,11 @@
 SEUs earned over the look-back window, and the pace needed to reach the requirement by
 expiry, read for all cards in a fixed number of queries.
 
-The pace rule: to reach `seus_required` by the end of the window at an even pace, the
-holder must have earned `required × elapsed / window length` by each day. With what is
-counted now, they stay on pace until the day that line reaches their total: that is
-"the date by which the pace must rise". Past it, they are behind.
+The pace rule (docs/domain.md, "Pace"): the even-pace line rises from 0 SEUs on the day
+pace is judged from (the later of the window's start and the credential's issue date: no
+one is behind for the time before they held it) to `seus_required` at the window's end.
+The holder is behind once that line asks for a whole SEU (PACE_SLACK) more than they have
+counted; until then they are on pace, up to "the date by which the pace must rise".
 """
 
 import math
@@ -18,6 +19,7 @@ from seus.models import SeuCategory, SeuEntry
 
 ZERO = Decimal("0")
 DAYS_PER_MONTH = Decimal("30.4375")
+PACE_SLACK = Decimal("1")  # one SEU (an hour of learning) short is not yet behind
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,15 @@ class Glance:
     categories: list = field(default_factory=list)
     # (date, SEUs counted up to that day), one point per day SEUs were earned.
     points: list = field(default_factory=list)
+    issued_on: date | None = None
+
+    @property
+    def paced_from(self):
+        """The day the even-pace line starts: the window's start, or the issue date when
+        the credential was issued inside its window."""
+        if self.issued_on is None:
+            return self.window_starts_on
+        return max(self.window_starts_on, self.issued_on)
 
     @property
     def window_days(self):
@@ -54,8 +65,9 @@ class Glance:
         requirement; None once the requirement is met."""
         if self.met or not self.required:
             return None
-        days = math.floor(self.counted / self.required * self.window_days)
-        return self.window_starts_on + timedelta(days=days)
+        span = max((self.ends_on - self.paced_from).days, 1)
+        share = min((self.counted + PACE_SLACK) / self.required, Decimal(1))
+        return self.paced_from + timedelta(days=math.floor(share * span))
 
     @property
     def not_started(self):
@@ -164,4 +176,5 @@ def _glance(progress, entries, categories):
         counted=progress.seus_counted,
         categories=shares,
         points=points,
+        issued_on=progress.credential.issued_on,
     )

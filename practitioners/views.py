@@ -19,7 +19,9 @@ from certifications.models import Practitioner
 from certifications.own_pages import kept_own_page
 from certifications.selectors import practitioner_for
 from certifications.services import reset_calendar_token, update_profile
+from cspo_tracker.confirm import confirm_page
 from cspo_tracker.privacy import export
+from renewals.claims import services as claims
 from renewals.reminders import notifications
 
 from .calendar import calendar_feed as build_calendar_feed
@@ -49,6 +51,7 @@ def _render_dashboard(request, practitioner):
         {
             "practitioner": practitioner,
             "cards": cards,
+            "pending_claims": list(claims.pending_claims_of(practitioner)),
             "glances": glances_for([card.progress for card in cards]),
         },
     )
@@ -118,8 +121,20 @@ def profile(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def calendar_reset(request):
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            title="Make a new calendar link?",
+            consequences=[
+                "The current link stops working at once: calendars subscribed to it get "
+                "“not found” and stop updating.",
+                "Paste the new link into each calendar app you use.",
+            ],
+            button="Make a new link",
+            cancel_url=reverse("profile"),
+        )
     reset_calendar_token(practitioner=practitioner_for(request.user))
     messages.success(request, "Your calendar link is new; the old one no longer works.")
     return redirect("profile")

@@ -45,6 +45,7 @@ class RenewalsConfig(AppConfig):
         from cspo_tracker.kept_pages.row_versions import holder_rows
 
         from .audits.models import SeuAudit, SeuAuditItem
+        from .claims.models import CredentialClaim
         from .models import Renewal, RenewalCycle
 
         holder_rows("cycle", lambda holder: RenewalCycle.objects.filter(credential__holder=holder))
@@ -54,6 +55,7 @@ class RenewalsConfig(AppConfig):
                 Q(practitioner=holder) | Q(cycles__credential__holder=holder)
             ).distinct(),
         )
+        holder_rows("claim", lambda holder: CredentialClaim.objects.filter(practitioner=holder))
         holder_rows(
             "seu_audit", lambda holder: SeuAudit.objects.filter(renewal__practitioner=holder)
         )

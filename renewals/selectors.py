@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
 from certifications.dates import add_months, today_for
 from certifications.models import Credential
@@ -187,14 +187,30 @@ class Progress:
         return self.cycle.fee_currency if self.cycle else self.credential.program.fee_currency
 
     @property
+    def fee_awaiting_confirmation(self):
+        """The holder paid with a submitted renewal; staff have not confirmed it yet."""
+        return bool(
+            self.renewal_pending
+            and self.cycle.renewal is not None
+            and self.cycle.renewal.fee_status == Renewal.FeeStatus.PENDING
+        )
+
+    @property
     def missing(self):
-        """ "6 SEUs and the US$100 fee", or "" when nothing is missing."""
-        return missing_text(
+        """ "6 SEUs and the US$100 fee", or "" when nothing is missing. A fee paid with a
+        submitted renewal is not missing: it waits for staff, and says so."""
+        text = missing_text(
             seus_missing=self.seus_missing,
-            fee_missing=not self.fee_paid,
+            fee_missing=not self.fee_paid and not self.fee_awaiting_confirmation,
             fee_amount=self.fee_amount,
             fee_currency=self.fee_currency,
         )
+        if self.fee_awaiting_confirmation:
+            waiting = (
+                f"staff to confirm the {format_fee(self.fee_amount, self.fee_currency)} fee paid"
+            )
+            return f"{text}; {waiting}" if text else waiting
+        return text
 
     @property
     def renewal_pending(self):
@@ -417,12 +433,25 @@ def credentials_in_grace():
     )
 
 
+def with_open_audit(renewals):
+    """`renewals` annotated with `under_audit`: an SEU audit of it is open, so its fee
+    cannot be confirmed yet (renewals.services.confirm_fee)."""
+    return renewals.annotate(
+        under_audit=Exists(
+            SeuAudit.objects.filter(renewal=OuterRef("pk"), status=SeuAudit.Status.OPEN)
+        )
+    )
+
+
 def renewals_awaiting_staff():
-    """Renewals waiting for a fee confirmation or a staff approval."""
+    """Renewals waiting for a fee confirmation or a staff approval, each with
+    `under_audit`."""
     return (
-        Renewal.objects.filter(
-            Q(fee_status=Renewal.FeeStatus.PENDING) | Q(status=Renewal.Status.NEEDS_APPROVAL),
-            status__in=[Renewal.Status.SUBMITTED, Renewal.Status.NEEDS_APPROVAL],
+        with_open_audit(
+            Renewal.objects.filter(
+                Q(fee_status=Renewal.FeeStatus.PENDING) | Q(status=Renewal.Status.NEEDS_APPROVAL),
+                status__in=[Renewal.Status.SUBMITTED, Renewal.Status.NEEDS_APPROVAL],
+            )
         )
         .select_related("practitioner__user")
         .prefetch_related("cycles__credential__program")
@@ -461,6 +490,7 @@ class FeePreview:
     renewal: Renewal
     completes: bool  # confirming the fee completes the renewal now
     waits_for_approval: bool
+    under_audit: bool  # an open SEU audit: the fee cannot be confirmed yet
     seus_counted: Decimal
     entries: list  # the SEU entries the renewal would consume
     renewed: list  # [(credential, new expiry)]
@@ -475,8 +505,10 @@ def fee_confirmation_preview(renewal):
     entries = seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
     counted = seus_total(entries)
     waits = renewal.status == Renewal.Status.NEEDS_APPROVAL
+    under_audit = has_open_audit(renewal)
     completes = (
-        renewal.status == Renewal.Status.SUBMITTED
+        not under_audit
+        and renewal.status == Renewal.Status.SUBMITTED
         and renewal.fee_status in (Renewal.FeeStatus.PENDING, Renewal.FeeStatus.UNPAID)
         and counted >= renewal.seus_required
     )
@@ -484,6 +516,7 @@ def fee_confirmation_preview(renewal):
         renewal=renewal,
         completes=completes,
         waits_for_approval=waits,
+        under_audit=under_audit,
         seus_counted=counted,
         entries=list(entries.select_related("category").order_by("earned_on", "pk")),
         renewed=[
@@ -496,6 +529,3 @@ def fee_confirmation_preview(renewal):
 
 def has_open_audit(renewal):
     return SeuAudit.objects.filter(renewal=renewal, status=SeuAudit.Status.OPEN).exists()
-
-
-OPEN_REFUSAL = "This renewal is under SEU audit: its fee can be confirmed once the audit is closed."

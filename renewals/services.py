@@ -27,8 +27,9 @@ from seus.models import SeuEntry
 
 from . import plans, selectors
 from .models import Renewal, RenewalCycle
-from .selectors import OPEN_REFUSAL, has_open_audit
+from .selectors import has_open_audit
 from .signals import credentials_renewed, renewal_submitted
+from .states import fee_refusal
 
 
 def open_cycle(*, credential):
@@ -156,6 +157,7 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
         status=RenewalCycle.Status.SUBMITTED, renewal=renewal, submitted_at=now
     )
     renewal_submitted.send(sender=Renewal, renewal=renewal)
+    enqueue_renewal_received(renewal)
     return renewal
 
 
@@ -171,18 +173,14 @@ def confirm_fee(*, renewal, by, now=None, invoice_reference=""):
     now = now or timezone.now()
     renewal = locked(renewal)
     invoice_reference = (invoice_reference or "").strip()
-    if renewal.fee_status == Renewal.FeeStatus.UNPAID and renewal.status in Renewal.IN_PROGRESS:
+    refusal = fee_refusal(renewal, under_audit=has_open_audit(renewal))
+    if refusal:
+        raise ValidationError(refusal)
+    if renewal.fee_status == Renewal.FeeStatus.UNPAID:
         if not invoice_reference:
             raise ValidationError("Enter the reference of the invoice or bank transfer.")
-        if has_open_audit(renewal):
-            raise ValidationError(OPEN_REFUSAL)
         renewal.payment_reference, renewal.fee_paid_at = invoice_reference[:100], now
         renewal.save(update_fields=["payment_reference", "fee_paid_at"])
-        return _fee_confirmed(renewal, by=by, now=now)
-    if renewal.fee_status != Renewal.FeeStatus.PENDING:
-        raise ValidationError("This fee is not awaiting confirmation.")
-    if has_open_audit(renewal):
-        raise ValidationError(OPEN_REFUSAL)
     return _fee_confirmed(renewal, by=by, now=now)
 
 
@@ -475,6 +473,28 @@ def enqueue_renewal_confirmation(renewal):
         },
         to=renewal.practitioner.email,
         key=f"renewal_confirmation:{renewal.pk}",
+    )
+
+
+def enqueue_renewal_received(renewal):
+    """The acknowledgement of a submitted renewal, as a claim gets one: what was
+    submitted and what happens next. One per renewal (outbox key)."""
+    renewal = Renewal.objects.select_related("practitioner__user").get(pk=renewal.pk)
+    credentials = [
+        c.credential for c in renewal.cycles.select_related("credential__program").order_by("pk")
+    ]
+    return outbox.enqueue(
+        "renewal_received",
+        {
+            "renewal": renewal,
+            "practitioner": renewal.practitioner,
+            "credentials": credentials,
+            "fee": selectors.format_fee(renewal.fee_amount, renewal.fee_currency),
+            "needs_approval": renewal.status == Renewal.Status.NEEDS_APPROVAL,
+            "renewals_url": settings.SITE_URL + reverse("renewals:mine"),
+        },
+        to=renewal.practitioner.email,
+        key=f"renewal_received:{renewal.pk}",
     )
 
 

@@ -123,5 +123,9 @@ def my_renewals(request):
     )
     for renewal in renewals:
         renewal.payable = payments.payable(renewal)
-    response = render(request, "renewals/mine.html", {"renewals": renewals})
+    response = render(
+        request,
+        "renewals/mine.html",
+        {"renewals": renewals, "in_progress": selectors.renewal_in_progress(practitioner)},
+    )
     return gateway.allow_checkout_forms(response)

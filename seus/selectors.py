@@ -88,13 +88,28 @@ def counting_note(practitioner, earned_on, *, today):
         return ""
     later = [w for w in current if w.starts_on > earned_on]
     if not later:
-        return ""
+        return _after_expiry_note(current, earned_on)
     starts_on = min(w.starts_on for w in later)
     when = "starts on" if starts_on > today else "started on"
     return (
         f"This entry counts 0 for now: your current renewal window {when} "
         f"{day(starts_on)} (it begins at your previous expiry date), and SEUs earned from "
         "that day count toward your next renewal."
+    )
+
+
+def _after_expiry_note(current, earned_on):
+    """Earned after every current window ended (in grace, or lapsed): a renewal counts
+    only SEUs earned by the expiry date, and the next window starts at that date."""
+    ends_on = max(w.ends_on for w in current)
+    if earned_on <= ends_on:
+        return ""
+    return (
+        f"This entry counts 0 for now: it was earned after your credential expired on "
+        f"{day(ends_on)}, and a renewal counts only SEUs earned by the expiry date. To "
+        f"renew, log SEUs earned by {day(ends_on)} (a lapsed credential also needs staff "
+        f"approval). Once you renew, your next window starts on {day(ends_on)}, so this "
+        "entry counts toward the renewal after that."
     )
 
 

@@ -14,6 +14,9 @@ from cspo_tracker.outbox.models import OutboundEmail, Suppression
 from cspo_tracker.paging import bounded_page
 from cspo_tracker.privacy.models import Retirement
 from renewals import selectors as renewal_selectors
+from renewals import states as renewal_states
+from renewals.audits import services as audits
+from renewals.claims import services as claims
 from renewals.models import Reminder, Renewal
 from renewals.payments import selectors as payment_selectors
 from seus.models import SeuEntry
@@ -33,8 +36,19 @@ class Count:
 
 
 def console_counts(*, user, today):
-    """What needs staff action now, each with the list it links to (one query each)."""
+    """What needs staff action now, each with the list it links to (one query each).
+    Every queue that waits for a person is here: a queue left off waits unseen."""
     return [
+        Count(
+            "Claims waiting for a decision",
+            claims.pending_claims().count(),
+            "staff_claims",
+        ),
+        Count(
+            "SEU audits with evidence to review",
+            audits.audits_with_evidence_to_review().count(),
+            "staff_audits",
+        ),
         Count(
             "Renewals awaiting confirmation",
             renewal_selectors.renewals_awaiting_staff().count(),
@@ -220,11 +234,16 @@ def practitioner_file(practitioner_id):
     status, SEU log, renewals, reminders and emails sent, courses and the audit trail of
     their account and objects (the latest HISTORY of each list)."""
     practitioner = Practitioner.objects.select_related("user").get(pk=practitioner_id)
-    credentials = list(
+    # Each credential with its state, as the holder's dashboard words it (renewals.states).
+    progresses = renewal_selectors.credential_progress(
         Credential.objects.filter(holder=practitioner)
-        .select_related("program", "course")
+        .select_related("course")
         .order_by("expires_on", "pk")
     )
+    states = renewal_states.states_for(progresses)
+    credentials = [p.credential for p in progresses]
+    for credential in credentials:
+        credential.state = states[credential.pk]
     renewals = list(
         Renewal.objects.filter(practitioner=practitioner)
         .prefetch_related("cycles__credential__program", payment_selectors.payments_prefetch())

@@ -21,6 +21,7 @@ urlpatterns = [
         views.practitioner_edit,
         name="staff_practitioner_edit",
     ),
+    path("staff/audit/", views.audit_log, name="staff_audit_log"),
     path(
         "staff/audit/<str:app_label>/<str:model>/<int:pk>/",
         views.audit_trail,
@@ -34,6 +35,7 @@ urlpatterns = [
     # Email: unreachable addresses, held emails, previews
     path("staff/emails/addresses/", emails.addresses, name="staff_email_addresses"),
     path("staff/emails/addresses/lift/", emails.lift, name="staff_email_lift"),
+    path("staff/emails/<int:pk>/send-again/", emails.send_again, name="staff_email_send_again"),
     path("staff/emails/previews/", emails.previews, name="staff_email_previews"),
     path(
         "staff/emails/previews/<int:index>/html/",

@@ -104,6 +104,25 @@ def practitioner_edit(request, pk):
     )
 
 
+RECENT_CHANGES = 200
+
+
+@staff_required
+def audit_log(request):
+    """The latest changes to every audited record, newest first, on a staff page (the
+    admin's log is for the admin's own users)."""
+    entries = (
+        LogEntry.objects.select_related("actor", "content_type")
+        .filter(content_type__in=[ContentType.objects.get_for_model(m) for m in dict(AUDITED)])
+        .order_by("-timestamp", "-pk")[:RECENT_CHANGES]
+    )
+    return render(
+        request,
+        "staff/audit.html",
+        {"object": None, "entries": entries, "actions": LogEntry.Action},
+    )
+
+
 @staff_required
 def audit_trail(request, app_label, model, pk):
     """The audit log of one object: who changed what, when."""

@@ -6,10 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certifications.models import Organisation
 from certifications.selectors import practitioner_for
+from cspo_tracker.confirm import confirm_page
 
 from . import selectors, services
 from .forms import SubscriptionForm
@@ -62,9 +64,26 @@ def subscription_detail(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def subscription_delete(request, pk):
     subscription = _subscription(request, pk)
+    if request.method == "GET":
+        whose = (
+            "every practitioner's events (organisation-wide)"
+            if subscription.scope != subscription.Scope.OWN
+            else "your own events"
+        )
+        return confirm_page(
+            request,
+            title="Delete this webhook?",
+            consequences=[
+                f"{subscription.url} stops receiving {whose} at once.",
+                "Its delivery log is deleted with it. This cannot be undone; turning it off "
+                "instead keeps both.",
+            ],
+            button="Delete webhook",
+            cancel_url=reverse("webhooks:detail", args=[subscription.pk]),
+        )
     services.delete_subscription(subscription=subscription, by=request.user)
     messages.success(request, f"The webhook to {subscription.url} is deleted.")
     return redirect("webhooks:list")

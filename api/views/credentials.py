@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from certifications.selectors import credentials_of, practitioner_for
 from renewals.selectors import credential_progress
+from renewals.states import State, states_for
 
 from ..permissions import HasScope, PersonOnly
 
@@ -22,6 +23,11 @@ class CredentialSerializer(serializers.Serializer):
     expires_on = serializers.DateField()
     days_left = serializers.IntegerField(help_text="Days until expiry (negative: past it).")
     status = serializers.ChoiceField(choices=STATUSES)
+    state = serializers.ChoiceField(
+        choices=State.values,
+        help_text="Where the credential stands, renewal and audit included "
+        "(docs/states.md): the dashboard's status word.",
+    )
     seus_counted = serializers.DecimalField(max_digits=8, decimal_places=2)
     seus_required = serializers.DecimalField(max_digits=8, decimal_places=2)
     seus_missing = serializers.DecimalField(max_digits=8, decimal_places=2)
@@ -31,7 +37,7 @@ class CredentialSerializer(serializers.Serializer):
     missing = serializers.CharField(help_text='What is missing, e.g. "6 SEUs and the fee".')
 
 
-def _row(progress):
+def _row(progress, state):
     credential = progress.credential
     return {
         "certificate_number": credential.certificate_number,
@@ -41,6 +47,7 @@ def _row(progress):
         "expires_on": credential.expires_on,
         "days_left": progress.days_left,
         "status": "revoked" if credential.is_revoked else str(progress.status),
+        "state": state.value,
         "seus_counted": progress.seus_counted,
         "seus_required": progress.seus_required,
         "seus_missing": progress.seus_missing,
@@ -58,4 +65,6 @@ class CredentialListView(APIView):
     @extend_schema(responses=CredentialSerializer(many=True), summary="My credentials")
     def get(self, request):
         progress = credential_progress(credentials_of(practitioner_for(request.user)))
-        return Response(CredentialSerializer([_row(p) for p in progress], many=True).data)
+        states = states_for(progress)
+        rows = [_row(p, states[p.credential.pk]) for p in progress]
+        return Response(CredentialSerializer(rows, many=True).data)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cspo_tracker.formats import how_many
 from cspo_tracker.outbox import services as outbox
 
 from ..dates import today_for
@@ -208,8 +209,8 @@ def enroll(*, course, attendees):
     seats_left = course.capacity - course.enrollments.count()
     if len(new) > seats_left:
         raise ValidationError(
-            f"The course has {max(seats_left, 0)} seat(s) left of {course.capacity}; "
-            f"cannot enroll {len(new)} more."
+            f"The course has {how_many(max(seats_left, 0), 'seat')} left of {course.capacity}; "
+            f"cannot enrol {len(new)} more."
         )
     created = []
     for email, attendee in new.items():
@@ -371,13 +372,14 @@ def close_course(*, course, by=None):
 
 
 def _held_credential(row, *, program):
-    """The attendee's credential of `program` that is not lapsed (the latest expiring,
-    read with the grid), or None."""
+    """The attendee's credential of `program` still held (Credential.is_held_on; the
+    latest expiring, read with the grid), or None."""
     credential = row.held
     if credential is None:
         return None
     credential.program = program
-    return None if credential.is_lapsed_on(today_for(row.enrollment.practitioner)) else credential
+    held = credential.is_held_on(today_for(row.enrollment.practitioner))
+    return credential if held else None
 
 
 def enqueue_invitation(enrollment):

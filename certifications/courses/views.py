@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
+
+from cspo_tracker.formats import how_many
 
 from ..dates import today_in
 from ..permissions import course_runner_required
@@ -112,10 +114,13 @@ def _render_detail(request, course, enroll_form, upload_form):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @course_runner_required
 def course_enroll(request, pk):
     course = _course(request, pk)
+    if request.method == "GET":
+        # Reloading the page a refused upload answered with: back to the course, not 405.
+        return redirect("course_detail", pk=course.pk)
     enroll_form, upload_form = EnrollForm(), RosterUploadForm()
     if "pasted" in request.POST or request.FILES:
         upload_form = RosterUploadForm(request.POST, request.FILES)
@@ -229,7 +234,7 @@ def course_close(request, pk):
     result = courses.close_course(course=course, by=request.user)
     messages.success(
         request,
-        f"Course closed: {len(result.issued)} credential(s) issued"
+        f"Course closed: {how_many(len(result.issued), 'credential')} issued"
         + (f", {len(result.already_issued)} issued before" if result.already_issued else "")
         + (
             f", {len(result.already_held)} already held the program (no second credential)"
@@ -237,7 +242,7 @@ def course_close(request, pk):
             else ""
         )
         + (
-            f", {len(result.renewed)} other credential(s) renewed to the new expiry"
+            f", {how_many(len(result.renewed), 'other credential')} renewed to the new expiry"
             if result.renewed
             else ""
         )

@@ -102,7 +102,10 @@ def _run(job_id):
     job.rows_written = min(counts["writing"], job.rows_total)
     job.finished_at = timezone.now()
     job.save()
-    cache.delete(_progress_key(job_id))
+    # Until this transaction commits, other requests still read the job as running with
+    # no counts stored: the live progress must stay until then, or the page shows
+    # "0 of ? rows" between 99 % and the result.
+    transaction.on_commit(lambda: cache.delete(_progress_key(job_id)))
     return job
 
 

@@ -82,7 +82,7 @@ def issue_course_credentials(*, holders, course, issued_on):
         )
         for holder, number in zip(holders, _numbers_for(items), strict=True)
     ]
-    credentials = Credential.objects.bulk_create(rows)
+    credentials = bulk.create_audited(rows)
     if credentials:
         credentials_issued.send(sender=Credential, credentials=credentials)
     return credentials

@@ -52,7 +52,7 @@ def check_cache():
 
 # Checks whose failure leaves the site working, worse: /healthz says "degraded" and
 # stays 200, so a load balancer keeps serving.
-DEGRADING = {"cache"}
+DEGRADING = {"cache", "emails_given_up"}
 
 
 # --- The scheduler watch ---
@@ -99,4 +99,25 @@ def check_outbox(now=None):
         "unsent": unsent,
         "oldest_unsent_at": iso(oldest),
         "detail": f"oldest unsent email older than {limit}" if late else "flowing",
+    }
+
+
+def check_emails_given_up():
+    """Emails the outbox gave up on after repeated failures. They no longer count as a
+    backlog ("flowing" stays true), but someone was not told something: /healthz says
+    "degraded" (still 200) until staff send them again or they are pruned."""
+    from ..outbox import services as outbox
+
+    try:
+        count = outbox.given_up()
+    except DatabaseError as exc:
+        logger.warning("health check: outbox unavailable: %s", exc)
+        return {"ok": False, "count": None, "detail": "unknown"}
+    if not count:
+        return {"ok": True, "count": 0, "detail": "none"}
+    return {
+        "ok": False,
+        "count": count,
+        "detail": f"{count} email{'s' if count != 1 else ''} given up after repeated "
+        "failures: send again from the staff renewals page",
     }

@@ -7,6 +7,7 @@ from .health import (
     check_broker,
     check_cache,
     check_database,
+    check_emails_given_up,
     check_outbox,
     registered_checks,
 )
@@ -19,6 +20,7 @@ def healthz(request):
     checks = {"database": check_database(), "broker": check_broker(), "cache": check_cache()}
     checks.update({name: check() for name, check in registered_checks().items()})
     checks["outbox"] = check_outbox()
+    checks["emails_given_up"] = check_emails_given_up()
     healthy = all(c["ok"] for name, c in checks.items() if name not in DEGRADING)
     status = "unavailable"
     if healthy:

@@ -53,6 +53,10 @@ class OutboundEmail(models.Model):
                 name="outbox_pending_due",
             ),
             models.Index(fields=["to", "-created_at"], name="outbox_to_created"),
+            # /healthz, the console and the staff page count the emails given up.
+            models.Index(
+                fields=["created_at"], condition=Q(status="failed"), name="outbox_given_up"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

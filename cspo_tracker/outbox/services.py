@@ -445,6 +445,11 @@ def backlog():
     return row["count"], row["oldest"]
 
 
+def given_up():
+    """How many emails the outbox stopped trying after OUTBOX_MAX_ATTEMPTS."""
+    return OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count()
+
+
 def unsent(*, limit=50):
     """Emails failed or still waiting, oldest first, for the staff page."""
     return OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).order_by(

@@ -4,7 +4,7 @@ each. Every step is kept as an event (who, when, what). Rules in renewals/audits
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from seus.storage import evidence_storage
 
@@ -15,6 +15,17 @@ def audit_evidence_upload_to(instance, filename):
 
     suffix = PurePosixPath(filename).suffix.lower()[:10]
     return f"audits/{instance.audit_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class SeuAuditQuerySet(models.QuerySet):
+    def with_stage(self):
+        """Annotated with the entries still waiting for evidence, for `stage`."""
+        return self.annotate(
+            items_without_evidence=Count(
+                "items",
+                filter=Q(items__status="pending", items__evidence_sent_at__isnull=True),
+            )
+        )
 
 
 class SeuAudit(models.Model):
@@ -38,6 +49,8 @@ class SeuAudit(models.Model):
     selected_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SeuAuditQuerySet.as_manager()
+
     class Meta:
         ordering = ["-selected_at", "-pk"]
         constraints = [
@@ -54,6 +67,29 @@ class SeuAudit(models.Model):
     @property
     def is_open(self):
         return self.status == self.Status.OPEN
+
+    STAGE_LABELS = {
+        "waiting_for_evidence": "Waiting for evidence",
+        "evidence_received": "Evidence received: waiting for staff review",
+    }
+
+    @property
+    def stage(self):
+        """Where an audit stands for the people involved: an open audit waits for the
+        practitioner's evidence until every undecided entry has some, then for staff; a
+        closed one has its status. Read from `with_stage()` when annotated."""
+        if not self.is_open:
+            return self.status
+        missing = getattr(self, "items_without_evidence", None)
+        if missing is None:
+            missing = self.items.filter(
+                status=SeuAuditItem.Status.PENDING, evidence_sent_at__isnull=True
+            ).count()
+        return "waiting_for_evidence" if missing else "evidence_received"
+
+    @property
+    def stage_label(self):
+        return self.STAGE_LABELS.get(self.stage) or self.get_status_display()
 
 
 class SeuAuditItem(models.Model):

@@ -38,9 +38,11 @@ def auditable_renewals():
 
 
 def open_audits_of(practitioner):
-    return SeuAudit.objects.filter(
-        renewal__practitioner=practitioner, status=SeuAudit.Status.OPEN
-    ).order_by("selected_at")
+    return (
+        SeuAudit.objects.filter(renewal__practitioner=practitioner, status=SeuAudit.Status.OPEN)
+        .with_stage()
+        .order_by("selected_at")
+    )
 
 
 def audit_for_practitioner(practitioner, pk):
@@ -55,11 +57,21 @@ def audit_items(audit):
     return audit.items.select_related("entry__category").order_by("entry__earned_on", "pk")
 
 
+def audits_with_evidence_to_review():
+    """Open audits where an undecided entry has its evidence: staff can act on them."""
+    return SeuAudit.objects.filter(
+        status=SeuAudit.Status.OPEN,
+        items__status=SeuAuditItem.Status.PENDING,
+        items__evidence_sent_at__isnull=False,
+    ).distinct()
+
+
 def audits_for_staff():
     """Open audits first, then the most recent closed ones, with their items and events
     prefetched (a fixed number of queries)."""
     return (
-        SeuAudit.objects.select_related("renewal__practitioner__user", "selected_by")
+        SeuAudit.objects.with_stage()
+        .select_related("renewal__practitioner__user", "selected_by")
         .prefetch_related("items__entry__category", "items__decided_by", "events__actor")
         .order_by(F("closed_at").desc(nulls_first=True), "-selected_at", "-pk")
     )

@@ -5,6 +5,8 @@ with a reason is on the staff claims page."""
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from cspo_tracker.formats import how_many
+
 from . import services as claims
 from .models import CredentialClaim
 
@@ -36,4 +38,4 @@ class CredentialClaimAdmin(admin.ModelAdmin):
                     request, f"{claim.certificate_number}: {' '.join(exc.messages)}", messages.ERROR
                 )
         if approved:
-            self.message_user(request, f"{approved} claim(s) approved.", messages.SUCCESS)
+            self.message_user(request, f"{how_many(approved, 'claim')} approved.", messages.SUCCESS)

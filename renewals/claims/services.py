@@ -13,6 +13,8 @@ from django.utils import timezone
 from certifications.dates import today_for
 from certifications.issuing.services import issue_credential, verification_url
 from certifications.models import Credential
+from certifications.selectors import held_credentials
+from cspo_tracker.formats import day
 from cspo_tracker.outbox import services as outbox
 from seus.services import validate_evidence
 
@@ -89,6 +91,14 @@ def approve_claim(*, claim, by, now=None):
         raise ValidationError(
             "A credential with this number is already recorded: reject the claim instead."
         )
+    held = held_credential_for(claim)
+    if held is not None:
+        raise ValidationError(
+            f"{claim.practitioner.full_name or claim.practitioner.email} holds "
+            f"{held.program.code} {held.certificate_number} already (expires "
+            f"{day(held.expires_on)}): approving would issue a second one. Reject the "
+            "claim with the reason."
+        )
     credential = issue_credential(
         holder=claim.practitioner,
         program=claim.program,
@@ -132,6 +142,25 @@ def _email(claim, template):
     )
 
 
+def held_credential_for(claim):
+    """The credential of the claimed program its claimant holds already, or None: the
+    same rule as a closing course (certifications.selectors.held_credentials). Such a
+    claim is not approved, and its review page says so before anyone tries."""
+    return held_credentials({(claim.practitioner_id, claim.program_id)}).get(
+        (claim.practitioner_id, claim.program_id)
+    )
+
+
+def with_held(claims):
+    """The claims, each with `.held`: the credential of its program its claimant holds
+    already, or None (one query for all)."""
+    claims = list(claims)
+    held = held_credentials({(c.practitioner_id, c.program_id) for c in claims})
+    for c in claims:
+        c.held = held.get((c.practitioner_id, c.program_id))
+    return claims
+
+
 def pending_claims():
     """Claims waiting for staff, oldest first (the staff list)."""
     return (
@@ -146,6 +175,15 @@ def recent_decisions(limit=20):
         CredentialClaim.objects.exclude(status=CredentialClaim.Status.PENDING)
         .select_related("practitioner__user", "program", "decided_by")
         .order_by("-decided_at", "-pk")[:limit]
+    )
+
+
+def pending_claims_of(practitioner):
+    """The practitioner's claims waiting for staff (their dashboard lists them)."""
+    return (
+        claims_of(practitioner)
+        .filter(status=CredentialClaim.Status.PENDING)
+        .order_by("submitted_at", "pk")
     )
 
 

@@ -159,6 +159,19 @@ def samples():
             {**reminder, "days_left": 0, "unsubscribe_url": None},
         ),
         (
+            "renewal_received",
+            "Renewal received",
+            False,
+            {
+                "renewal": renewal,
+                "practitioner": holder,
+                "credentials": [credential],
+                "fee": "US$100",
+                "needs_approval": False,
+                "renewals_url": _url("renewals:mine"),
+            },
+        ),
+        (
             "renewal_confirmation",
             "Renewal confirmed",
             False,

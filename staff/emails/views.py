@@ -6,9 +6,11 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from certifications.permissions import staff_required
+from cspo_tracker.formats import how_many
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.outbox.models import OutboundEmail, Suppression
 
@@ -37,8 +39,22 @@ def lift(request):
     """The address works again (the holder fixed their mailbox): its held emails go."""
     address = request.POST.get("address", "")
     held = outbox.lift_suppression(address=address)
-    messages.success(request, f"{address} is reachable again; {held} held email(s) sent.")
+    messages.success(request, f"{address} is reachable again; {how_many(held, 'held email')} sent.")
     return redirect("staff_email_addresses")
+
+
+@staff_required
+@require_POST
+def send_again(request, pk):
+    """A failed email goes back to the outbox with a fresh count (outbox.retry); an email
+    that is not failed any more is left as it is."""
+    email = OutboundEmail.objects.filter(pk=pk, status=OutboundEmail.Status.FAILED).first()
+    if email is None:
+        messages.info(request, "That email is not failed any more; nothing was sent again.")
+    else:
+        outbox.retry(email)
+        messages.success(request, f"“{email.subject}” to {email.to} is queued to be sent again.")
+    return redirect(f"{reverse('staff_renewals')}#emails")
 
 
 @staff_required

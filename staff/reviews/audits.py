@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from certifications.permissions import staff_required
+from cspo_tracker.formats import how_many
 from renewals.audits import services as audits
 from renewals.audits.models import SeuAuditItem
 from renewals.models import Renewal
@@ -40,7 +41,7 @@ def staff_audits(request):
                 opened = audits.select_share_for_audit(
                     percent=share_form.cleaned_data["percent"], by=request.user
                 )
-                messages.success(request, f"{len(opened)} renewal(s) selected at random.")
+                messages.success(request, f"{how_many(len(opened), 'renewal')} selected at random.")
                 return redirect("staff_audits")
         else:
             chosen_form = ChosenForm(request.POST)

@@ -23,7 +23,7 @@ def staff_claims(request):
         request,
         "staff/claims.html",
         {
-            "pending": claims.pending_claims(),
+            "pending": claims.with_held(claims.pending_claims()),
             "decided": claims.recent_decisions(),
             "reject_form": ReasonForm(),
         },

@@ -5,15 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from certifications.models import Credential
 from certifications.permissions import staff_required
+from cspo_tracker.confirm import confirm_page
 from cspo_tracker.csv_export import SafeWriter
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.paging import bounded_page
-from renewals import selectors, services
+from renewals import selectors, services, states
 from renewals.models import Reminder, Renewal
 
 from .forms import ReasonForm
@@ -62,7 +64,9 @@ def staff_overview(request):
             "page": page,
             "expiring": expiring,
             "grace": _page(request, selectors.credentials_in_grace(), "grace_page"),
-            "pending": _page(request, selectors.renewals_awaiting_staff(), "pending_page"),
+            "pending": _with_fee_refusals(
+                _page(request, selectors.renewals_awaiting_staff(), "pending_page")
+            ),
             "held": _page(request, selectors.renewals_held(), "held_page"),
             "reject_form": ReasonForm(),
             "sent": selectors.recent_reminders(statuses=[Reminder.Status.SENT]),
@@ -72,6 +76,14 @@ def staff_overview(request):
             "unsent_emails": outbox.unsent(limit=50),
         },
     )
+
+
+def _with_fee_refusals(page):
+    """Each renewal on the page with `fee_refusal`: why its fee cannot be confirmed now
+    (renewals.states.fee_refusal, the server's own check), "" when it can."""
+    for renewal in page.object_list:
+        renewal.fee_refusal = states.fee_refusal(renewal, under_audit=renewal.under_audit)
+    return page
 
 
 def _chunks(iterable, size):
@@ -191,8 +203,23 @@ def reject_fee(request, pk):
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve(request, pk):
+    if request.method == "GET":
+        renewal = get_object_or_404(Renewal.objects.select_related("practitioner__user"), pk=pk)
+        return confirm_page(
+            request,
+            title=f"Approve renewal #{pk} of a lapsed credential?",
+            consequences=[
+                f"{renewal.practitioner} ({renewal.practitioner.email}) renews a credential "
+                "that lapsed past its grace period.",
+                "Once its fee is confirmed too, the renewal completes and the credential is "
+                "active again from its old expiry.",
+            ],
+            button="Approve",
+            cancel_url=reverse("staff_renewals") + "#awaiting",
+            danger=False,
+        )
     return _staff_action(
         request,
         pk,

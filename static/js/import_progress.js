@@ -19,6 +19,9 @@
       const value = status[field.dataset.field];
       field.textContent = value === 0 && field.dataset.field === "rows_total" ? "?" : value;
     });
+    // Queueing again is for a job no worker picked up: once it runs, it is not offered.
+    const requeue = box.querySelector('[data-role="requeue"]');
+    if (requeue && status.status !== "queued") requeue.remove();
     if (bar) {
       bar.value = status.percent;
       bar.textContent = status.percent + " %";

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from unittest import mock
 
+import pytest
 from django.core.management import call_command
 from django.db import DatabaseError
 
@@ -168,3 +169,32 @@ def test_a_redis_cache_url_gets_the_cache_that_survives_a_redis_outage():
         text=True,
     )
     assert result.stdout.split() == ["cspo_tracker.cache.FailoverRedisCache", "0.5"], result.stderr
+
+
+@pytest.mark.parametrize(("jit", "expected"), [({}, "-c jit=off"), ({"DATABASE_JIT": "true"}, "")])
+def test_postgresql_connections_run_without_jit_unless_asked(jit, expected):
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])"
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/cspo_seams",
+            **jit,
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (expected in result.stdout) if expected else "jit" not in result.stdout
+
+
+def test_the_connection_itself_has_jit_off_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's (DATABASE_URL=postgres://...)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

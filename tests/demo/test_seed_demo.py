@@ -63,3 +63,12 @@ def test_the_demo_staff_login_asks_for_the_printed_totp_secret(client, db, capsy
     assert code == totp_code(DEMO_TOTP_SECRET)
     client.post("/accounts/2fa/authenticate/", {"code": code})
     assert client.get("/admin/").status_code == 200
+
+
+def test_the_reports_show_the_demo_cohort_as_two_of_three_completed(db):
+    from certifications.selectors import course_completion_report
+
+    call_command("seed_demo")
+    cohort = course_completion_report().get(title="CSPO (demo cohort)")
+    assert (cohort.enrolled, cohort.completed, cohort.issued) == (3, 2, 2)
+    assert round(cohort.completion_rate) == 67

@@ -98,7 +98,7 @@ def test_trainer_home_attendance_with_p_and_all_present_then_close_with_confirma
     assert closing.count("Gets a credential") == 2 and "No credential" in closing
     fits_375(page, "trainer-close-confirm")
     page.get_by_role("button", name="Close course and issue credentials").click()
-    page.get_by_text("2 credential(s) issued").wait_for()
+    page.get_by_text("2 credentials issued").wait_for()
     fits_375(page, "trainer-course-closed")
     assert set(Credential.objects.filter(course=course).values_list("holder_id", flat=True)) == {
         enrolled[0].practitioner_id,

@@ -52,29 +52,29 @@ def test_seus_are_split_by_category_with_caps_applied(practitioner):
 
 
 def test_a_holder_on_pace_is_told_until_when(practitioner):
-    # Window 1 Jun 2025 – 1 Jun 2027 (730 days); 20 SEUs needed. 14 SEUs keep an even
-    # pace for 511 days: until 25 Oct 2026.
+    # Window 1 Jun 2025 – 1 Jun 2027 (730 days); 20 SEUs needed. 14 SEUs, with the one
+    # SEU of slack, keep an even pace for 547 days: until 30 Nov 2026.
     credential = CredentialFactory(holder=practitioner, issued_on=datetime.date(2025, 6, 1))
     SeuEntryFactory(practitioner=practitioner, seus=Decimal("8"))
     SeuEntryFactory(practitioner=practitioner, seus=Decimal("6"))
     glance = glance_of(credential)
-    assert glance.pace_date == datetime.date(2026, 10, 25)
+    assert glance.pace_date == datetime.date(2026, 11, 30)
     assert not glance.behind
     assert glance.pace_text == (
-        "On pace until 25 Oct 2026: earn more SEUs by then to stay on pace."
+        "On pace until 30 Nov 2026: earn more SEUs by then to stay on pace."
     )
 
 
 def test_a_holder_who_falls_behind_is_told_since_when_and_what_it_takes(practitioner):
-    # 2 SEUs of 20 keep pace for 73 days: until 13 Aug 2025; on 1 Mar 2026 the holder is
-    # behind and needs 18 SEUs in 457 days, about 1.2 a month.
+    # 2 SEUs of 20 (3 with the slack) keep pace for 109 days: until 18 Sep 2025; on
+    # 1 Mar 2026 the holder is behind and needs 18 SEUs in 457 days, about 1.2 a month.
     credential = CredentialFactory(holder=practitioner, issued_on=datetime.date(2025, 6, 1))
     SeuEntryFactory(practitioner=practitioner, seus=Decimal("2"))
     glance = glance_of(credential)
-    assert glance.pace_date == datetime.date(2025, 8, 13)
+    assert glance.pace_date == datetime.date(2025, 9, 18)
     assert glance.behind
     assert glance.pace_text == (
-        "Behind pace since 13 Aug 2025: earn about 1.2 SEUs a month to reach 20 SEUs by 1 Jun 2027."
+        "Behind pace since 18 Sep 2025: earn about 1.2 SEUs a month to reach 20 SEUs by 1 Jun 2027."
     )
 
 
@@ -96,7 +96,7 @@ def test_the_card_draws_bars_and_the_chart_as_inline_svg(practitioner_client):
     content = practitioner_client.get(reverse("dashboard")).content.decode()
     assert "glance-bars" in content and 'class="glance-chart"' in content
     assert "w-pct-10" in content  # 2 of 20 SEUs in category E
-    assert "Behind pace since 13 Aug 2025" in content
+    assert "Behind pace since 18 Sep 2025" in content
     assert 'data-pace="behind"' in content
     assert "css/glance.css" in content
     # The CSP forbids style attributes: the SVG carries none.
@@ -155,3 +155,46 @@ def test_a_chart_of_a_busy_window_draws_one_step_per_unit_of_width_at_most():
     assert len(drawn) <= 2 * (RIGHT - LEFT + 1) + 2
     assert drawn[0] == f"{LEFT:.1f},92.0"  # from 0 at the window's start
     assert drawn[-1].endswith(",10.0")  # to the last total, the chart's top (35 of 20)
+
+
+@pytest.mark.parametrize(
+    ("today", "counted", "behind"),
+    [
+        # Issued 1 Mar 2026, window 1 Mar 2026 – 1 Mar 2028 (731 days), 20 SEUs needed.
+        (datetime.date(2026, 3, 2), "0", False),  # the start: one day old, nothing owed
+        (datetime.date(2026, 4, 6), "0", False),  # the line asks 0.96 SEU: within the slack
+        (datetime.date(2026, 4, 8), "0", True),  # a whole SEU short
+        (datetime.date(2027, 3, 1), "10", False),  # the middle: 10 of 10 owed
+        (datetime.date(2027, 3, 1), "8", True),  # the middle: 2 short
+        (datetime.date(2028, 2, 28), "19.5", False),  # the end: half an SEU short
+        (datetime.date(2028, 2, 28), "18", True),  # the end: 2 short
+    ],
+)
+def test_pace_is_judged_from_issue_against_an_even_line_with_one_seu_of_slack(
+    practitioner, today, counted, behind
+):
+    credential = CredentialFactory(holder=practitioner, issued_on=datetime.date(2026, 3, 1))
+    if Decimal(counted):
+        SeuEntryFactory(
+            practitioner=practitioner, earned_on=datetime.date(2026, 3, 1), seus=Decimal(counted)
+        )
+    with time_machine.travel(
+        datetime.datetime(today.year, today.month, today.day, 12, tzinfo=datetime.UTC), tick=False
+    ):
+        glance = glance_of(credential)
+    assert glance.behind is behind
+    assert glance.pace_text.startswith("Behind pace" if behind else "On pace")
+
+
+def test_a_credential_issued_inside_its_window_is_paced_from_its_issue_date(practitioner):
+    from practitioners.glance import Glance
+
+    glance = Glance(
+        window_starts_on=datetime.date(2025, 9, 1),  # a 30-month window, issued later
+        ends_on=datetime.date(2028, 3, 1),
+        issued_on=datetime.date(2026, 3, 1),
+        today=datetime.date(2026, 3, 2),
+        required=Decimal("20"),
+        counted=Decimal("0"),
+    )
+    assert glance.paced_from == datetime.date(2026, 3, 1) and not glance.behind

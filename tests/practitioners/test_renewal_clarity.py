@@ -210,3 +210,26 @@ def test_a_credential_whose_renewal_has_not_opened_is_not_offered_on_the_submit_
     assert "renewal opens on 22 Mar 2026" in page
     assert "Submit your renewal" not in dashboard
     assert "submit your renewal from 22 Mar 2026" in dashboard
+
+
+@pytest.mark.parametrize("today", [D(2026, 3, 20), D(2026, 8, 1)], ids=["grace", "lapsed"])
+def test_an_seu_logged_after_expiry_says_why_it_counts_for_nothing_and_what_to_do(
+    practitioner_client, today
+):
+    holder = practitioner_client.practitioner
+    credential_expiring(D(2026, 3, 1), holder=holder)
+    with at(today):
+        created = practitioner_client.post(
+            reverse("seus:create"),
+            {
+                "earned_on": today.isoformat(),
+                "category": SeuCategoryFactory(code="E").pk,
+                "activity": "Meetup",
+                "seus": "4",
+            },
+            follow=True,
+        ).text
+    assert "Logged 4 SEUs" in created
+    assert "This entry counts 0 for now" in created
+    assert "earned after your credential expired on 1 Mar 2026" in created
+    assert "log SEUs earned by 1 Mar 2026" in created

@@ -26,6 +26,7 @@ STAFF_PAGES = [
     ("staff_practitioner", ["{practitioner}"]),
     ("staff_practitioner_edit", ["{practitioner}"]),
     ("staff_audit", ["certifications", "user", "{user}"]),
+    ("staff_audit_log", []),
     ("staff_renewals", []),
     ("staff_confirm_fee", ["{renewal}"]),
     ("course_history", ["{course}"]),

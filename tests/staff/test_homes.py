@@ -49,6 +49,8 @@ def test_staff_land_on_a_console_of_counts_that_link_to_their_lists(staff, train
     assert home.redirect_chain[-1][0] == reverse("staff_console")
     counts = {c.label: c.count for c in home.context["counts"]}
     assert counts == {
+        "Claims waiting for a decision": 0,
+        "SEU audits with evidence to review": 0,
         "Renewals awaiting confirmation": 3,
         "Fee confirmed, renewal could not complete": 0,
         "Emails failed": 3,
@@ -100,8 +102,8 @@ def test_the_console_and_trainer_home_run_constant_queries(
     staff, trainer, trainer_client, today, django_assert_max_num_queries, rows
 ):
     populate(rows, trainer=trainer)
-    # session, user, two-factor check, 8 counts
-    with django_assert_max_num_queries(12):
+    # session, user, two-factor check, 10 counts
+    with django_assert_max_num_queries(14):
         assert staff.get(reverse("staff_console")).status_code == 200
     with django_assert_max_num_queries(7):
         response = trainer_client.get(reverse("trainer_home"))

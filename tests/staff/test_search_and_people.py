@@ -208,7 +208,8 @@ def test_search_practitioner_and_confirm_pages_run_constant_queries(
     assert response.context["results"]["practitioners"].count == rows
     with django_assert_max_num_queries(10):
         assert trainer_client.get(reverse("search"), {"q": "bulk"}).status_code == 200
-    with django_assert_max_num_queries(16):
+    # 17: each credential's state reads its current cycle and SEUs counted (two queries).
+    with django_assert_max_num_queries(17):
         assert staff.get(reverse("staff_practitioner", args=[holder.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert staff.get(reverse("staff_practitioner_edit", args=[holder.pk])).status_code == 200
@@ -222,3 +223,12 @@ def test_search_practitioner_and_confirm_pages_run_constant_queries(
             ).status_code
             == 200
         )
+
+
+def test_the_consoles_audit_log_is_a_staff_page_not_the_admin(staff, staff_user, today):
+    holder = a_practitioner_with_history(staff_user)
+    console = staff.get(reverse("staff_console")).text
+    assert f'href="{reverse("staff_audit_log")}"' in console and "/admin/auditlog" not in console
+    page = staff.get(reverse("staff_audit_log"))
+    assert page.status_code == 200 and "Lovelace → King" in page.text
+    assert holder.pk

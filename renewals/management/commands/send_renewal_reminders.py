@@ -49,7 +49,9 @@ class Command(BaseCommand):
             f"statuses changed: {result.statuses_changed}\n"
             f"{sent_label}: {sent}\n"
             f"already sent: {result.already_sent}\n"
-            f"emails delivered: {emails_sent}\n"
-            f"failed: {emails_failed}\n"
+            f"emails delivered by this run: {emails_sent}\n"
+            f"emails not delivered by this run, tried again later: {emails_failed}\n"
+            f"emails given up (send them again from the staff renewals page): "
+            f"{outbox.given_up() if not dry_run else 0}\n"
             f"skipped (unsubscribed or met): {result.skipped}"
         )

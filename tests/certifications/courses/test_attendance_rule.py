@@ -44,7 +44,7 @@ def test_a_cspo_attendee_missing_four_hours_of_day_two_fails_and_is_told_what_th
     )
     assert not outcome.met
     assert outcome.hours_missing == 4
-    assert outcome.describe_missing() == "session 2 (03 Mar): 4 of 8 h; total 12 of 16 h"
+    assert outcome.describe_missing() == "session 2 (3 Mar): 4 of 8 h; total 12 of 16 h"
 
 
 def test_an_attendee_with_no_attendance_recorded_misses_every_session():

@@ -280,3 +280,21 @@ def test_a_broker_outage_while_closing_is_logged_and_the_email_stays_pending(
     assert outbox.deliver_due() == (1, 0)
     email = OutboundEmail.objects.get(key=f"welcome:credential:{credential.pk}")
     assert email.status == OutboundEmail.Status.SENT and email.sent_at is not None
+
+
+def test_a_credential_issued_by_closing_a_course_is_in_the_audit_log_like_a_claimed_one(
+    client,
+):
+    from auditlog.context import set_actor
+    from django.urls import reverse
+
+    course, _ = course_with_attendees(1)
+    staff = StaffFactory()
+    with set_actor(staff):
+        (credential,) = close_course(course=course, by=staff).issued
+    client.force_login(staff)
+    page = client.get(
+        reverse("staff_audit", args=["certifications", "credential", credential.pk])
+    ).text
+    assert "No change recorded" not in page
+    assert credential.certificate_number in page and staff.email in page

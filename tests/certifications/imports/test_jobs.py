@@ -166,3 +166,33 @@ def test_staff_can_queue_a_waiting_job_again_and_it_still_imports_once(staff_cli
     assert Credential.objects.count() == 2
     staff_client.post(reverse("import_job", args=[job.pk]))
     assert len(no_worker_yet) == 2  # a finished job is not queued again
+
+
+def test_until_the_result_commits_other_readers_still_see_the_last_progress(
+    staff_client, no_worker_yet, django_capture_on_commit_callbacks
+):
+    upload(staff_client)
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=False) as after_commit:
+        run_import_job(job.pk)
+        # Another request, before the commit, reads the job as it was: running, no counts.
+        before_commit = ImportJob.objects.get(pk=job.pk)
+        before_commit.status = ImportJob.Status.RUNNING
+        before_commit.rows_total = before_commit.rows_checked = before_commit.rows_written = 0
+        status = import_jobs.job_status(before_commit)
+    assert status["rows_total"] == 2 and status["percent"] > 0  # not "0 of ? rows"
+    for callback in after_commit:
+        callback()
+    assert import_jobs.job_status(ImportJob.objects.get(pk=job.pk))["percent"] == 100
+
+
+def test_queue_it_again_is_offered_only_while_no_worker_has_picked_the_job_up(
+    staff_client, no_worker_yet
+):
+    upload(staff_client)
+    job = ImportJob.objects.get()
+    page = staff_client.get(reverse("import_job", args=[job.pk])).text
+    assert "Queue it again" in page
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    page = staff_client.get(reverse("import_job", args=[job.pk])).text
+    assert "Queue it again" not in page and "<progress" in page

@@ -112,3 +112,13 @@ def test_a_sent_email_is_not_a_backlog(client):
     )
     status, body = health(client)
     assert status == 200 and body["outbox"]["unsent"] == 0
+
+
+def test_an_email_given_up_makes_healthz_degraded_and_says_what_to_do(client):
+    swept(timezone.now())
+    email = waiting_email(timezone.now() - 5 * MINUTE)
+    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.FAILED)
+    status, body = health(client)
+    assert status == 200 and body["status"] == "degraded"
+    assert body["emails_given_up"]["count"] == 1
+    assert "send again from the staff renewals page" in body["emails_given_up"]["detail"]

@@ -212,3 +212,48 @@ def test_the_staff_list_reads_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         response = staff_client.get(reverse("staff_claims"))
     assert response.content.decode().count('class="card mb-3 claim"') == count
+
+
+def test_a_claim_of_a_program_held_already_is_not_approved_and_issues_nothing(practitioner, cspo):
+    held = CredentialFactory(holder=practitioner, program=cspo, issued_on=datetime.date(2025, 6, 1))
+    claim = submit_claim(
+        practitioner=practitioner,
+        program=cspo,
+        certificate_number="CSPO-X1",
+        issued_on=datetime.date(2025, 9, 10),
+    )
+    with pytest.raises(Exception, match=f"holds CSPO {held.certificate_number} already"):
+        approve_claim(claim=claim, by=StaffFactory())
+    claim.refresh_from_db()
+    assert claim.status == CredentialClaim.Status.PENDING
+    assert list(Credential.objects.filter(holder=practitioner)) == [held]
+    assert not OutboundEmail.objects.filter(template="claim_approved").exists()
+
+
+def test_a_claim_of_a_program_whose_credential_lapsed_is_approved(practitioner, cspo):
+    # Issued 2023-01-01, expired 2025-01-01, grace over 2025-04-01: no longer held.
+    CredentialFactory(holder=practitioner, program=cspo, issued_on=datetime.date(2023, 1, 1))
+    claim = submit_claim(
+        practitioner=practitioner,
+        program=cspo,
+        certificate_number="CSPO-X1",
+        issued_on=datetime.date(2025, 9, 10),
+    )
+    approve_claim(claim=claim, by=StaffFactory())
+    assert Credential.objects.filter(holder=practitioner).count() == 2
+
+
+def test_the_review_page_says_the_claimant_holds_it_already_and_offers_no_approval(
+    staff_browser, practitioner, cspo
+):
+    held = CredentialFactory(holder=practitioner, program=cspo)
+    claim = submit_claim(
+        practitioner=practitioner,
+        program=cspo,
+        certificate_number="CSPO-X1",
+        issued_on=datetime.date(2025, 9, 10),
+    )
+    page = staff_browser.get(reverse("staff_claims")).content.decode()
+    assert "Holds CSPO already" in page and held.certificate_number in page
+    assert reverse("staff_approve_claim", args=[claim.pk]) not in page
+    assert reverse("staff_reject_claim", args=[claim.pk]) in page
