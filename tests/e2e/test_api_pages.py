@@ -56,7 +56,9 @@ def test_a_practitioner_makes_uses_and_revokes_a_token(page, live_server):
     assert me.status == 200 and me.json()["email"] == "ada@example.com"
     page.reload()
     assert secret not in page.content()
-    page.get_by_role("button", name="Revoke LMS sync").click()
+    page.get_by_role("link", name="Revoke LMS sync").click()
+    page.get_by_text("Every program using it gets 401").wait_for()
+    page.get_by_role("button", name="Revoke token").click()
     page.get_by_text("no longer works").wait_for()
     again = api.get(f"{live_server.url}/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert again.status == 401

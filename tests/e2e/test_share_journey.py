@@ -55,13 +55,13 @@ def test_card_charts_share_and_claim_at_both_widths(page, live_server):
 
     page.goto("/renewals/claim/")
     page.get_by_label("Certification").select_option(
-        label=f"{ProgramFactory(code='CSM').name} (CSM)"
-    )
-    page.get_by_label("Certificate number").fill("csm-e2e-0001")
+        label=f"{ProgramFactory(code='CSD').name} (CSD)"
+    )  # a program Ada does not hold yet: a claim of one she holds is not approved
+    page.get_by_label("Certificate number").fill("csd-e2e-0001")
     page.get_by_label("Issued on").fill((today - datetime.timedelta(days=100)).isoformat())
     page.get_by_role("button", name="Send the claim").click()
     page.wait_for_url("**/renewals/claim/")
-    assert "CSM-E2E-0001" in page.content()
+    assert "CSD-E2E-0001" in page.content()
     assert fits(page)
     shot(page, "claim-375")
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -76,7 +76,7 @@ def test_card_charts_share_and_claim_at_both_widths(page, live_server):
     staff_page.wait_for_url("**/renewals/staff/claims/")
     staff_context.close()
     assert CredentialClaim.objects.get().status == "approved"
-    assert Credential.objects.filter(certificate_number="CSM-E2E-0001", holder=holder).exists()
+    assert Credential.objects.filter(certificate_number="CSD-E2E-0001", holder=holder).exists()
 
 
 def test_an_seu_audit_from_selection_to_acceptance(page, live_server, tmp_path):
