@@ -52,16 +52,19 @@ def test_pages_run_the_same_queries_for_one_and_two_hundred_entries(
     with django_assert_max_num_queries(small):
         response = practitioner_client.get(url)
     assert response.status_code == 200
-    assert small <= 12
+    # 13 on PostgreSQL: the first view of a connection also prepares the kept page's
+    # row-version statement before it runs it (PREPARE, then EXECUTE).
+    assert small <= 13
 
 
 def test_the_dashboard_with_200_entries_shows_the_counted_seus(
     practitioner_client, two_credentials, django_assert_max_num_queries
 ):
     make_entries(practitioner_client.practitioner, 200)
-    # +1: the at-a-glance entries (practitioners.glance); +1 on PostgreSQL: the row versions
-    # that key the kept page (certifications/own_pages.py).
-    with django_assert_max_num_queries(12):
+    # +1: the at-a-glance entries (practitioners.glance); +1: the claims waiting; +2 on
+    # PostgreSQL: the row versions that key the kept page, prepared then executed
+    # (cspo_tracker/kept_pages/row_versions.py).
+    with django_assert_max_num_queries(14):
         response = practitioner_client.get(reverse("dashboard"))
     # CSPO's window opens 1 Jun 2025 (all 200 count); CSM's opens 1 Sep 2025 (62 fall before).
     assert [c.progress.seus_counted for c in response.context["cards"]] == [

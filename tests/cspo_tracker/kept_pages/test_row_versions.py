@@ -15,10 +15,12 @@ from certifications.models import Organisation
 from cspo_tracker.kept_pages import row_versions
 from renewals import services
 from renewals.audits import services as audits
+from renewals.claims.services import submit_claim
 from renewals.models import Renewal
 from tests.factories import (
     CredentialFactory,
     PractitionerFactory,
+    ProgramFactory,
     SeuEntryFactory,
     StaffFactory,
     course_with_attendees,
@@ -44,7 +46,8 @@ def _fixed_now():
 @pytest.fixture
 def busy(practitioner_client):
     """A practitioner with one of everything the pages show: a credential from a course,
-    a renewal under SEU audit, a revoked and a lapsed credential, a provider's entry."""
+    a renewal under SEU audit, a revoked and a lapsed credential, a claim waiting, a
+    provider's entry."""
     me = practitioner_client.practitioner
     course, [enrollment] = course_with_attendees(1)
     enrollment.practitioner = me
@@ -61,6 +64,12 @@ def busy(practitioner_client):
         revoked_at=datetime.datetime.now(datetime.UTC)
     )
     credential_expiring(D(2025, 12, 1), program="ACSPO", holder=me)
+    submit_claim(
+        practitioner=me,
+        program=ProgramFactory(code="CSD"),
+        certificate_number="CSD-BUSY-1",
+        issued_on=D(2026, 3, 1),
+    )
     provider = Organisation.objects.create(name="Agile Conf", slug="agile-conf")
     SeuEntryFactory(
         practitioner=me, earned_on=D(2026, 2, 2), reported_by=provider, provider_reference="R-1"
