@@ -180,6 +180,7 @@ def test_no_email_is_lost_or_doubled_when_the_broker_stops_mid_run(own_redis):
     templates = Counter(OutboundEmail.objects.values_list("template", flat=True))
     # 3 reminders 30 days before, and the rejected holder's 90-days-before reminder.
     assert templates == {
+        "renewal_received": 2,  # each submitted renewal is acknowledged
         "renewal_confirmation": 1,
         "welcome": 2,
         "renewal_rejected": 1,
