@@ -277,7 +277,8 @@ AXES_USERNAME_FORM_FIELD = "login"
 # axes reads the login address from allauth's credentials and form alike.
 AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# One lock-out message, with how long, for axes and allauth alike (certifications/accounts.py).
+AXES_LOCKOUT_CALLABLE = "certifications.accounts.lockout_response"
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 # allauth's limits, stated (https://docs.allauth.org/en/latest/account/rate_limits.html):
 # failed logins count per client address and per account *and address* (the adapter
