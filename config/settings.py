@@ -251,7 +251,10 @@ ACCOUNT_ADAPTER = "certifications.accounts.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Sign-up and invitation acceptance ask for first and last name (certifications/names.py).
 ACCOUNT_SIGNUP_FORM_CLASS = "certifications.names.SignupNameForm"
-ACCOUNT_FORMS = {"reset_password_from_key": "certifications.account_forms.AcceptInvitationForm"}
+ACCOUNT_FORMS = {
+    "login": "certifications.account_forms.LoginForm",
+    "reset_password_from_key": "certifications.account_forms.AcceptInvitationForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
