@@ -95,3 +95,15 @@ def test_report_chart_labels_are_not_cut(page, live_server, width):
         if chart["vertical"]:
             assert chart["widest"] <= chart["room"], chart  # none runs past the left edge
             assert chart["tallest"] <= chart["slot"], chart  # nor into its neighbour
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_two_factor_page_is_laid_out_like_the_rest(page, live_server, width):
+    sign_in_as(page, live_server, PractitionerFactory().user)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/accounts/2fa/")
+    shoot(page, f"words-two-factor-{width}")
+    assert page.locator("main section.card").count() == 3
+    activate = page.get_by_role("link", name="Activate")
+    assert activate.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
