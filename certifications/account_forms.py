@@ -2,6 +2,7 @@
 (certifications.courses.services.enqueue_invitation). Sign-up's name fields: names.SignupNameForm
 (allauth imports that one while building its own forms, so it may not import them)."""
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordKeyForm
 
 from .names import NameFields, has_name, save_name, validate_printable
@@ -50,3 +51,12 @@ class AcceptInvitationForm(ResetPasswordKeyForm):
                 last_name=self.cleaned_data["last_name"],
             )
         return super().save()
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's login form with its labels in the product's sentence case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Remember me"

@@ -1,10 +1,16 @@
 """Glue between django-allauth, django-axes and the outbox."""
 
+import math
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal.ratelimit import parse_rates
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
+from django.shortcuts import render
 
 from cspo_tracker.client_address import client_ip
+from cspo_tracker.formats import how_many
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.outbox.emails import html_twin
 
@@ -14,6 +20,13 @@ class AccountAdapter(DefaultAccountAdapter):
     outbox like every other email: stored first, delivered once. Its rate limits count
     per real client address (TRUSTED_PROXIES), and failed logins per account and
     address together."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.error_messages = {
+            **self.error_messages,
+            "too_many_login_attempts": lockout_message(),
+        }
 
     def get_client_ip(self, request):
         return client_ip(request)
@@ -61,3 +74,30 @@ def login_username(request, credentials=None):
     if not value and request is not None:
         value = getattr(request, "POST", {}).get("login")
     return (value or "").strip().lower() or None
+
+
+def lockout_minutes():
+    """How long a refused login waits at most: axes' cool-off (AXES_COOLOFF_TIME, in
+    hours) or the longest window of allauth's failed-login limit, whichever is longer."""
+    windows = [
+        rate.duration for rate in parse_rates(settings.ACCOUNT_RATE_LIMITS.get("login_failed"))
+    ]
+    seconds = max([settings.AXES_COOLOFF_TIME * 3600, *windows])
+    return max(1, math.ceil(seconds / 60))
+
+
+def lockout_message():
+    """The one message for a refused login, from axes' lock-out and allauth's rate
+    limit alike, with how long to wait."""
+    minutes = lockout_minutes()
+    hours, rest = divmod(minutes, 60)
+    wait = how_many(hours, "hour") if hours and not rest else how_many(minutes, "minute")
+    return (
+        f"Too many failed login attempts. Try again in {wait}, "
+        "or reset your password to get in now."
+    )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """axes' lock-out page (AXES_LOCKOUT_CALLABLE), with the same message as allauth's."""
+    return render(request, "account/lockout.html", {"message": lockout_message()}, status=429)

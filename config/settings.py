@@ -251,7 +251,10 @@ ACCOUNT_ADAPTER = "certifications.accounts.AccountAdapter"
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # Sign-up and invitation acceptance ask for first and last name (certifications/names.py).
 ACCOUNT_SIGNUP_FORM_CLASS = "certifications.names.SignupNameForm"
-ACCOUNT_FORMS = {"reset_password_from_key": "certifications.account_forms.AcceptInvitationForm"}
+ACCOUNT_FORMS = {
+    "login": "certifications.account_forms.LoginForm",
+    "reset_password_from_key": "certifications.account_forms.AcceptInvitationForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -277,7 +280,8 @@ AXES_USERNAME_FORM_FIELD = "login"
 # axes reads the login address from allauth's credentials and form alike.
 AXES_USERNAME_CALLABLE = "certifications.accounts.login_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# One lock-out message, with how long, for axes and allauth alike (certifications/accounts.py).
+AXES_LOCKOUT_CALLABLE = "certifications.accounts.lockout_response"
 AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 # allauth's limits, stated (https://docs.allauth.org/en/latest/account/rate_limits.html):
 # failed logins count per client address and per account *and address* (the adapter

@@ -6,6 +6,29 @@
   var data = JSON.parse(source.textContent);
   var common = { responsive: true, maintainAspectRatio: false, animation: false };
 
+  // A long label ("A Scrum Alliance gatherings and events") wider than a third of a
+  // phone's chart runs past the canvas edge: on a narrow chart it breaks into lines.
+  var NARROW = 480; // px of chart: a phone's, not a half-width chart at 1280 px
+  var LINE = 18;
+  function wrap(label) {
+    var lines = [];
+    String(label).split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= LINE) lines[last] += " " + word;
+      else lines.push(word);
+    });
+    return lines;
+  }
+  function categoryTicks() {
+    return {
+      autoSkip: false,
+      callback: function (value) {
+        var label = this.getLabelForValue(value);
+        return this.chart.width < NARROW ? wrap(label) : label;
+      },
+    };
+  }
+
   function draw(id, config) {
     var canvas = document.getElementById(id);
     if (canvas) new Chart(canvas, config);
@@ -28,7 +51,9 @@
       labels: data.rates.labels,
       datasets: [{ label: "Renewed (%)", data: data.rates.rate, backgroundColor: "#6f42c1" }],
     },
-    options: Object.assign({}, common, { scales: { y: { beginAtZero: true, max: 100 } } }),
+    options: Object.assign({}, common, {
+      scales: { x: { ticks: categoryTicks() }, y: { beginAtZero: true, max: 100 } },
+    }),
   });
   draw("chart-categories", {
     type: "bar",
@@ -36,6 +61,9 @@
       labels: data.categories.labels,
       datasets: [{ label: "SEUs", data: data.categories.seus, backgroundColor: "#fd7e14" }],
     },
-    options: Object.assign({}, common, { indexAxis: "y", scales: { x: { beginAtZero: true } } }),
+    options: Object.assign({}, common, {
+      indexAxis: "y",
+      scales: { x: { beginAtZero: true }, y: { ticks: categoryTicks() } },
+    }),
   });
 })();

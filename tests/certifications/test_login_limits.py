@@ -76,3 +76,38 @@ def test_the_lock_out_is_recorded_with_the_real_client_address(client):
     login(client, owner.email, "guess", via=ATTACKER, forwarded="192.0.2.1")
     attempt = AccessAttempt.objects.get()
     assert (attempt.username, attempt.ip_address) == (owner.email, ATTACKER)
+
+
+def _message_in(response):
+    text = response.content.decode()
+    start = text.index("Too many failed login attempts")
+    return text[start : text.index(".", text.index("Try again", start)) + 1]
+
+
+def test_axes_and_allauth_refuse_with_one_message_that_says_how_long(client, settings):
+    settings.AXES_COOLOFF_TIME = 0.25
+    owner = UserFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = login(client, owner.email, "guess", via=ATTACKER)
+    assert locked.status_code == 429
+
+    settings.AXES_FAILURE_LIMIT = 100
+    other = UserFactory()
+    for _ in range(6):
+        limited = login(client, other.email, "guess", via=OWNER)
+    assert limited.status_code == 200
+
+    expected = (
+        "Too many failed login attempts. Try again in 15 minutes, "
+        "or reset your password to get in now."
+    )
+    assert _message_in(locked) == expected
+    assert _message_in(limited) == expected
+
+
+def test_the_lock_out_message_follows_the_cool_off_setting(client, settings):
+    settings.AXES_COOLOFF_TIME = 2
+    owner = UserFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = login(client, owner.email, "guess", via=ATTACKER)
+    assert "Try again in 2 hours" in response.content.decode()

@@ -1,5 +1,7 @@
 """Two-factor sign-in (django-allauth MFA) is required for staff and trainers."""
 
+import re
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
@@ -140,6 +142,20 @@ def test_a_recovery_code_signs_in_once(client):
 @pytest.mark.django_db
 def test_a_practitioner_may_opt_in(practitioner_client):
     assert practitioner_client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_the_profile_links_to_the_two_factor_page(practitioner_client):
+    profile = practitioner_client.get(reverse("profile")).content.decode()
+    assert f'href="{reverse("mfa_index")}"' in profile
+
+
+def test_the_two_factor_page_is_styled_like_the_rest(practitioner_client):
+    page = practitioner_client.get(reverse("mfa_index")).content.decode()
+    assert "vendor/bootstrap/bootstrap.min.css" in page
+    assert page.count('class="card mb-3"') == 3  # authenticator app, security keys, codes
+    assert '<h2 class="h5 card-title">' in page
+    assert re.findall(r"<(?:a|button)\b[^>]*\bhref=\"/accounts/2fa/[^>]*>", page)
+    assert all('class="btn' in tag for tag in re.findall(r"<a [^>]*2fa/[^>]*>", page))
 
 
 @pytest.mark.django_db
