@@ -19,19 +19,24 @@ from urllib.parse import urlsplit
 import pytest
 import time_machine
 from django.apps import apps
+from django.core import serializers
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from api import tokens
 from api.scopes import SCOPES
 from certifications.imports.models import ImportJob
-from certifications.models import Organisation
+from certifications.models import Course, Organisation
 from certifications.vc.status_list import LIST_SIZE
 from cspo_tracker.outbox.models import OutboundEmail
+from renewals.audits.models import SeuAuditItem
+from renewals.claims.models import CredentialClaim
 from renewals.models import Renewal
 from renewals.reminders.services import unsubscribe_token
+from seus.models import SeuEntry
 from tests.cspo_tracker.privacy.conftest import make_holder, webhook_subscription
 from tests.factories import StaffFactory, TrainerFactory
+from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -361,6 +366,20 @@ def _world():
     return users, secrets, values
 
 
+# The rows a write URL of the matrix changes (keys of the world): a refused write must
+# leave each as it was.
+STATEFUL_ROWS = {
+    "subscription": WebhookSubscription,
+    "delivery": WebhookDelivery,
+    "renewal": Renewal,
+    "claim": CredentialClaim,
+    "audit_item": SeuAuditItem,
+    "email": OutboundEmail,
+    "course": Course,
+    "seu": SeuEntry,
+}
+
+
 def _admin_object_ids():
     """An existing primary key per admin model, or a missing one where the world has none."""
     ids = {}
@@ -392,12 +411,31 @@ def test_every_routed_url_has_a_row():
     assert not stale, "Rows for URLs no longer routed:\n" + "\n".join(stale)
 
 
+REFUSALS = {"login", "2fa", "401", "403", "404", "405"}
+
+
+def _database_state(world):
+    """Every table's row count, and the world's stateful rows as they stand: a refused
+    write must leave both as they were."""
+    counts = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    rows = {
+        key: serializers.serialize("json", [model._default_manager.get(pk=world[key])])
+        for key, model in STATEFUL_ROWS.items()
+    }
+    return counts, rows
+
+
 def _observe(role, client, world, routes):
-    seen = {}
+    """Each route's status class; a refused write is also checked to have written nothing."""
+    seen, wrote = {}, []
     for route, spec in routes.items():
+        refused_write = spec["method"] != "GET" and spec["expected"][role] in REFUSALS
+        before = _database_state(world) if refused_write else None
         response = _ask(client, spec["method"], url_for(route, spec["args"], world))
         seen[route] = status_class(response)
-    return seen
+        if refused_write and _database_state(world) != before:
+            wrote.append(route)
+    return seen, wrote
 
 
 def _client_for(role, users, secrets):
@@ -417,7 +455,8 @@ def test_each_role_gets_the_status_its_row_names(role):
         routes = {route: spec for route, spec in ROUTES.items() if role in spec["expected"]}
         # Writes go last, so a permitted write cannot change what a later read sees.
         ordered = dict(sorted(routes.items(), key=lambda item: item[1]["method"] != "GET"))
-        seen = _observe(role, client, world, ordered)
+        seen, wrote = _observe(role, client, world, ordered)
+    assert not wrote, f"{role}: a refused write changed the database:\n" + "\n".join(wrote)
     wrong = [
         f"{route}: expected {routes[route]['expected'][role]}, got {status}"
         for route, status in seen.items()
