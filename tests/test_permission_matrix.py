@@ -48,7 +48,7 @@ SESSION_ROLES = (
     "other",  # another practitioner
     "trainer",  # the trainer of the course the URL names, with a second factor
     "other_trainer",  # a trainer of other courses, with a second factor
-    "trainer_no_2fa",  # the same course's trainer would be: here a trainer without one
+    "trainer_no_2fa",  # a trainer of no course here, without a second factor
     "staff",  # staff with a second factor
     "staff_no_2fa",
 )
