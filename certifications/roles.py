@@ -16,7 +16,9 @@ SESSION_KEY = "active_role"
 def roles_for(user):
     """The user's roles, the one to land on first. Reads `user.trainer` through the
     related descriptor, so the navbar's own check of it costs no second query."""
-    if not user.is_authenticated:
+    # An organisation's API token signs in no person (it is anonymous by class): it
+    # acts as no one's staff, trainer or practitioner.
+    if not user.is_authenticated or user.is_anonymous:
         return []
     roles = []
     if user.is_staff:

@@ -53,3 +53,11 @@ class SeuAuditItemAdmin(_ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("entry__activity", "reason")
     list_select_related = ("entry", "audit", "decided_by")
+    # Evidence is private storage with no public URL (the staff audit page serves it):
+    # the page names the file instead of linking it.
+    exclude = ["evidence"]
+    readonly_fields = ["evidence_file"]
+
+    @admin.display(description="evidence")
+    def evidence_file(self, item):
+        return item.evidence.name or "-"

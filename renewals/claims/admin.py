@@ -17,11 +17,21 @@ class CredentialClaimAdmin(admin.ModelAdmin):
     list_filter = ("status", "program")
     search_fields = ("certificate_number", "practitioner__user__email")
     list_select_related = ("program", "practitioner__user")
-    readonly_fields = [f.name for f in CredentialClaim._meta.fields]
+    # Evidence is private storage with no public URL (the staff claim page serves it):
+    # the change page names the file instead of linking it.
+    exclude = ["evidence"]
+    readonly_fields = [
+        *(f.name for f in CredentialClaim._meta.fields if f.name != "evidence"),
+        "evidence_file",
+    ]
     actions = ["approve_selected"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="evidence")
+    def evidence_file(self, claim):
+        return claim.evidence.name or "-"
 
     def has_delete_permission(self, request, obj=None):
         return False
