@@ -106,3 +106,16 @@ def test_roster_keeps_its_budget_at_1_and_500_attendees(
         trainer_api, django_assert_max_num_queries, f"/api/v1/courses/{course.pk}/roster", 9
     )
     assert len(roster["rows"]) == rows
+
+
+def test_me_answers_a_practitioners_token_in_four_queries(api, django_assert_max_num_queries):
+    """The token, its user, the second-factor check and the practitioner row: a token
+    made by a practitioner never runs courses, so nobody asks whether its owner may."""
+    me = budget(api, django_assert_max_num_queries, "/api/v1/me", 4)
+    assert me["runs_courses"] is False
+
+
+def test_me_still_asks_whether_a_trainers_token_may_run_courses(
+    trainer_api, django_assert_max_num_queries
+):
+    assert budget(trainer_api, django_assert_max_num_queries, "/api/v1/me", 5)["runs_courses"]
