@@ -118,17 +118,11 @@ def find_live_token(secret, *, now=None):
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     now = now or timezone.now()
-    token = (
-        ApiToken.objects.live(now)
-        .select_related("user", "organisation")
-        .filter(digest=digest_of(secret))
-        .first()
-    )
-    if token is None:
+    token = ApiToken.objects.by_digest(digest_of(secret))
+    if token is None or not token.is_live(now):
         return None
     if token.user_id is not None and not token.user.is_active:
         return None
-
     if token.organisation_id is not None and not token.organisation.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -26,7 +26,7 @@ class RunsCourses(BasePermission):
     message = "Only staff and Certified Scrum Trainers run courses."
 
     def has_permission(self, request, view):
-        return can_run_courses(request.user) and may_run_courses(token_of(request))
+        return may_run_courses(token_of(request)) and can_run_courses(request.user)
 
 
 class SessionSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import (
+    CourseFactory,
     CredentialFactory,
     ProgramFactory,
     SeuEntryFactory,
@@ -64,3 +65,57 @@ def test_courses_and_roster_are_flat(trainer_api):
         course_with_attendees(0, trainer=trainer_api.trainer)
     assert queries(trainer_api, "/api/v1/courses", page_size=50) == course_one <= 6
     assert queries(trainer_api, f"/api/v1/courses/{big.pk}/roster") == roster_one <= 10
+
+
+def budget(client, django_assert_max_num_queries, path, most, **params):
+    """The call answers 200 within `most` queries, after a first call has made the
+    practitioner row and stamped the token's last use."""
+    client.get(path, params)
+    with django_assert_max_num_queries(most):
+        response = client.get(path, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.parametrize("rows", [1, 500])
+def test_seu_list_pages_keep_their_budget_at_1_and_500_entries(
+    api, django_assert_max_num_queries, rows
+):
+    category = SeuEntryFactory(practitioner=api.practitioner).category
+    SeuEntryFactory.create_batch(rows - 1, practitioner=api.practitioner, category=category)
+    for size in (50, 100):
+        page = budget(api, django_assert_max_num_queries, "/api/v1/seus", 5, page_size=size)
+        assert len(page["results"]) == min(rows, size)
+
+
+@pytest.mark.parametrize("rows", [1, 500])
+def test_course_list_keeps_its_budget_at_1_and_500_courses(
+    trainer_api, django_assert_max_num_queries, rows
+):
+    CourseFactory.create_batch(rows, trainer=trainer_api.trainer, program=ProgramFactory())
+    page = budget(trainer_api, django_assert_max_num_queries, "/api/v1/courses", 5, page_size=100)
+    assert len(page["results"]) == min(rows, 100)
+
+
+@pytest.mark.parametrize("rows", [1, 500])
+def test_roster_keeps_its_budget_at_1_and_500_attendees(
+    trainer_api, django_assert_max_num_queries, rows
+):
+    course, _ = course_with_attendees(rows, trainer=trainer_api.trainer, capacity=rows)
+    roster = budget(
+        trainer_api, django_assert_max_num_queries, f"/api/v1/courses/{course.pk}/roster", 9
+    )
+    assert len(roster["rows"]) == rows
+
+
+def test_me_answers_a_practitioners_token_in_four_queries(api, django_assert_max_num_queries):
+    """The token, its user, the second-factor check and the practitioner row: a token
+    made by a practitioner never runs courses, so nobody asks whether its owner may."""
+    me = budget(api, django_assert_max_num_queries, "/api/v1/me", 4)
+    assert me["runs_courses"] is False
+
+
+def test_me_still_asks_whether_a_trainers_token_may_run_courses(
+    trainer_api, django_assert_max_num_queries
+):
+    assert budget(trainer_api, django_assert_max_num_queries, "/api/v1/me", 5)["runs_courses"]

@@ -183,3 +183,34 @@ def test_an_identical_entry_needs_allow_duplicate(api):
     meant = api.post("/api/v1/seus", body(allow_duplicate=True), format="json")
     assert meant.status_code == 201
     assert SeuEntry.objects.count() == 2
+
+
+def test_the_list_answers_each_entry_as_the_entry_itself_answers(api, organisation):
+    from renewals.models import Renewal
+
+    renewal = Renewal.objects.create(
+        practitioner=api.practitioner,
+        status=Renewal.Status.COMPLETED,
+        seus_required=Decimal("20"),
+        fee_amount=Decimal("100"),
+        fee_currency="USD",
+        fee_status=Renewal.FeeStatus.CONFIRMED,
+    )
+    plain = SeuEntryFactory(practitioner=api.practitioner, seus=Decimal("1.25"), description="")
+    used = SeuEntryFactory(
+        practitioner=api.practitioner, consumed_by=renewal, earned_on="2025-12-1"
+    )
+    reported = SeuEntryFactory(
+        practitioner=api.practitioner,
+        reported_by=organisation,
+        provider_reference="talk-7",
+        description="Notes ✓",
+    )
+    SeuEntry.objects.filter(pk=plain.pk).update(evidence="seus/evidence/scan.pdf")
+    listed = api.get("/api/v1/seus").json()["results"]
+    one_by_one = [api.get(f"/api/v1/seus/{e['id']}").json() for e in listed]
+    assert listed == one_by_one
+    assert {e["id"] for e in listed} == {plain.pk, used.pk, reported.pk}
+    by_id = {e["id"]: e for e in listed}
+    assert by_id[plain.pk]["has_evidence"] and by_id[plain.pk]["seus"] == "1.25"
+    assert by_id[used.pk]["used_by_renewal"] and by_id[reported.pk]["reported_by"]
