@@ -59,3 +59,37 @@ def counting_statements():
 
     with connection.execute_wrapper(count):
         yield counted
+
+
+def start_workers(count, env, *, name, queue=None):
+    """`count` real Celery worker processes (solo pool, no gossip, mingle or heartbeat),
+    named `<name><i>@host`, reading `queue` (the default queue when None); they are
+    given six seconds to import Django and connect to the broker."""
+    import time
+
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
+    command += ["-Q", queue] if queue else []
+    command += ["--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "-l", "WARNING"]  # fmt: skip
+    workers = [
+        subprocess.Popen(
+            [*command, "-n", f"{name}{i}@%h"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(count)
+    ]
+    time.sleep(6)
+    return workers
+
+
+def stop(workers):
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()

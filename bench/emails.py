@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _support import fresh_database  # noqa: E402  (bench/ is the script's directory)
+from _support import fresh_database, start_workers, stop  # noqa: E402  (bench/ is the script's directory)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -156,47 +156,6 @@ def floor(n, port):
     return per_message, time.monotonic() - started
 
 
-def start_workers(count, env):
-    workers = []
-    for i in range(count):
-        workers.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--pool=solo",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "-n",
-                    f"emailbench{i}@%h",
-                    "-l",
-                    "WARNING",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-        )
-    time.sleep(6)  # the workers import Django and connect to the broker
-    return workers
-
-
-def stop(workers):
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--emails", type=int, default=3000)
@@ -248,7 +207,7 @@ def main():
 
     for count in (1, 2):
         ids = write_emails(n, f"w{count}")
-        workers = start_workers(count, {**os.environ})
+        workers = start_workers(count, {**os.environ}, name="emailbench")
         try:
             started = time.monotonic()
             publishing._broker_down_until = 0.0

@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _support import fresh_database  # noqa: E402  (bench/ is the script's directory)
+from _support import fresh_database, start_workers, stop  # noqa: E402  (bench/ is the script's directory)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 SUBSCRIPTIONS = 10
@@ -138,48 +138,6 @@ def floor(n, port, secret):
     return time.monotonic() - started
 
 
-def start_workers(count, env):
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                "webhooks",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-n",
-                f"webhookbench{i}@%h",
-                "-l",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        for i in range(count)
-    ]
-    time.sleep(6)  # the workers import Django and connect to the broker
-    return workers
-
-
-def stop(workers):
-    for worker in workers:
-        worker.terminate()
-    for worker in workers:
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=3000)
@@ -236,7 +194,7 @@ def main():
     rates = {}
     for count in (1, 2):
         ids, msg_ids = write_deliveries(n, subscriptions, f"w{count}")
-        workers = start_workers(count, {**os.environ})
+        workers = start_workers(count, {**os.environ}, name="webhookbench", queue="webhooks")
         try:
             started = time.monotonic()
             publishing._broker_down_until = 0.0
