@@ -1,5 +1,6 @@
 """GET /api/v1/verify/<number>: anyone checks a certificate number (any case). The
-answer carries the holder's name and the credential's status, nothing else personal."""
+answer carries the holder's name (withheld once they erased their account, as on the
+verify page) and the credential's status, nothing else personal."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -16,7 +17,14 @@ from ..problems import NOT_FOUND_DETAIL
 
 class VerificationSerializer(serializers.Serializer):
     certificate_number = serializers.CharField()
-    holder_name = serializers.CharField()
+    holder_name = serializers.CharField(
+        help_text='"Name withheld" once the holder has erased their account.'
+    )
+    holder_erased_at = serializers.DateTimeField(
+        allow_null=True,
+        help_text="When the holder erased their account: the registry keeps the facts "
+        "below, not the name. Null otherwise.",
+    )
     program = serializers.CharField()
     status = serializers.ChoiceField(
         choices=["active", "expired", "revoked"],
@@ -41,11 +49,15 @@ class VerifyView(APIView):
             state = "expired"
         else:
             state = "active"
+        holder = credential.holder
+        # Withheld once the holder erased their account, as the verify page says.
+        name = "Name withheld" if holder.erased_at else holder.full_name or "(name not given)"
         return Response(
             VerificationSerializer(
                 {
                     "certificate_number": credential.certificate_number,
-                    "holder_name": credential.holder.full_name or "(name not given)",
+                    "holder_name": name,
+                    "holder_erased_at": holder.erased_at,
                     "program": credential.program.code,
                     "status": state,
                     "issued_on": credential.issued_on,

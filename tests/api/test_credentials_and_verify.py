@@ -32,6 +32,7 @@ def test_verify_answers_status_and_name_for_any_case(client, db):
     assert data == {
         "certificate_number": credential.certificate_number,
         "holder_name": "Ada Lovelace",
+        "holder_erased_at": None,
         "program": "CSPO",
         "status": "active",
         "issued_on": "2025-06-01",

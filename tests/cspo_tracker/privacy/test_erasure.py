@@ -326,3 +326,17 @@ def test_no_table_points_at_the_erased_person_but_the_registrys(
         and model._default_manager.filter(**{field.name: targets[field.related_model]}).exists()
     }
     assert pointing <= KEPT, pointing - KEPT
+
+
+def test_the_verify_api_withholds_the_name_as_the_page_does(
+    ada, client, django_capture_on_commit_callbacks
+):
+    number = ada.credential.certificate_number
+    erase(ada, django_capture_on_commit_callbacks)
+    response = client.get(f"/api/v1/verify/{number}")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["holder_name"] == "Name withheld"
+    assert data["holder_erased_at"].startswith("2026-05-01")
+    assert data["status"] == "active" and data["certificate_number"] == number
+    assert "Lovelace" not in response.content.decode()
