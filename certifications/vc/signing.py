@@ -12,6 +12,7 @@ public key of `verificationMethod`, read from our own DID document only.
 """
 
 import hashlib
+import threading
 from dataclasses import dataclass
 
 import base58
@@ -39,17 +40,25 @@ def _refuse_dropped(expanded_property):
     )
 
 
+# PyLD keeps its processed contexts in one process-wide LRU cache that is not thread
+# safe: two canonicalisations at once in a threaded server can evict each other's entry
+# mid-read (a KeyError, so a 500). Gunicorn's sync workers run one request at a time, so
+# the lock costs them nothing.
+_PYLD_LOCK = threading.Lock()
+
+
 def canonicalize(document):
     """RDFC-1.0 N-Quads of `document`, in "safe mode" like Digital Bazaar's verifiers: a
     property that the contexts do not define would silently vanish from the signed data,
     so it is refused instead of ignored."""
     options = {"documentLoader": document_loader}
     try:
-        expanded = jsonld.expand(document, options, on_property_dropped=_refuse_dropped)
-        return jsonld.normalize(
-            expanded,
-            {**options, "algorithm": "URDNA2015", "format": "application/n-quads"},
-        )
+        with _PYLD_LOCK:
+            expanded = jsonld.expand(document, options, on_property_dropped=_refuse_dropped)
+            return jsonld.normalize(
+                expanded,
+                {**options, "algorithm": "URDNA2015", "format": "application/n-quads"},
+            )
     except CanonicalizationError:
         raise
     except JsonLdError as error:
