@@ -1,5 +1,7 @@
 // Attendance grid: "present" fills the session's hours; totals follow what is typed.
+// The outcome's words ("met", "short") come translated from the script tag's data-*.
 (function () {
+  const words = document.currentScript ? document.currentScript.dataset : {};
   const form = document.getElementById("attendance-form");
   if (!form) return;
   function sync(input) {
@@ -22,7 +24,7 @@
     const met = sum >= parseFloat(form.dataset.required) &&
       (allFull || form.dataset.allSessions !== "true");
     const badge = cell.querySelector(".row-outcome");
-    badge.textContent = met ? "met" : "short";
+    badge.textContent = met ? words.met : words.short;
     badge.classList.toggle("text-bg-success", met);
     badge.classList.toggle("text-bg-warning", !met);
   }

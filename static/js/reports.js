@@ -1,6 +1,8 @@
 // Draws the staff reports' charts from the data the page embeds with json_script.
+// The datasets' labels come translated from the script tag's data-* attributes.
 (function () {
   "use strict";
+  var words = document.currentScript ? document.currentScript.dataset : {};
   var source = document.getElementById("report-charts");
   if (!source || typeof Chart === "undefined") return;
   var data = JSON.parse(source.textContent);
@@ -39,8 +41,8 @@
     data: {
       labels: data.months.labels,
       datasets: [
-        { label: "Issued", data: data.months.issued, backgroundColor: "#0d6efd" },
-        { label: "Renewed", data: data.months.renewed, backgroundColor: "#198754" },
+        { label: words.issued, data: data.months.issued, backgroundColor: "#0d6efd" },
+        { label: words.renewed, data: data.months.renewed, backgroundColor: "#198754" },
       ],
     },
     options: Object.assign({}, common, { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } }),
@@ -49,7 +51,7 @@
     type: "bar",
     data: {
       labels: data.rates.labels,
-      datasets: [{ label: "Renewed (%)", data: data.rates.rate, backgroundColor: "#6f42c1" }],
+      datasets: [{ label: words.renewedPercent, data: data.rates.rate, backgroundColor: "#6f42c1" }],
     },
     options: Object.assign({}, common, {
       scales: { x: { ticks: categoryTicks() }, y: { beginAtZero: true, max: 100 } },

@@ -62,8 +62,12 @@ def test_the_profile_suggests_the_browsers_time_zone(browser, live_server, setti
     page = context.new_page()
     log_in(page, holder.user.email, PASSWORD)
     page.goto("/profile/")
-    suggestion = page.locator(".time-zone-suggestion button")
+    hint = page.locator(".time-zone-suggestion")
+    suggestion = hint.locator("button")
+    # Every word comes from the page's translated data-* attributes, the zone filled in.
+    assert hint.inner_text() == "Your browser's time zone is Asia/Tokyo. Use Asia/Tokyo"
     assert suggestion.inner_text() == "Use Asia/Tokyo"
     suggestion.click()
     assert page.locator("select[name=time_zone]").input_value() == "Asia/Tokyo"
+    assert hint.inner_text() == "Time zone set to Asia/Tokyo: save to keep it."
     context.close()

@@ -80,6 +80,8 @@ def test_trainer_home_attendance_with_p_and_all_present_then_close_with_confirma
     page.get_by_label("Hours at session 2: Fiona Full").fill("P")
     page.get_by_label("Hours at session 3: Fiona Full").fill("4")
     assert "20 / 16" in page.locator(f'[data-total-for="{enrolled[0].pk}"]').inner_text()
+    # The outcome's word is the page's translated one, carried to the script by data-*.
+    assert page.locator(f'[data-total-for="{enrolled[0].pk}"] .row-outcome').inner_text() == "met"
     # Pat: everything in one click ("all present" for the attendee, filled by the script).
     page.locator(f'.all-present[data-enrollment="{enrolled[1].pk}"]').click()
     assert "20 / 16" in page.locator(f'[data-total-for="{enrolled[1].pk}"]').inner_text()
@@ -87,6 +89,7 @@ def test_trainer_home_attendance_with_p_and_all_present_then_close_with_confirma
     page.get_by_label("Hours at session 1: Quinn Quick-Longname-Hyphenated").fill("8")
     page.get_by_label("Hours at session 2: Quinn Quick-Longname-Hyphenated").press("a")
     page.get_by_label("Hours at session 3: Quinn Quick-Longname-Hyphenated").fill("4")
+    assert page.locator(f'[data-total-for="{enrolled[2].pk}"] .row-outcome').inner_text() == "short"
     fits_375(page, "trainer-attendance")
     page.get_by_role("button", name="Save attendance").click()
     page.get_by_text("Attendance saved (9 change(s)).").wait_for()

@@ -18,6 +18,13 @@ def test_staff_see_the_report_charts_drawn_and_the_navbar_on_one_line(page, live
     page.goto("/staff/reports/?from=2026-01-01&to=2026-06-30")
     for chart in ("chart-months", "chart-rates", "chart-categories"):
         assert page.evaluate(f"!!Chart.getChart(document.getElementById('{chart}'))")
+    # The datasets' labels are the page's translated words, carried to the script by data-*.
+    labels = page.evaluate(
+        "[...Chart.getChart(document.getElementById('chart-months')).data.datasets,"
+        " ...Chart.getChart(document.getElementById('chart-rates')).data.datasets]"
+        ".map(d => d.label)"
+    )
+    assert labels == ["Issued", "Renewed", "Renewed (%)"]
     assert not [e for e in errors if "Content Security Policy" in e]
     nav = page.locator("nav.navbar .container")
     assert nav.bounding_box()["height"] < 70  # one row of links at 1280 px
