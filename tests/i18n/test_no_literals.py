@@ -77,6 +77,10 @@ KEPT_WORDS = {
 # (path relative to the repository, the literal) pairs that stay English, with why.
 ALLOWED = {
     # Brand and protocol names in the page title and the API docs' headings.
+    # A button style passed to allauth's element tag, never shown.
+    ("templates/mfa/recovery_codes/generate.html", "danger"),
+    # The DID document's well-known path, shown as the link's text.
+    ("templates/certifications/vc/issuer.html", "/.well-known/did.json"),
 }
 
 
