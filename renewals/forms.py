@@ -50,8 +50,8 @@ class RenewalForm(forms.Form):
         if preview or online:
             self.fields["payment_reference"].required = False
         if online:
-            self.fields["payment_reference"].label = "Paid by invoice or bank transfer?"
-            self.fields["payment_reference"].help_text = (
+            self.fields["payment_reference"].label = _("Paid by invoice or bank transfer?")
+            self.fields["payment_reference"].help_text = _(
                 "Leave this empty to pay the fee shown above by card on Stripe's secure "
                 "page next. Paying by invoice or bank transfer, or your organisation "
                 "pays? Enter the payment's reference instead: staff confirm it."

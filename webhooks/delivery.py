@@ -144,11 +144,11 @@ GONE = 410
 
 def _failure_reason(response):
     if response.status_code == GONE:
-        return "HTTP 410: the receiver is gone; the webhook was disabled"
+        return _("HTTP 410: the receiver is gone; the webhook was disabled")
     if response.status_code is None:
         return response.error
     if 300 <= response.status_code < 400:
-        return f"HTTP {response.status_code}: redirects are not followed"
+        return _("HTTP %(status)s: redirects are not followed") % {"status": response.status_code}
     return f"HTTP {response.status_code}"
 
 

@@ -216,8 +216,17 @@ def decide_item(*, item, by, accept, reason="", now=None):
         actor=by,
         now=now,
         item=item,
-        detail=f"{entry.activity} ({entry.earned_on:%-d %b %Y}, {entry.seus} SEUs)"
-        + ("" if accept else f": {reason}"),
+        detail=(
+            _("%(activity)s (%(day)s, %(seus)s SEUs)")
+            if accept
+            else _("%(activity)s (%(day)s, %(seus)s SEUs): %(reason)s")
+        )
+        % {
+            "activity": entry.activity,
+            "day": day(entry.earned_on),
+            "seus": entry.seus,
+            "reason": reason,
+        },
     )
     if not item.audit.items.filter(status=SeuAuditItem.Status.PENDING).exists():
         _close(item.audit, by=by, now=now)

@@ -156,8 +156,10 @@ def _staff_action(request, pk, action, success):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        done = " The renewal is complete." if renewal.status == Renewal.Status.COMPLETED else ""
-        messages.success(request, success + done)
+        if renewal.status == Renewal.Status.COMPLETED:
+            # Two sentences: what staff did, then where the renewal now stands.
+            success = f"{success} {_('The renewal is complete.')}"
+        messages.success(request, success)
     return redirect("staff_renewals")
 
 
