@@ -76,9 +76,9 @@ KEPT_WORDS = {
 
 # (path relative to the repository, the literal) pairs that stay English, with why.
 ALLOWED = {
-    # Brand and protocol names in the page title and the API docs' headings.
     # Demo data: the sample course of the staff's email previews, a course's own name.
     ("staff/emails/previews.py", "title=: 'Product Ownership in Practice'"),
+    # Brand and protocol names in the page title and the API docs' headings.
 }
 
 
