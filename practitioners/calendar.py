@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Calendar, Event
 
 from certifications.models import Credential
@@ -32,20 +34,32 @@ def calendar_events(practitioner):
     for credential in credentials:
         code, expires_on = credential.program.code, credential.expires_on
         key = f"credential-{credential.pk}-{expires_on:%Y%m%d}"
-        about = f"{code} certificate {credential.certificate_number}. Details: {link}"
-        events.append((f"{key}-expiry", expires_on, f"{code} expires", about))
+        about = _("%(code)s certificate %(number)s. Details: %(link)s") % {
+            "code": code,
+            "number": credential.certificate_number,
+            "link": link,
+        }
+        expires = _("%(code)s expires") % {"code": code}
+        events.append((f"{key}-expiry", expires_on, expires, about))
         for offset in offsets:
             days = offset.days_before_expiry
             on = expires_on - timedelta(days=days)
             if days > 0:
-                summary = f"{code} renewal: {days} days to expiry"
+                summary = ngettext(
+                    "%(code)s renewal: %(days)s day to expiry",
+                    "%(code)s renewal: %(days)s days to expiry",
+                    days,
+                ) % {"code": code, "days": days}
             else:
-                summary = f"{code} expired {-days} days ago: renew in the grace period"
+                summary = ngettext(
+                    "%(code)s expired %(days)s day ago: renew in the grace period",
+                    "%(code)s expired %(days)s days ago: renew in the grace period",
+                    -days,
+                ) % {"code": code, "days": -days}
             events.append((f"{key}-reminder-{offset.code}", on, summary, about))
         grace_ends_on = credential.grace_ends_on
-        events.append(
-            (f"{key}-grace-end", grace_ends_on, f"{code} grace period ends (lapses)", about)
-        )
+        grace_end = _("%(code)s grace period ends (lapses)") % {"code": code}
+        events.append((f"{key}-grace-end", grace_ends_on, grace_end, about))
     return sorted(events, key=lambda e: (e[1], e[0]))
 
 
@@ -54,7 +68,7 @@ def calendar_feed(practitioner):
     calendar = Calendar()
     calendar.add("prodid", "-//CSPO Tracker//Credential dates//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "CSPO Tracker: credential dates")
+    calendar.add("x-wr-calname", _("CSPO Tracker: credential dates"))
     stamp = timezone.now()
     for uid, on, summary, description in calendar_events(practitioner):
         calendar.add_component(

@@ -8,6 +8,9 @@ submitting it would be accepted; templates only render what it says.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from certifications.models import Credential
 from certifications.selectors import credentials_of
 from cspo_tracker.formats import day
@@ -23,7 +26,9 @@ DUE_STATUSES = (Credential.Status.RENEWAL_DUE, Credential.Status.GRACE, Credenti
 
 def _seus_text(amount):
     number = f"{amount.normalize():f}"
-    return f"{number} more SEU" if amount == 1 else f"{number} more SEUs"
+    # A fractional amount reads as a plural; ngettext needs a whole number to choose by.
+    count = int(amount) if amount == amount.to_integral_value() else 2
+    return ngettext("%(number)s more SEU", "%(number)s more SEUs", count) % {"number": number}
 
 
 def window_not_started(progress):
@@ -40,11 +45,11 @@ def window_note(progress):
     starts_on = window_not_started(progress)
     if starts_on is None:
         return ""
-    return (
-        f"Your new renewal window starts on {day(starts_on)}: SEUs earned from that day "
-        f"count toward your next renewal. SEUs earned before it count 0 here (they belong "
-        f"to the period you already renewed)."
-    )
+    return _(
+        "Your new renewal window starts on %(day)s: SEUs earned from that day "
+        "count toward your next renewal. SEUs earned before it count 0 here (they belong "
+        "to the period you already renewed)."
+    ) % {"day": day(starts_on)}
 
 
 def _own_renewal(progress):
@@ -60,44 +65,55 @@ def next_action(progress, in_progress=None):
     for staff, if any (at most one at a time)."""
     credential = progress.credential
     if credential.revoked_at is not None:
-        return "This credential was revoked: it cannot be renewed. Contact staff with questions."
+        return _("This credential was revoked: it cannot be renewed. Contact staff with questions.")
     renewal = _own_renewal(progress)
     if renewal is not None:
         if renewal.status == Renewal.Status.NEEDS_APPROVAL:
-            return "Nothing to do: staff are reviewing your renewal of a lapsed credential"
+            return _("Nothing to do: staff are reviewing your renewal of a lapsed credential")
         if renewal.fee_status in (Renewal.FeeStatus.UNPAID, Renewal.FeeStatus.REJECTED):
-            return "Pay the renewal fee"
+            return _("Pay the renewal fee")
         if renewal.fee_status == Renewal.FeeStatus.PENDING:
-            return "Nothing to do: staff are confirming your fee payment"
-        return "Nothing to do: your renewal is being completed"
+            return _("Nothing to do: staff are confirming your fee payment")
+        return _("Nothing to do: your renewal is being completed")
     if progress.status == Credential.Status.LAPSED and in_progress is None:
-        return "Your credential has lapsed: submit a renewal, which needs staff approval."
+        return _("Your credential has lapsed: submit a renewal, which needs staff approval.")
     deadline = credential.expires_on
     if progress.status == Credential.Status.GRACE:
         deadline = credential.grace_ends_on
     if progress.seus_missing > 0:
         starts_on = window_not_started(progress)
         if starts_on is not None:
-            return (
-                f"Log SEUs you earn from {day(starts_on)}: "
-                f"{format_seus(progress.seus_missing)} needed by {day(deadline)}"
-            )
+            return _("Log SEUs you earn from %(starts_on)s: %(seus)s needed by %(deadline)s") % {
+                "starts_on": day(starts_on),
+                "seus": format_seus(progress.seus_missing),
+                "deadline": day(deadline),
+            }
         if progress.status == Credential.Status.GRACE:
             # The look-back window ends at expiry: SEUs earned in grace never count.
-            return (
-                f"Log {_seus_text(progress.seus_missing)} earned by "
-                f"{day(credential.expires_on)} before {day(deadline)}"
-            )
-        return f"Log {_seus_text(progress.seus_missing)} before {day(deadline)}"
+            # Translators: %(seus)s reads "2 more SEUs".
+            return _("Log %(seus)s earned by %(expires_on)s before %(deadline)s") % {
+                "seus": _seus_text(progress.seus_missing),
+                "expires_on": day(credential.expires_on),
+                "deadline": day(deadline),
+            }
+        # Translators: %(seus)s reads "2 more SEUs".
+        return _("Log %(seus)s before %(deadline)s") % {
+            "seus": _seus_text(progress.seus_missing),
+            "deadline": day(deadline),
+        }
     if in_progress is not None:
-        return (
-            f"Wait for your renewal #{in_progress.pk} (submitted {day(in_progress.submitted_at)}) "
-            f"to be completed, then submit this one before {day(deadline)}"
-        )
+        return _(
+            "Wait for your renewal #%(number)s (submitted %(submitted_on)s) "
+            "to be completed, then submit this one before %(deadline)s"
+        ) % {
+            "number": in_progress.pk,
+            "submitted_on": day(in_progress.submitted_at),
+            "deadline": day(deadline),
+        }
     opens_on = credential.renewal_opens_on
     if progress.today < opens_on:
-        return f"All SEUs logged: submit your renewal from {day(opens_on)}"
-    return f"Submit your renewal before {day(deadline)}"
+        return _("All SEUs logged: submit your renewal from %(day)s") % {"day": day(opens_on)}
+    return _("Submit your renewal before %(day)s") % {"day": day(deadline)}
 
 
 def fee_text(progress):
@@ -105,13 +121,13 @@ def fee_text(progress):
     confirmed, owed now (renewal due, grace, lapsed), or due only when renewing."""
     fee = format_fee(progress.fee_amount, progress.fee_currency)
     if progress.fee_paid:
-        return f"{fee} paid"
+        return _("%(fee)s paid") % {"fee": fee}
     renewal = _own_renewal(progress)
     if renewal is not None and renewal.fee_status == Renewal.FeeStatus.PENDING:
-        return f"{fee} paid: staff are confirming it"
+        return _("%(fee)s paid: staff are confirming it") % {"fee": fee}
     if progress.status in DUE_STATUSES:
-        return f"{fee}, not paid yet"
-    return f"{fee}, paid when you submit your renewal"
+        return _("%(fee)s, not paid yet") % {"fee": fee}
+    return _("%(fee)s, paid when you submit your renewal") % {"fee": fee}
 
 
 def button(progress, in_progress=None):
@@ -155,8 +171,10 @@ class DashboardCard:
 
 
 AUDIT_ACTIONS = {
-    State.UNDER_SEU_AUDIT: "Send evidence for the SEU audit of your renewal",
-    State.EVIDENCE_RECEIVED: "Nothing to do: staff are reviewing the evidence you sent",
+    State.UNDER_SEU_AUDIT: gettext_lazy("Send evidence for the SEU audit of your renewal"),
+    State.EVIDENCE_RECEIVED: gettext_lazy(
+        "Nothing to do: staff are reviewing the evidence you sent"
+    ),
 }
 
 

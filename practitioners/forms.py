@@ -4,6 +4,7 @@ from allauth.account.forms import ReauthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as MfaReauthenticateForm
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from certifications.names import NameFields
 from certifications.time_zones import time_zone_choices
@@ -16,12 +17,12 @@ class ProfileForm(forms.Form):
     clean_last_name = NameFields.clean_last_name
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
-        help_text="Dates, deadlines and days left are counted in this time zone.",
+        help_text=_("Dates, deadlines and days left are counted in this time zone."),
     )
     optional_reminders = forms.BooleanField(
         required=False,
-        label="Email me the optional renewal reminders",
-        help_text="The notice on the day your credential expires is always sent.",
+        label=_("Email me the optional renewal reminders"),
+        help_text=_("The notice on the day your credential expires is always sent."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -37,16 +38,18 @@ class EraseAccountForm(forms.Form):
 
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        label="Your password",
+        label=_("Your password"),
     )
     code = forms.CharField(
         required=False,
-        label="Code from your authenticator app, or a recovery code",
+        label=_("Code from your authenticator app, or a recovery code"),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
     understood = forms.BooleanField(
-        label="I understand that my account and personal data are erased for good, "
-        "and that this cannot be undone.",
+        label=_(
+            "I understand that my account and personal data are erased for good, "
+            "and that this cannot be undone."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):

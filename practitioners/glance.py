@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cspo_tracker.formats import day
 from seus.models import SeuCategory, SeuEntry
 
 ZERO = Decimal("0")
@@ -91,26 +95,35 @@ class Glance:
     def pace_text(self):
         """One sentence on the pace, in plain words."""
         if self.met:
-            return "All SEUs counted for this window."
+            return _("All SEUs counted for this window.")
         if self.today > self.ends_on:
-            return f"The window closed on {self.ends_on:%-d %b %Y}."
+            return _("The window closed on %(day)s.") % {"day": day(self.ends_on)}
         if self.not_started:
-            return (
-                f"This window opens on {self.window_starts_on:%-d %b %Y}: SEUs earned from "
-                "then count."
-            )
+            return _("This window opens on %(day)s: SEUs earned from then count.") % {
+                "day": day(self.window_starts_on)
+            }
         needed = _seus(self.seus_per_month_needed)
         if self.behind:
-            return (
-                f"Behind pace since {self.pace_date:%-d %b %Y}: earn about {needed} a month "
-                f"to reach {_seus(self.required)} by {self.ends_on:%-d %b %Y}."
-            )
-        return f"On pace until {self.pace_date:%-d %b %Y}: earn more SEUs by then to stay on pace."
+            # Translators: %(needed)s and %(required)s read "2.5 SEUs".
+            return _(
+                "Behind pace since %(since)s: earn about %(needed)s a month "
+                "to reach %(required)s by %(ends_on)s."
+            ) % {
+                "since": day(self.pace_date),
+                "needed": needed,
+                "required": _seus(self.required),
+                "ends_on": day(self.ends_on),
+            }
+        return _("On pace until %(day)s: earn more SEUs by then to stay on pace.") % {
+            "day": day(self.pace_date)
+        }
 
 
 def _seus(amount):
     amount = amount.normalize() if amount != amount.to_integral() else amount.quantize(1)
-    return f"{amount:f} SEU" if amount == 1 else f"{amount:f} SEUs"
+    # A fractional amount reads as a plural; ngettext needs a whole number to choose by.
+    count = int(amount) if amount == amount.to_integral() else 2
+    return ngettext("%(number)s SEU", "%(number)s SEUs", count) % {"number": f"{amount:f}"}
 
 
 def glances_for(progresses):

@@ -4,6 +4,7 @@ static/css/glance.css and geometry from SVG presentation attributes."""
 
 from decimal import Decimal
 
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 
 WIDTH, HEIGHT = 320, 120
@@ -90,8 +91,9 @@ def earned_chart(glance, *, label):
     labels = [
         (LEFT - 4, y(top) + 4, "end", _seus(top)),
         (LEFT - 4, BOTTOM + 4, "end", "0"),
-        (LEFT, HEIGHT - 6, "start", f"{glance.window_starts_on:%b %Y}"),
-        (RIGHT, HEIGHT - 6, "end", f"{glance.ends_on:%b %Y}"),
+        # Django's date format names the month in the active language ("Jan 2027").
+        (LEFT, HEIGHT - 6, "start", date_format(glance.window_starts_on, "M Y")),
+        (RIGHT, HEIGHT - 6, "end", date_format(glance.ends_on, "M Y")),
     ]
     parts.append(
         format_html_join(

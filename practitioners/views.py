@@ -12,6 +12,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certifications import privacy, roles
@@ -78,7 +79,7 @@ def notification_settings(request):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Reminder settings saved.")
+            messages.success(request, _("Reminder settings saved."))
             return redirect("notifications")
     page = Paginator(notifications.email_history(practitioner), 50).get_page(
         request.GET.get("page")
@@ -108,7 +109,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         update_profile(practitioner=practitioner, **form.cleaned_data)
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     calendar_url = request.build_absolute_uri(
         reverse("calendar_feed", args=[practitioner.calendar_token])
@@ -126,17 +127,19 @@ def calendar_reset(request):
     if request.method == "GET":
         return confirm_page(
             request,
-            title="Make a new calendar link?",
+            title=_("Make a new calendar link?"),
             consequences=[
-                "The current link stops working at once: calendars subscribed to it get "
-                "“not found” and stop updating.",
-                "Paste the new link into each calendar app you use.",
+                _(
+                    "The current link stops working at once: calendars subscribed to it get "
+                    "“not found” and stop updating."
+                ),
+                _("Paste the new link into each calendar app you use."),
             ],
-            button="Make a new link",
+            button=_("Make a new link"),
             cancel_url=reverse("profile"),
         )
     reset_calendar_token(practitioner=practitioner_for(request.user))
-    messages.success(request, "Your calendar link is new; the old one no longer works.")
+    messages.success(request, _("Your calendar link is new; the old one no longer works."))
     return redirect("profile")
 
 

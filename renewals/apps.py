@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RenewalsConfig(AppConfig):
     name = "renewals"
-    verbose_name = "Renewals"
+    verbose_name = _("Renewals")
 
     def ready(self):
         """renewals sits on top of certifications and seus: it registers here, in one

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from cspo_tracker.formats import day
 
@@ -22,14 +23,18 @@ class RenewalForm(forms.Form):
     credentials = CredentialChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Renewing several together costs one fee; lower credentials in a "
-        "selected track are renewed with it.",
-        error_messages={"required": "Choose at least one credential to renew."},
+        help_text=_(
+            "Renewing several together costs one fee; lower credentials in a "
+            "selected track are renewed with it."
+        ),
+        error_messages={"required": _("Choose at least one credential to renew.")},
     )
     payment_reference = forms.CharField(
         max_length=100,
-        help_text="The reference of your payment of the fee shown above (receipt or "
-        "transaction number). Staff confirm it.",
+        help_text=_(
+            "The reference of your payment of the fee shown above (receipt or "
+            "transaction number). Staff confirm it."
+        ),
     )
 
     def __init__(self, *args, practitioner, preview=False, today=None, online=False, **kwargs):
@@ -45,8 +50,8 @@ class RenewalForm(forms.Form):
         if preview or online:
             self.fields["payment_reference"].required = False
         if online:
-            self.fields["payment_reference"].label = "Paid by invoice or bank transfer?"
-            self.fields["payment_reference"].help_text = (
+            self.fields["payment_reference"].label = _("Paid by invoice or bank transfer?")
+            self.fields["payment_reference"].help_text = _(
                 "Leave this empty to pay the fee shown above by card on Stripe's secure "
                 "page next. Paying by invoice or bank transfer, or your organisation "
                 "pays? Enter the payment's reference instead: staff confirm it."

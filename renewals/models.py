@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class RenewalCycle(models.Model):
@@ -11,20 +12,20 @@ class RenewalCycle(models.Model):
     cycle opens, so a later change to the program does not move the goalposts."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        SUBMITTED = "submitted", "Submitted"
-        COMPLETED = "completed", "Completed"
+        OPEN = "open", _("Open")
+        SUBMITTED = "submitted", _("Submitted")
+        COMPLETED = "completed", _("Completed")
 
     credential = models.ForeignKey(
         "certifications.Credential", on_delete=models.CASCADE, related_name="cycles"
     )
     window_starts_on = models.DateField()
-    ends_on = models.DateField(help_text="The credential's expiry date for this cycle.")
+    ends_on = models.DateField(help_text=_("The credential's expiry date for this cycle."))
     seus_required = models.DecimalField(max_digits=6, decimal_places=2)
     seus_addon = models.DecimalField(
         max_digits=6,
         decimal_places=2,
-        help_text="SEUs this credential adds when renewed together with a higher one.",
+        help_text=_("SEUs this credential adds when renewed together with a higher one."),
     )
     fee_amount = models.DecimalField(max_digits=8, decimal_places=2)
     fee_currency = models.CharField(max_length=3)
@@ -76,16 +77,16 @@ class Renewal(models.Model):
     for one fee (docs/domain.md, "Renewing")."""
 
     class FeeStatus(models.TextChoices):
-        UNPAID = "unpaid", "Unpaid"
-        PENDING = "pending", "Awaiting confirmation"
-        CONFIRMED = "confirmed", "Confirmed"
-        REJECTED = "rejected", "Rejected"
+        UNPAID = "unpaid", _("Unpaid")
+        PENDING = "pending", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
 
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", "Submitted"
-        NEEDS_APPROVAL = "needs_approval", "Needs staff approval"
-        COMPLETED = "completed", "Completed"
-        REJECTED = "rejected", "Rejected"
+        SUBMITTED = "submitted", _("Submitted")
+        NEEDS_APPROVAL = "needs_approval", _("Needs staff approval")
+        COMPLETED = "completed", _("Completed")
+        REJECTED = "rejected", _("Rejected")
 
     practitioner = models.ForeignKey(
         "certifications.Practitioner", on_delete=models.CASCADE, related_name="renewals"
@@ -112,7 +113,7 @@ class Renewal(models.Model):
     held_reason = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Why a renewal whose fee is confirmed could not complete (staff see it).",
+        help_text=_("Why a renewal whose fee is confirmed could not complete (staff see it)."),
     )
 
     class Meta:
@@ -126,7 +127,7 @@ class Renewal(models.Model):
                 fields=["practitioner"],
                 condition=Q(status__in=["submitted", "needs_approval"]),
                 name="renewal_one_in_progress_per_practitioner",
-                violation_error_message="You already have a renewal in progress.",
+                violation_error_message=_("You already have a renewal in progress."),
             ),
         ]
         indexes = [
@@ -158,7 +159,7 @@ class ReminderOffset(models.Model):
     code = models.SlugField(max_length=30, unique=True)
     days_before_expiry = models.SmallIntegerField(unique=True)
     is_optional = models.BooleanField(
-        default=True, help_text="Optional reminders respect the practitioner's unsubscribe."
+        default=True, help_text=_("Optional reminders respect the practitioner's unsubscribe.")
     )
     is_active = models.BooleanField(default=True)
 
@@ -168,8 +169,10 @@ class ReminderOffset(models.Model):
             models.CheckConstraint(
                 condition=~Q(days_before_expiry=0) | Q(is_optional=False, is_active=True),
                 name="reminder_offset_expiry_day_always_sent",
-                violation_error_message="The expiry-day reminder is always sent: it stays "
-                "active and cannot be made optional.",
+                violation_error_message=_(
+                    "The expiry-day reminder is always sent: it stays "
+                    "active and cannot be made optional."
+                ),
             )
         ]
 
@@ -186,10 +189,10 @@ class Reminder(models.Model):
     exactly-once (a re-run sweep or a second worker cannot insert it again)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SKIPPED = "skipped", "Skipped"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
 
     cycle = models.ForeignKey(RenewalCycle, on_delete=models.CASCADE, related_name="reminders")
     offset = models.ForeignKey(ReminderOffset, on_delete=models.PROTECT, related_name="reminders")
@@ -227,8 +230,8 @@ class SweepRun(models.Model):
     scheduler that stopped running: a silent cron is how reminder systems fail."""
 
     class Trigger(models.TextChoices):
-        TASK = "task", "Celery beat task"
-        COMMAND = "command", "Management command"
+        TASK = "task", _("Celery beat task")
+        COMMAND = "command", _("Management command")
 
     trigger = models.CharField(max_length=10, choices=Trigger.choices)
     started_at = models.DateTimeField()
@@ -237,7 +240,7 @@ class SweepRun(models.Model):
     statuses_changed = models.PositiveIntegerField(default=0)
     reminders_claimed = models.PositiveIntegerField(default=0)
     reminders_sent = models.PositiveIntegerField(
-        default=0, help_text="Reminder emails written to the outbox."
+        default=0, help_text=_("Reminder emails written to the outbox.")
     )
     renewals_completed = models.PositiveIntegerField(default=0)
 
@@ -265,12 +268,12 @@ class SweepChunk(models.Model):
     chunk of the run done records the SweepRun, once."""
 
     run_key = models.CharField(
-        max_length=64, help_text="The run this chunk belongs to (the beat task's id)."
+        max_length=64, help_text=_("The run this chunk belongs to (the beat task's id).")
     )
     run_started_at = models.DateTimeField()
     first_id = models.PositiveBigIntegerField()
     last_id = models.PositiveBigIntegerField()
-    plan = models.JSONField(help_text="What every chunk of the run shares (SweepPlan).")
+    plan = models.JSONField(help_text=_("What every chunk of the run shares (SweepPlan)."))
     counts = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     run_recorded = models.BooleanField(default=False)

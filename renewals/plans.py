@@ -18,8 +18,12 @@ data (each cycle's snapshot of `seus_required`, `seus_addon`, the fee), through
 `selectors.renewal_requirement`; nothing here knows CSM or CSPO by name.
 """
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import RenewalCycle
 from .selectors import (
@@ -112,12 +116,38 @@ class Offer:
 
     @property
     def text(self):
-        codes = " and ".join(c.program.code for c in self.credentials)
-        fees = "two fees" if self.separate_fees == 2 else f"{self.separate_fees} fees"
+        codes = functools.reduce(
+            # Translators: joins program codes: "CSPO and A-CSPO".
+            lambda first, second: (
+                _("%(first)s and %(second)s") % {"first": first, "second": second}
+            ),
+            (c.program.code for c in self.credentials),
+        )
+        values = {
+            "codes": codes,
+            "seus": format_seus(self.seus),
+            "fee": self.fee_text,
+            "separate_seus": format_seus(self.separate_seus),
+            "count": self.separate_fees,
+            "separate_fees": self.separate_fee_text,
+        }
+        if self.separate_fees == 2:
+            return (
+                _(
+                    "Renew %(codes)s together: %(seus)s and one %(fee)s fee, instead of "
+                    "%(separate_seus)s and two fees (%(separate_fees)s) one by one."
+                )
+                % values
+            )
         return (
-            f"Renew {codes} together: {format_seus(self.seus)} and one {self.fee_text} fee, "
-            f"instead of {format_seus(self.separate_seus)} and {fees} "
-            f"({self.separate_fee_text}) one by one."
+            ngettext(
+                "Renew %(codes)s together: %(seus)s and one %(fee)s fee, instead of "
+                "%(separate_seus)s and %(count)s fee (%(separate_fees)s) one by one.",
+                "Renew %(codes)s together: %(seus)s and one %(fee)s fee, instead of "
+                "%(separate_seus)s and %(count)s fees (%(separate_fees)s) one by one.",
+                self.separate_fees,
+            )
+            % values
         )
 
     @property

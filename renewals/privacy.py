@@ -11,6 +11,7 @@ holder: the credential runs to its expiry, then lapses like any other.
 """
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 
 from cspo_tracker.privacy import erasure, export
 
@@ -221,8 +222,10 @@ def register():
         "renewals",
         export_entries,
         order=40,
-        describes="your renewals and their payments, the cycles and reminders of your credentials, your "
-        "reminder choices, your claims and SEU audits with the files you sent",
+        describes=gettext_lazy(
+            "your renewals and their payments, the cycles and reminders of your credentials, "
+            "your reminder choices, your claims and SEU audits with the files you sent"
+        ),
     )
     erasure.register_step("claims_and_audits", erase_claims_and_audits, order=40)
     erasure.register_step("renewals", erase_renewals, order=60)

@@ -19,6 +19,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from certifications.dates import add_months, today_for
 from certifications.models import Credential
@@ -121,17 +123,21 @@ def format_fee(amount, currency):
 
 def format_seus(seus):
     seus = seus.quantize(Decimal("1")) if seus == seus.to_integral() else seus.normalize()
-    return f"{seus} SEU" if seus == 1 else f"{seus} SEUs"
+    # A fractional amount reads as a plural; ngettext needs a whole number to choose by.
+    count = int(seus) if seus == seus.to_integral() else 2
+    return ngettext("%(number)s SEU", "%(number)s SEUs", count) % {"number": seus}
 
 
 def missing_text(*, seus_missing, fee_missing, fee_amount, fee_currency):
     """What is still missing, in words: "6 SEUs and the US$100 fee"."""
-    parts = []
-    if seus_missing > 0:
-        parts.append(format_seus(seus_missing))
-    if fee_missing:
-        parts.append(f"the {format_fee(fee_amount, fee_currency)} fee")
-    return " and ".join(parts)
+    seus = format_seus(seus_missing) if seus_missing > 0 else ""
+    fee = format_fee(fee_amount, fee_currency) if fee_missing else ""
+    if seus and fee:
+        # Translators: what is still missing for a renewal, e.g. "6 SEUs and the US$100 fee".
+        return _("%(seus)s and the %(fee)s fee") % {"seus": seus, "fee": fee}
+    if fee:
+        return _("the %(fee)s fee") % {"fee": fee}
+    return seus
 
 
 def fee_confirmed(fee_status):
@@ -206,10 +212,14 @@ class Progress:
             fee_currency=self.fee_currency,
         )
         if self.fee_awaiting_confirmation:
-            waiting = (
-                f"staff to confirm the {format_fee(self.fee_amount, self.fee_currency)} fee paid"
-            )
-            return f"{text}; {waiting}" if text else waiting
+            fee = format_fee(self.fee_amount, self.fee_currency)
+            if text:
+                # Translators: %(missing)s reads "6 SEUs" (what the holder still has to do).
+                return _("%(missing)s; staff to confirm the %(fee)s fee paid") % {
+                    "missing": text,
+                    "fee": fee,
+                }
+            return _("staff to confirm the %(fee)s fee paid") % {"fee": fee}
         return text
 
     @property

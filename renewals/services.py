@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from certifications.dates import add_months, today_for
 from certifications.models import Credential, Practitioner
@@ -102,18 +104,20 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
     today = selectors.today_for(practitioner, now)
     selected = list(credentials)
     if not selected:
-        raise ValidationError({"credentials": "Choose at least one credential to renew."})
+        raise ValidationError({"credentials": _("Choose at least one credential to renew.")})
     if any(c.holder_id != practitioner.pk for c in selected):
-        raise ValidationError({"credentials": "You can only renew your own credentials."})
+        raise ValidationError({"credentials": _("You can only renew your own credentials.")})
     _lock_practitioner(practitioner.pk)
     in_progress = selectors.renewal_in_progress(practitioner)
     if in_progress is not None:
         raise ValidationError(
             {
-                "credentials": f"Your renewal #{in_progress.pk} submitted on "
-                f"{day(in_progress.submitted_at)} is still in progress. Choose every "
-                "credential you want to renew in one renewal; you can submit another once "
-                "staff complete or reject this one."
+                "credentials": _(
+                    "Your renewal #%(number)s submitted on %(day)s is still in progress. "
+                    "Choose every credential you want to renew in one renewal; you can "
+                    "submit another once staff complete or reject this one."
+                )
+                % {"number": in_progress.pk, "day": day(in_progress.submitted_at)}
             }
         )
     included = selected + list(selectors.lower_credentials_in_track(selected))
@@ -124,21 +128,36 @@ def submit_renewal(*, practitioner, credentials, payment_reference, now=None):
     )
     if len(cycles) != len(included):
         raise ValidationError(
-            {"credentials": "A renewal for one of these credentials is already in progress."}
+            {"credentials": _("A renewal for one of these credentials is already in progress.")}
         )
     not_open = [c for c in included if today < c.renewal_opens_on]
     if not_open:
         names = ", ".join(c.program.code for c in not_open)
         days = not_open[0].program.renewal_opens_after_days
-        raise ValidationError({"credentials": f"Renewal opens {days} days after issue ({names})."})
+        raise ValidationError(
+            {
+                "credentials": ngettext(
+                    "Renewal opens %(days)s day after issue (%(codes)s).",
+                    "Renewal opens %(days)s days after issue (%(codes)s).",
+                    days,
+                )
+                % {"days": days, "codes": names}
+            }
+        )
     quote = selectors.renewal_quote(practitioner=practitioner, credentials=included, cycles=cycles)
     requirement = quote.requirement
     if quote.seus_missing > 0:
         raise ValidationError(
             {
-                "credentials": f"This renewal needs {selectors.format_seus(requirement.seus)}; "
-                f"{selectors.format_seus(quote.seus_counted)} count in the look-back window. "
-                f"Log {selectors.format_seus(quote.seus_missing)} more first."
+                "credentials": _(
+                    "This renewal needs %(required)s; %(counted)s count in the look-back "
+                    "window. Log %(missing)s more first."
+                )
+                % {
+                    "required": selectors.format_seus(requirement.seus),
+                    "counted": selectors.format_seus(quote.seus_counted),
+                    "missing": selectors.format_seus(quote.seus_missing),
+                }
             }
         )
     lapsed = [c for c in included if c.is_lapsed_on(today)]
@@ -178,7 +197,7 @@ def confirm_fee(*, renewal, by, now=None, invoice_reference=""):
         raise ValidationError(refusal)
     if renewal.fee_status == Renewal.FeeStatus.UNPAID:
         if not invoice_reference:
-            raise ValidationError("Enter the reference of the invoice or bank transfer.")
+            raise ValidationError(_("Enter the reference of the invoice or bank transfer."))
         renewal.payment_reference, renewal.fee_paid_at = invoice_reference[:100], now
         renewal.save(update_fields=["payment_reference", "fee_paid_at"])
     return _fee_confirmed(renewal, by=by, now=now)
@@ -234,10 +253,10 @@ def reject_fee(*, renewal, by, reason, now=None):
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the payment is rejected."})
+        raise ValidationError({"reason": _("Say why the payment is rejected.")})
     renewal = locked(renewal)
     if renewal.status not in (Renewal.Status.SUBMITTED, Renewal.Status.NEEDS_APPROVAL):
-        raise ValidationError("Only a renewal that is still pending can be rejected.")
+        raise ValidationError(_("Only a renewal that is still pending can be rejected."))
     renewal.fee_status = Renewal.FeeStatus.REJECTED
     renewal.status = Renewal.Status.REJECTED
     renewal.rejection_reason = reason
@@ -262,7 +281,7 @@ def approve_renewal(*, renewal, by, now=None):
     now = now or timezone.now()
     renewal = locked(renewal)
     if renewal.status != Renewal.Status.NEEDS_APPROVAL:
-        raise ValidationError("This renewal does not need approval.")
+        raise ValidationError(_("This renewal does not need approval."))
     renewal.status = Renewal.Status.SUBMITTED
     renewal.approved_by = by
     renewal.save(update_fields=["status", "approved_by"])
@@ -284,7 +303,7 @@ def complete_if_ready(renewal, *, now):
         if has_open_audit(
             renewal
         ):  # the renewal waits for its SEU audit (renewals.audits.services)
-            _set_held(renewal, "Waiting for its SEU audit to close.")
+            _set_held(renewal, _("Waiting for its SEU audit to close."))
             return renewal
         _lock_practitioner(renewal.practitioner_id)
         cycles = list(renewal.cycles.all())
@@ -301,11 +320,14 @@ def _hold(renewal, *, counted):
     """Record why a fee-confirmed renewal cannot complete: staff see it in their list
     (and may reject it so the practitioner can submit again); the sweep retries daily."""
     missing = renewal.seus_required - counted
-    reason = (
-        f"Only {selectors.format_seus(counted)} of {selectors.format_seus(renewal.seus_required)}"
-        f" count now: {selectors.format_seus(missing)} missing. It completes once they "
-        "are logged; reject it to let the practitioner submit again."
-    )
+    reason = _(
+        "Only %(counted)s of %(required)s count now: %(missing)s missing. It completes once "
+        "they are logged; reject it to let the practitioner submit again."
+    ) % {
+        "counted": selectors.format_seus(counted),
+        "required": selectors.format_seus(renewal.seus_required),
+        "missing": selectors.format_seus(missing),
+    }
     _set_held(renewal, reason)
 
 
@@ -414,14 +436,14 @@ def complete_renewal(*, renewal, now=None):
     if renewal.status != Renewal.Status.SUBMITTED or (
         renewal.fee_status != Renewal.FeeStatus.CONFIRMED
     ):
-        raise ValidationError("A renewal completes once its fee is confirmed (and approved).")
+        raise ValidationError(_("A renewal completes once its fee is confirmed (and approved)."))
     if has_open_audit(renewal):
-        raise ValidationError("A renewal under SEU audit completes once the audit is closed.")
+        raise ValidationError(_("A renewal under SEU audit completes once the audit is closed."))
     _lock_practitioner(renewal.practitioner_id)
     cycles = list(renewal.cycles.select_related("credential__program", "credential__holder"))
     entries = selectors.seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles)
     if selectors.seus_total(entries) < renewal.seus_required:
-        raise ValidationError("The SEUs counted no longer cover this renewal.")
+        raise ValidationError(_("The SEUs counted no longer cover this renewal."))
     # Just enough of them, chosen as the submit page showed (renewals/plans.py); the rest
     # stay for the holder's other credentials.
     counted = [
@@ -434,7 +456,7 @@ def complete_renewal(*, renewal, now=None):
         consumed_by=renewal
     )
     if consumed != len(counted):  # cannot happen under the lock; never consume twice
-        raise ValidationError("Some of the SEUs counted were used by another renewal.")
+        raise ValidationError(_("Some of the SEUs counted were used by another renewal."))
     RenewalCycle.objects.filter(pk__in=[c.pk for c in cycles]).update(
         status=RenewalCycle.Status.COMPLETED, completed_at=now
     )

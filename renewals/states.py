@@ -12,6 +12,8 @@ would refuse" holds because the server's checks ask the same functions
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from certifications.models import Credential
 
@@ -20,15 +22,15 @@ from .models import Renewal, RenewalCycle
 
 
 class State(models.TextChoices):
-    ACTIVE = "active", "Active"
-    RENEWAL_DUE = "renewal_due", "Renewal due"
-    RENEWAL_SUBMITTED = "renewal_submitted", "Renewal submitted: fee being confirmed"
-    UNDER_SEU_AUDIT = "under_seu_audit", "Under SEU audit: evidence asked"
-    EVIDENCE_RECEIVED = "evidence_received", "Under SEU audit: evidence being reviewed"
-    FEE_CONFIRMED = "fee_confirmed", "Fee confirmed: renewal waiting"
-    IN_GRACE = "grace", "Grace period"
-    LAPSED = "lapsed", "Lapsed"
-    REVOKED = "revoked", "Revoked"
+    ACTIVE = "active", _("Active")
+    RENEWAL_DUE = "renewal_due", _("Renewal due")
+    RENEWAL_SUBMITTED = "renewal_submitted", _("Renewal submitted: fee being confirmed")
+    UNDER_SEU_AUDIT = "under_seu_audit", _("Under SEU audit: evidence asked")
+    EVIDENCE_RECEIVED = "evidence_received", _("Under SEU audit: evidence being reviewed")
+    FEE_CONFIRMED = "fee_confirmed", _("Fee confirmed: renewal waiting")
+    IN_GRACE = "grace", _("Grace period")
+    LAPSED = "lapsed", _("Lapsed")
+    REVOKED = "revoked", _("Revoked")
 
 
 # What the public verification page says in each state: the dates decide, never the
@@ -106,7 +108,9 @@ def fee_refusal(renewal, *, under_audit):
         renewal.fee_status == Renewal.FeeStatus.UNPAID and renewal.status in Renewal.IN_PROGRESS
     )
     if not awaiting:
-        return "This fee is not awaiting confirmation."
+        return gettext("This fee is not awaiting confirmation.")
     if under_audit:
-        return "This renewal is under SEU audit: its fee can be confirmed once the audit is closed."
+        return gettext(
+            "This renewal is under SEU audit: its fee can be confirmed once the audit is closed."
+        )
     return ""

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from certifications.dates import today_for
 from certifications.models import Credential
@@ -24,7 +25,7 @@ def _preselected(request, practitioner):
     if not raws:
         return []
     if not all(raw.isdecimal() for raw in raws):
-        raise Http404("No such credential.")
+        raise Http404(_("No such credential."))
     for raw in raws:
         get_object_or_404(Credential, pk=raw, holder=practitioner)
     return list(selectors.renewable_credentials(practitioner).filter(pk__in=raws))
@@ -71,13 +72,15 @@ def submit(request):
                 if renewal.status == Renewal.Status.NEEDS_APPROVAL:
                     messages.warning(
                         request,
-                        "Renewal submitted. A lapsed credential needs staff approval; "
-                        "you will get an email when it is renewed.",
+                        _(
+                            "Renewal submitted. A lapsed credential needs staff approval; "
+                            "you will get an email when it is renewed."
+                        ),
                     )
                 else:
                     messages.success(
                         request,
-                        "Renewal submitted. It completes when staff confirm your payment.",
+                        _("Renewal submitted. It completes when staff confirm your payment."),
                     )
                 return redirect("renewals:mine")
     else:

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SeusConfig(AppConfig):
     name = "seus"
-    verbose_name = "SEU log"
+    verbose_name = _("SEU log")
 
     def ready(self):
         """The staff upload page runs the SEU import as a background job: the job runner

@@ -17,6 +17,7 @@ import warnings
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
@@ -35,16 +36,16 @@ MARKUP = re.compile(
 )
 PILLOW_FORMATS = {"png": "PNG", "jpg": "JPEG"}
 
-WRONG_TYPE = "Evidence must be a PDF, PNG or JPEG file (its content is checked)."
-DAMAGED_PDF = (
+WRONG_TYPE = _("Evidence must be a PDF, PNG or JPEG file (its content is checked).")
+DAMAGED_PDF = _(
     "The PDF is damaged or incomplete: it does not end as a PDF must. Save or print it to "
     "PDF again and upload that."
 )
-DAMAGED_IMAGE = (
+DAMAGED_IMAGE = _(
     "The image is damaged or incomplete: it could not be read to its end. Export it again "
     "as PNG or JPEG and upload that."
 )
-MARKUP_FOUND = (
+MARKUP_FOUND = _(
     "The file also holds web page code (HTML), which evidence may not carry. Save or print "
     "it to PDF again, or upload a PNG or JPEG."
 )
@@ -84,10 +85,10 @@ def check_pdf(data):
 
 
 def check_image(file, pillow_format):
-    too_big = (
-        f"The image has more than {Image.MAX_IMAGE_PIXELS / 1e6:.0f} million pixels, too "
+    too_big = _(
+        "The image has more than %(millions)s million pixels, too "
         "many to open safely. Scan or export it at a lower resolution and upload that."
-    )
+    ) % {"millions": f"{Image.MAX_IMAGE_PIXELS / 1e6:.0f}"}
     try:
         with warnings.catch_warnings():
             # Pillow warns past its limit and refuses past twice that: refuse both.

@@ -9,6 +9,7 @@ from itertools import batched
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from certifications.dates import today_in
 from certifications.imports.services import (
@@ -111,7 +112,7 @@ def import_seus(*, text, dry_run=False, progress=no_progress):
     categories = {c.code.upper(): c for c in SeuCategory.objects.all()}
     emails = {
         User.objects.normalize_email(row["email"]).lower()
-        for _, row in rows
+        for _line, row in rows
         if not cell_problems({"email": row["email"]}, lengths={})  # no NUL to the database
     }
     practitioners = {
@@ -124,7 +125,7 @@ def import_seus(*, text, dry_run=False, progress=no_progress):
         )
     }
     del emails
-    ids = sorted(pk for pk, _ in practitioners.values())
+    ids = sorted(pk for pk, _zone in practitioners.values())
     for chunk in batched(ids, BATCH_SIZE):  # as create_seu_entry: no concurrent entry slips in
         list(Practitioner.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
     totals = _Totals(ids, capped={c.pk for c in categories.values() if c.cap is not None})
@@ -136,22 +137,26 @@ def import_seus(*, text, dry_run=False, progress=no_progress):
         email = clean_email(row["email"], problems)
         practitioner = practitioners.get(email) if email else None
         if email and practitioner is None:
-            problems.append(f"no practitioner with email {email} (import credentials first)")
+            problems.append(
+                _("no practitioner with email %(email)s (import credentials first)")
+                % {"email": email}
+            )
         earned_on = parse_date(row["earned_on"], "earned_on", problems)
         category = categories.get(row["category"].upper())
         if category is None:
             problems.append(
-                f"unknown category '{row['category']}' (codes: {', '.join(categories)})"
+                _("unknown category '%(category)s' (codes: %(codes)s)")
+                % {"category": row["category"], "codes": ", ".join(categories)}
             )
         try:
             seus = Decimal(row["seus"]).quantize(Decimal("0.01"))
             if not seus.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            problems.append(f"seus '{row['seus']}' must be a number")
+            problems.append(_("seus '%(seus)s' must be a number") % {"seus": row["seus"]})
         activity = row["activity"]
         if not activity:
-            problems.append("activity is empty")
+            problems.append(_("activity is empty"))
         if not problems:
             pid, time_zone = practitioner
             key = (pid, earned_on, category.pk, activity, seus)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
 
 from certifications.dates import validate_sane_date
 
@@ -21,12 +22,12 @@ class SeuCategory(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Most SEUs of this category that count in one renewal window (blank: no cap).",
+        help_text=_("Most SEUs of this category that count in one renewal window (blank: no cap)."),
     )
 
     class Meta:
         ordering = ["code"]
-        verbose_name_plural = "SEU categories"
+        verbose_name_plural = _("SEU categories")
         constraints = [
             models.CheckConstraint(
                 condition=Q(cap__isnull=True) | Q(cap__gt=0), name="seu_category_cap_positive"
@@ -84,8 +85,10 @@ class SeuEntry(models.Model):
     audit_rejected_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Set when staff reject the entry in an SEU audit (renewals.audits.services): "
-        "from then on it counts for no renewal.",
+        help_text=_(
+            "Set when staff reject the entry in an SEU audit (renewals.audits.services): "
+            "from then on it counts for no renewal."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,8 +97,8 @@ class SeuEntry(models.Model):
 
     class Meta:
         ordering = ["-earned_on", "-id"]
-        verbose_name = "SEU entry"
-        verbose_name_plural = "SEU entries"
+        verbose_name = _("SEU entry")
+        verbose_name_plural = _("SEU entries")
         constraints = [
             models.CheckConstraint(condition=Q(seus__gt=0), name="seu_entry_seus_positive"),
             models.CheckConstraint(

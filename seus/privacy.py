@@ -2,6 +2,8 @@
 every entry and its evidence file; an erasure deletes both (the files first, so a step
 that stops half-way leaves rows to find the rest by when it runs again)."""
 
+from django.utils.translation import gettext_lazy
+
 from cspo_tracker.privacy import erasure, export
 
 from .models import SeuEntry
@@ -57,6 +59,6 @@ def register():
         "seus",
         export_entries,
         order=30,
-        describes="your SEU log, each entry's evidence file in seus/evidence/",
+        describes=gettext_lazy("your SEU log, each entry's evidence file in seus/evidence/"),
     )
     erasure.register_step("seu_log", erase, order=50)

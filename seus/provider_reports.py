@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from certifications.dates import today_in
 from certifications.models import Organisation, Practitioner, User
@@ -79,8 +80,14 @@ def _cap_error():
     cap = settings.SEU_PROVIDER_NEW_PEOPLE_PER_DAY
     return {
         "__all__": [
-            f"Your organisation reports at most {cap} people it has not reported before "
-            "each day (UTC); send this row again tomorrow."
+            ngettext(
+                "Your organisation reports at most %(count)s person it has not reported "
+                "before each day (UTC); send this row again tomorrow.",
+                "Your organisation reports at most %(count)s people it has not reported "
+                "before each day (UTC); send this row again tomorrow.",
+                cap,
+            )
+            % {"count": cap}
         ]
     }
 

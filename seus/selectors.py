@@ -3,6 +3,7 @@ each in a fixed number of queries whatever the number of entries."""
 
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from cspo_tracker.formats import day
 
@@ -90,12 +91,19 @@ def counting_note(practitioner, earned_on, *, today):
     if not later:
         return _after_expiry_note(current, earned_on)
     starts_on = min(w.starts_on for w in later)
-    when = "starts on" if starts_on > today else "started on"
-    return (
-        f"This entry counts 0 for now: your current renewal window {when} "
-        f"{day(starts_on)} (it begins at your previous expiry date), and SEUs earned from "
-        "that day count toward your next renewal."
-    )
+    if starts_on > today:
+        note = _(
+            "This entry counts 0 for now: your current renewal window starts on "
+            "%(day)s (it begins at your previous expiry date), and SEUs earned from "
+            "that day count toward your next renewal."
+        )
+    else:
+        note = _(
+            "This entry counts 0 for now: your current renewal window started on "
+            "%(day)s (it begins at your previous expiry date), and SEUs earned from "
+            "that day count toward your next renewal."
+        )
+    return note % {"day": day(starts_on)}
 
 
 def _after_expiry_note(current, earned_on):
@@ -104,13 +112,13 @@ def _after_expiry_note(current, earned_on):
     ends_on = max(w.ends_on for w in current)
     if earned_on <= ends_on:
         return ""
-    return (
-        f"This entry counts 0 for now: it was earned after your credential expired on "
-        f"{day(ends_on)}, and a renewal counts only SEUs earned by the expiry date. To "
-        f"renew, log SEUs earned by {day(ends_on)} (a lapsed credential also needs staff "
-        f"approval). Once you renew, your next window starts on {day(ends_on)}, so this "
+    return _(
+        "This entry counts 0 for now: it was earned after your credential expired on "
+        "%(day)s, and a renewal counts only SEUs earned by the expiry date. To "
+        "renew, log SEUs earned by %(day)s (a lapsed credential also needs staff "
+        "approval). Once you renew, your next window starts on %(day)s, so this "
         "entry counts toward the renewal after that."
-    )
+    ) % {"day": day(ends_on)}
 
 
 def same_activity(activity):

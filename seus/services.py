@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certifications.dates import today_for
 from certifications.models import Practitioner
@@ -37,8 +39,11 @@ def validate_evidence(file):
     if file.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
             {
-                "evidence": f"The file is {filesizeformat(file.size)}; evidence may be at most "
-                f"{filesizeformat(settings.EVIDENCE_MAX_BYTES)}."
+                "evidence": _("The file is %(size)s; evidence may be at most %(most)s.")
+                % {
+                    "size": filesizeformat(file.size),
+                    "most": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+                }
             }
         )
     return checked_extension(file)
@@ -84,11 +89,13 @@ def entry_errors(*, today, earned_on, category, seus, that_day, category_totals)
     category in the window) for each window holding the date."""
     errors = {}
     if earned_on > today:
-        errors["earned_on"] = "The date cannot be in the future."
+        errors["earned_on"] = _("The date cannot be in the future.")
     if seus <= 0:
-        errors["seus"] = "SEUs must be more than zero."
+        errors["seus"] = _("SEUs must be more than zero.")
     elif seus % settings.SEU_STEP:
-        errors["seus"] = f"SEUs are counted in steps of {_number(settings.SEU_STEP)} hours."
+        errors["seus"] = _("SEUs are counted in steps of %(step)s hours.") % {
+            "step": _number(settings.SEU_STEP)
+        }
     if "seus" not in errors:
         errors.update(_daily_cap_errors(that_day=that_day(), earned_on=earned_on, seus=seus))
     if "seus" not in errors and category.cap is not None:
@@ -103,8 +110,16 @@ def _daily_cap_errors(*, that_day, earned_on, seus):
         return {}
     room = max(cap - that_day, Decimal(0))
     return {
-        "seus": f"At most {_number(cap)} SEUs count per day; you already logged "
-        f"{_number(that_day)} on {day(earned_on)}, so {_number(room)} more fit."
+        "seus": _(
+            "At most %(cap)s SEUs count per day; you already logged "
+            "%(logged)s on %(day)s, so %(room)s more fit."
+        )
+        % {
+            "cap": _number(cap),
+            "logged": _number(that_day),
+            "day": day(earned_on),
+            "room": _number(room),
+        }
     }
 
 
@@ -114,9 +129,16 @@ def _category_cap_errors(*, totals, category, seus):
     for ends_on, total in totals:
         if total + seus > category.cap:
             return {
-                "seus": f"Category {category.code} counts at most {_number(category.cap)} "
-                f"SEUs per renewal window; {_number(total)} are already logged in the "
-                f"window ending {day(ends_on)}."
+                "seus": _(
+                    "Category %(code)s counts at most %(cap)s SEUs per renewal window; "
+                    "%(total)s are already logged in the window ending %(day)s."
+                )
+                % {
+                    "code": category.code,
+                    "cap": _number(category.cap),
+                    "total": _number(total),
+                    "day": day(ends_on),
+                }
             }
     return {}
 
@@ -124,7 +146,7 @@ def _category_cap_errors(*, totals, category, seus):
 def _refuse_if_consumed(entry):
     if entry.is_consumed:
         raise ValidationError(
-            "This entry was used by a completed renewal and can no longer change."
+            _("This entry was used by a completed renewal and can no longer change.")
         )
 
 
@@ -133,8 +155,10 @@ def _refuse_if_reserved(entry):
     renewal short once its fee is confirmed."""
     if is_reserved(entry):
         raise ValidationError(
-            "This entry counts toward your renewal in progress, so it cannot change until "
-            "staff complete or reject that renewal."
+            _(
+                "This entry counts toward your renewal in progress, so it cannot change until "
+                "staff complete or reject that renewal."
+            )
         )
 
 
@@ -165,9 +189,9 @@ def _attach_evidence(entry, evidence):
     entry.evidence = evidence
 
 
-DUPLICATE_MESSAGE = (
-    "You already logged {activity} on {day} for {seus} SEUs. Saving it again counts it "
-    'twice: tick "Save it anyway" only if you really did it twice.'
+DUPLICATE_MESSAGE = gettext_lazy(
+    "You already logged %(activity)s on %(day)s for %(seus)s SEUs. Saving it again counts "
+    'it twice: tick "Save it anyway" only if you really did it twice.'
 )
 
 
@@ -185,9 +209,11 @@ def _refuse_duplicate(*, practitioner, earned_on, activity, seus, entry=None):
 
 def duplicate_error(*, earned_on, activity, seus):
     """The message of an entry identical to one already logged."""
-    return DUPLICATE_MESSAGE.format(
-        activity=f"\u201c{activity}\u201d", day=day(earned_on), seus=_number(seus)
-    )
+    return DUPLICATE_MESSAGE % {
+        "activity": f"\u201c{activity}\u201d",
+        "day": day(earned_on),
+        "seus": _number(seus),
+    }
 
 
 @transaction.atomic

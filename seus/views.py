@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from certifications.dates import today_for
@@ -89,7 +90,11 @@ def entry_create(request):
             ),
         )
         if entry:
-            messages.success(request, f"Logged {entry.seus.normalize():f} SEUs: {entry.activity}.")
+            messages.success(
+                request,
+                _("Logged %(seus)s SEUs: %(activity)s.")
+                % {"seus": f"{entry.seus.normalize():f}", "activity": entry.activity},
+            )
             note = selectors.counting_note(
                 practitioner, entry.earned_on, today=today_for(practitioner)
             )
@@ -104,7 +109,7 @@ def entry_create(request):
 def entry_update(request, pk):
     entry = selectors.entry_for(practitioner_for(request.user), pk)
     if entry.is_consumed:
-        messages.error(request, "This entry was used by a completed renewal and is read-only.")
+        messages.error(request, _("This entry was used by a completed renewal and is read-only."))
         return redirect("seus:list")
     form = SeuEntryForm(request.POST or None, request.FILES or None, instance=entry)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +125,7 @@ def entry_update(request, pk):
             ),
         )
         if saved:
-            messages.success(request, f"Saved: {saved.activity}.")
+            messages.success(request, _("Saved: %(activity)s.") % {"activity": saved.activity})
             return redirect("seus:list")
     return render(request, "seus/entry_form.html", {"form": form, "entry": entry})
 
@@ -130,7 +135,7 @@ def entry_update(request, pk):
 def entry_delete(request, pk):
     entry = selectors.entry_for(practitioner_for(request.user), pk)
     if entry.is_consumed:
-        messages.error(request, "This entry was used by a completed renewal and is read-only.")
+        messages.error(request, _("This entry was used by a completed renewal and is read-only."))
         return redirect("seus:list")
     if request.method == "POST":
         try:
@@ -138,7 +143,7 @@ def entry_delete(request, pk):
         except ValidationError as refused:
             messages.error(request, " ".join(refused.messages))
         else:
-            messages.success(request, f"Deleted: {entry.activity}.")
+            messages.success(request, _("Deleted: %(activity)s.") % {"activity": entry.activity})
         return redirect("seus:list")
     return render(request, "seus/entry_confirm_delete.html", {"entry": entry})
 
@@ -150,7 +155,7 @@ def evidence(request, pk):
     try:
         file = entry.evidence.open("rb")
     except FileNotFoundError as missing:
-        raise Http404("The evidence file is missing.") from missing
+        raise Http404(_("The evidence file is missing.")) from missing
     content_type = mimetypes.guess_type(entry.evidence.name)[0] or "application/octet-stream"
     response = FileResponse(
         file,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffConfig(AppConfig):
@@ -6,7 +7,7 @@ class StaffConfig(AppConfig):
     above renewals (docs/architecture.md): it reads every app and nothing imports it."""
 
     name = "staff"
-    verbose_name = "Staff"
+    verbose_name = _("Staff")
 
     def ready(self):
         from . import audit, privacy

@@ -1,11 +1,12 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from certifications.models import User
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", max_length=100, required=False)
+    q = forms.CharField(label=_("Search"), max_length=100, required=False)
 
 
 class IdentityForm(forms.Form):
@@ -16,7 +17,7 @@ class IdentityForm(forms.Form):
         max_length=User._meta.get_field("last_name").max_length, required=False
     )
     email = forms.EmailField(
-        help_text="A new address gets a confirmation link; the old one stops signing in."
+        help_text=_("A new address gets a confirmation link; the old one stops signing in.")
     )
 
     def __init__(self, *args, **kwargs):

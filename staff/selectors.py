@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from certifications.models import Credential, Enrollment, Practitioner, User
 from certifications.selectors import courses_for, courses_ready_to_close, open_courses
@@ -40,57 +41,57 @@ def console_counts(*, user, today):
     Every queue that waits for a person is here: a queue left off waits unseen."""
     return [
         Count(
-            "Claims waiting for a decision",
+            _("Claims waiting for a decision"),
             claims.pending_claims().count(),
             "staff_claims",
         ),
         Count(
-            "SEU audits with evidence to review",
+            _("SEU audits with evidence to review"),
             audits.audits_with_evidence_to_review().count(),
             "staff_audits",
         ),
         Count(
-            "Renewals awaiting confirmation",
+            _("Renewals awaiting confirmation"),
             renewal_selectors.renewals_awaiting_staff().count(),
             "staff_renewals",
             anchor="awaiting",
         ),
         Count(
-            "Fee confirmed, renewal could not complete",
+            _("Fee confirmed, renewal could not complete"),
             renewal_selectors.renewals_held().count(),
             "staff_renewals",
             anchor="held",
         ),
         Count(
-            "Emails failed",
+            _("Emails failed"),
             OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).count(),
             "staff_renewals",
             anchor="emails",
         ),
         Count(
-            "Emails held: address unreachable",
+            _("Emails held: address unreachable"),
             OutboundEmail.objects.filter(status=OutboundEmail.Status.HELD).count(),
             "staff_email_addresses",
         ),
         Count(
-            "Addresses we cannot reach (bounces, complaints)",
+            _("Addresses we cannot reach (bounces, complaints)"),
             Suppression.objects.count(),
             "staff_email_addresses",
         ),
         Count(
-            "Reminders failed",
+            _("Reminders failed"),
             Reminder.objects.filter(status=Reminder.Status.FAILED).count(),
             "staff_renewals",
             anchor="emails",
         ),
         Count(
-            "Courses ready to close",
+            _("Courses ready to close"),
             courses_ready_to_close(user, today=today).count(),
             "course_list",
             query="show=ready",
         ),
         Count(
-            "Credentials entering grace this week",
+            _("Credentials entering grace this week"),
             entering_grace(today=today).count(),
             "staff_renewals",
             query="within=30",

@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from certifications.models import Practitioner, User
 
@@ -21,7 +22,7 @@ def correct_identity(*, practitioner, first_name, last_name, email, by):
     email = User.objects.normalize_email((email or "").strip()).lower()
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not email:
-        raise ValidationError({"email": "Give the practitioner's email address."})
+        raise ValidationError({"email": _("Give the practitioner's email address.")})
     changed = []
     with set_actor(by):
         if (user.first_name, user.last_name) != (first_name, last_name):
@@ -34,9 +35,11 @@ def correct_identity(*, practitioner, first_name, last_name, email, by):
                 or EmailAddress.objects.filter(email__iexact=email).exclude(user=user).exists()
             )
             if taken:
-                raise ValidationError({"email": f"{email} belongs to another account."})
+                raise ValidationError(
+                    {"email": _("%(email)s belongs to another account.") % {"email": email}}
+                )
             EmailAddress.objects.filter(user=user).exclude(email__iexact=email).delete()
-            address, _ = EmailAddress.objects.get_or_create(
+            address, _created = EmailAddress.objects.get_or_create(
                 user=user, email=email, defaults={"verified": False, "primary": False}
             )
             address.set_as_primary()

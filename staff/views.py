@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certifications import roles
@@ -20,6 +22,9 @@ from certifications.vc import services as vc_services
 from . import selectors, services
 from .audit import AUDITED, entries_for
 from .forms import IdentityForm, SearchForm
+
+# The words services.correct_identity reports as corrected, as staff read them.
+CORRECTED_FIELDS = {"name": gettext_lazy("name"), "email": gettext_lazy("email")}
 
 
 def _today():
@@ -50,7 +55,7 @@ def trainer_home(request):
 @require_POST
 def switch_role(request):
     if not roles.choose_role(request, request.POST.get("role", "")):
-        messages.error(request, "You do not have that role.")
+        messages.error(request, _("You do not have that role."))
     return redirect("dashboard")
 
 
@@ -72,7 +77,7 @@ def practitioner_detail(request, pk):
     try:
         file = selectors.practitioner_file(pk)
     except Practitioner.DoesNotExist:
-        raise Http404("No such practitioner.") from None
+        raise Http404(_("No such practitioner.")) from None
     return render(request, "staff/practitioner.html", {"file": file})
 
 
@@ -96,7 +101,10 @@ def practitioner_edit(request, pk):
         else:
             messages.success(
                 request,
-                f"Saved ({', '.join(changed)} corrected)." if changed else "Nothing changed.",
+                _("Saved (%(fields)s corrected).")
+                % {"fields": ", ".join(str(CORRECTED_FIELDS.get(f, f)) for f in changed)}
+                if changed
+                else _("Nothing changed."),
             )
             return redirect("staff_practitioner", pk=pk)
     return render(
@@ -129,7 +137,7 @@ def audit_trail(request, app_label, model, pk):
     content_type = get_object_or_404(ContentType, app_label=app_label, model=model)
     model_class = content_type.model_class()
     if model_class not in dict(AUDITED):
-        raise Http404("This kind of record is not audited.")
+        raise Http404(_("This kind of record is not audited."))
     obj = get_object_or_404(model_class, pk=pk)
     entries = entries_for({model_class: [obj.pk]})[:500]
     return render(
@@ -155,7 +163,10 @@ def revoke(request, certificate_number):
         except ValidationError as exc:
             error = " ".join(exc.message_dict.get("reason", exc.messages))
         else:
-            messages.success(request, f"{credential.certificate_number} is revoked.")
+            messages.success(
+                request,
+                _("%(number)s is revoked.") % {"number": credential.certificate_number},
+            )
             return redirect("verify_credential", credential.certificate_number)
     return render(
         request,

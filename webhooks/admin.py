@@ -4,6 +4,7 @@ one off or on, change its events, or delete it."""
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import (
     DeliveryAttempt,
@@ -46,7 +47,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Turning one off here records when, like the Webhooks page does."""
         if not obj.active and obj.disabled_at is None:
-            obj.disabled_at, obj.disabled_reason = timezone.now(), "Turned off by staff."
+            obj.disabled_at, obj.disabled_reason = timezone.now(), gettext("Turned off by staff.")
         elif obj.active and obj.disabled_at is not None:  # turned on again
             obj.disabled_at, obj.disabled_reason, obj.failing_since = None, "", None
         super().save_model(request, obj, form, change)

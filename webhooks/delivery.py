@@ -33,6 +33,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cspo_tracker import publishing, retry
 from cspo_tracker.outbox import services as outbox
@@ -142,11 +144,11 @@ GONE = 410
 
 def _failure_reason(response):
     if response.status_code == GONE:
-        return "HTTP 410: the receiver is gone; the webhook was disabled"
+        return _("HTTP 410: the receiver is gone; the webhook was disabled")
     if response.status_code is None:
         return response.error
     if 300 <= response.status_code < 400:
-        return f"HTTP {response.status_code}: redirects are not followed"
+        return _("HTTP %(status)s: redirects are not followed") % {"status": response.status_code}
     return f"HTTP {response.status_code}"
 
 
@@ -235,9 +237,14 @@ def disable_failing(subscription, *, now, gone=False):
     410 Gone, and tell its owner, once per failing spell."""
     hours = settings.WEBHOOKS_DISABLE_AFTER_HOURS
     subscription.active, subscription.disabled_at = False, now
-    subscription.disabled_reason = (
-        "The receiver answered 410 Gone." if gone else f"Every delivery failed for {hours} hours."
-    )
+    if gone:
+        subscription.disabled_reason = _("The receiver answered 410 Gone.")
+    else:
+        subscription.disabled_reason = ngettext(
+            "Every delivery failed for %(hours)s hour.",
+            "Every delivery failed for %(hours)s hours.",
+            hours,
+        ) % {"hours": hours}
     subscription.save(update_fields=["active", "disabled_at", "disabled_reason", "failing_since"])
     logger.warning(
         "webhook subscription %s disabled: %s (failing since %s)",

@@ -18,6 +18,7 @@ import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 class TargetRefused(Exception):
@@ -52,13 +53,19 @@ def _check_characters(url):
     for character in url:
         if character.isspace() or not character.isprintable():
             raise TargetRefused(
-                "The URL cannot contain spaces, line breaks or other control characters "
-                "(percent-encode them, e.g. %20 for a space)."
+                _(
+                    "The URL cannot contain spaces, line breaks or other control characters "
+                    "(percent-encode them, e.g. %(example)s for a space)."
+                )
+                % {"example": "%20"}
             )
         if not character.isascii():
             raise TargetRefused(
-                f"The URL cannot contain {character!r}: percent-encode it (a host name "
-                "in its xn-- form)."
+                _(
+                    "The URL cannot contain %(character)s: percent-encode it (a host name "
+                    "in its xn-- form)."
+                )
+                % {"character": repr(character)}
             )
 
 
@@ -70,14 +77,14 @@ def check_url(url):
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise TargetRefused(f"The URL is not valid: {error}.") from error
+        raise TargetRefused(_("The URL is not valid: %(error)s.") % {"error": error}) from error
     allow_http = settings.WEBHOOKS_ALLOW_HTTP
     if parts.scheme != "https" and not (allow_http and parts.scheme == "http"):
-        raise TargetRefused("Webhook URLs must start with https://.")
+        raise TargetRefused(_("Webhook URLs must start with https://."))
     if not parts.hostname:
-        raise TargetRefused("The URL needs a host name.")
+        raise TargetRefused(_("The URL needs a host name."))
     if parts.username or parts.password:
-        raise TargetRefused("Put credentials in your receiver, not in the URL.")
+        raise TargetRefused(_("Put credentials in your receiver, not in the URL."))
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
@@ -94,14 +101,19 @@ def resolve(host, port):
         try:
             addresses = resolver(host, port)
         except (OSError, UnicodeError) as error:
-            raise TargetRefused(f"The host name {host} does not resolve.") from error
+            raise TargetRefused(
+                _("The host name %(host)s does not resolve.") % {"host": host}
+            ) from error
     if not addresses:
-        raise TargetRefused(f"The host name {host} does not resolve.")
+        raise TargetRefused(_("The host name %(host)s does not resolve.") % {"host": host})
     refused = [a for a in addresses if not address_allowed(a)]
     if refused:
         raise TargetRefused(
-            f"{host} resolves to {refused[0]}, a private or reserved address: webhooks "
-            "are only sent to public addresses."
+            _(
+                "%(host)s resolves to %(address)s, a private or reserved address: webhooks "
+                "are only sent to public addresses."
+            )
+            % {"host": host, "address": refused[0]}
         )
     return addresses
 

@@ -9,16 +9,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 EVENT_TYPES = [
-    ("credential.issued", "A credential was issued"),
-    ("credential.renewed", "A credential was renewed (new expiry)"),
-    ("credential.renewal_due", "A credential entered its renewal window"),
-    ("credential.expired", "A credential expired (grace period)"),
-    ("credential.lapsed", "A credential lapsed (grace period over)"),
-    ("credential.revoked", "A credential was revoked"),
-    ("renewal.submitted", "A renewal was submitted"),
-    ("seu.created", "An SEU entry was logged"),
+    ("credential.issued", _("A credential was issued")),
+    ("credential.renewed", _("A credential was renewed (new expiry)")),
+    ("credential.renewal_due", _("A credential entered its renewal window")),
+    ("credential.expired", _("A credential expired (grace period)")),
+    ("credential.lapsed", _("A credential lapsed (grace period over)")),
+    ("credential.revoked", _("A credential was revoked")),
+    ("renewal.submitted", _("A renewal was submitted")),
+    ("seu.created", _("An SEU entry was logged")),
 ]
 EVENT_NAMES = [name for name, _label in EVENT_TYPES]
 
@@ -31,8 +32,8 @@ class WebhookSubscription(models.Model):
     people it reported (webhooks.selectors.people_known_to)."""
 
     class Scope(models.TextChoices):
-        OWN = "own", "My own events"
-        ORGANISATION = "organisation", "Every practitioner's events (organisation)"
+        OWN = "own", _("My own events")
+        ORGANISATION = "organisation", _("Every practitioner's events (organisation)")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -51,13 +52,13 @@ class WebhookSubscription(models.Model):
     scope = models.CharField(max_length=12, choices=Scope.choices, default=Scope.OWN)
     url = models.URLField(max_length=2000)
     description = models.CharField(max_length=200, blank=True)
-    events = models.JSONField(default=list, help_text="Event types sent to this URL.")
-    secret = models.CharField(max_length=80, help_text="whsec_<base64>, shown once.")
+    events = models.JSONField(default=list, help_text=_("Event types sent to this URL."))
+    secret = models.CharField(max_length=80, help_text=_("whsec_<base64>, shown once."))
     active = models.BooleanField(default=True)
     disabled_at = models.DateTimeField(null=True, blank=True)
     disabled_reason = models.CharField(max_length=300, blank=True)
     failing_since = models.DateTimeField(
-        null=True, blank=True, help_text="First failed attempt since the last success."
+        null=True, blank=True, help_text=_("First failed attempt since the last success.")
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -101,7 +102,7 @@ class WebhookEvent(models.Model):
 
     msg_id = models.CharField(max_length=40, unique=True)
     type = models.CharField(max_length=40, choices=EVENT_TYPES)
-    payload = models.JSONField(help_text="The body sent: type, timestamp and data.")
+    payload = models.JSONField(help_text=_("The body sent: type, timestamp and data."))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -123,9 +124,9 @@ class WebhookDelivery(models.Model):
     leaves the lease to run out, and the periodic run then sends it again."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Gave up"
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Gave up")
 
     event = models.ForeignKey(WebhookEvent, on_delete=models.CASCADE, related_name="deliveries")
     subscription = models.ForeignKey(
@@ -135,7 +136,7 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     retry_until = models.DateTimeField(
-        null=True, blank=True, help_text="Failures are retried until then, then given up."
+        null=True, blank=True, help_text=_("Failures are retried until then, then given up.")
     )
     leased_until = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -145,7 +146,7 @@ class WebhookDelivery(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "webhook deliveries"
+        verbose_name_plural = _("webhook deliveries")
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],

@@ -10,6 +10,7 @@ about them, also the ones on their way to an organisation.
 
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy
 
 from cspo_tracker.privacy import erasure, export, retention
 
@@ -89,7 +90,9 @@ def register():
         "webhooks",
         export_entries,
         order=60,
-        describes="your webhook subscriptions (without their secrets), what was "
-        "delivered to them, and the organisations you let receive your events",
+        describes=gettext_lazy(
+            "your webhook subscriptions (without their secrets), what was "
+            "delivered to them, and the organisations you let receive your events"
+        ),
     )
     erasure.register_step("webhooks", erase, order=30)

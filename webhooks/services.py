@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certifications.models import Organisation
 from cspo_tracker import publishing
@@ -46,18 +47,18 @@ def create_subscription(
         owner, scope = None, WebhookSubscription.Scope.ORGANISATION
     errors = {}
     if not events:
-        errors["events"] = "Choose at least one event."
+        errors["events"] = _("Choose at least one event.")
     unknown = [e for e in events if e not in EVENT_NAMES]
     if unknown:
-        errors["events"] = f"Unknown event type: {', '.join(unknown)}."
+        errors["events"] = _("Unknown event type: %(types)s.") % {"types": ", ".join(unknown)}
     if scope not in WebhookSubscription.Scope.values:
-        errors["scope"] = "Choose whose events this webhook receives."
+        errors["scope"] = _("Choose whose events this webhook receives.")
     elif scope == WebhookSubscription.Scope.ORGANISATION and not (
         organisation is not None or owner.is_staff
     ):
-        errors["scope"] = "Only staff can subscribe to every practitioner's events."
+        errors["scope"] = _("Only staff can subscribe to every practitioner's events.")
     if len(url) > 2000:
-        errors["url"] = "The URL is too long (2000 characters at most)."
+        errors["url"] = _("The URL is too long (2000 characters at most).")
     else:
         try:
             validate_target(url)
@@ -65,7 +66,9 @@ def create_subscription(
             errors.update(error.message_dict)
     mine = WebhookSubscription.objects.filter(owner=owner, organisation=organisation)
     if mine.count() >= MAX_SUBSCRIPTIONS:
-        errors["url"] = f"There are {MAX_SUBSCRIPTIONS} webhooks already; delete one first."
+        errors["url"] = _("There are %(count)s webhooks already; delete one first.") % {
+            "count": MAX_SUBSCRIPTIONS
+        }
     if errors:
         raise ValidationError(errors)
     return WebhookSubscription.objects.create(
@@ -91,7 +94,7 @@ def can_manage(subscription, by):
 
 def _check_manager(subscription, by):
     if not can_manage(subscription, by):
-        raise PermissionDenied("Not your webhook.")
+        raise PermissionDenied(_("Not your webhook."))
 
 
 @transaction.atomic
@@ -114,7 +117,7 @@ def set_active(*, subscription, active, by, now=None):
         subscription.disabled_reason, subscription.failing_since = "", None
     else:
         subscription.active, subscription.disabled_at = False, now
-        subscription.disabled_reason = "Turned off by its owner."
+        subscription.disabled_reason = _("Turned off by its owner.")
     subscription.save()
     if active:
         pending = subscription.deliveries.filter(status=WebhookDelivery.Status.PENDING)
@@ -133,7 +136,7 @@ def redeliver(*, delivery, by, now=None):
     so a receiver that has it already can drop it."""
     _check_manager(delivery.subscription, by)
     if not delivery.subscription.active:
-        raise ValidationError("Turn the webhook on before redelivering.")
+        raise ValidationError(_("Turn the webhook on before redelivering."))
     now = now or timezone.now()
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         status=WebhookDelivery.Status.PENDING,
@@ -150,7 +153,7 @@ def give_consent(*, practitioner, organisation):
     """Let `organisation`'s webhooks receive `practitioner`'s events from now on (events
     before it are not sent). Giving it twice changes nothing. Returns the consent."""
     if not organisation.is_active:
-        raise ValidationError("This organisation no longer works with the tracker.")
+        raise ValidationError(_("This organisation no longer works with the tracker."))
     consent, _created = OrganisationConsent.objects.get_or_create(
         practitioner=practitioner, organisation=organisation
     )

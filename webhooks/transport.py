@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from . import guard
 
@@ -125,7 +126,7 @@ def post(url, *, body, headers):
     try:
         scheme, host, port, addresses = guard.check_target(url)
     except guard.TargetRefused as refused:
-        return done(error=f"Refused: {refused}")
+        return done(error=_("Refused: %(reason)s") % {"reason": refused})
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection_class = (
@@ -152,10 +153,13 @@ def post(url, *, body, headers):
             return done(status_code=response.status)  # the body is never read
         except TimeoutError:
             limit = settings.WEBHOOKS_TIMEOUT_SECONDS
-            return done(error=f"Timeout: no complete answer within {limit:g} seconds")
+            return done(
+                error=_("Timeout: no complete answer within %(seconds)s seconds")
+                % {"seconds": f"{limit:g}"}
+            )
         except (OSError, http.client.HTTPException) as error:
             last_error = f"{type(error).__name__}: {error}"
         finally:
             if connection is not None:
                 connection.close()
-    return done(error=last_error or "No address answered.")
+    return done(error=last_error or _("No address answered."))

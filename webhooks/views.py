@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certifications.models import Organisation
@@ -68,24 +69,27 @@ def subscription_detail(request, pk):
 def subscription_delete(request, pk):
     subscription = _subscription(request, pk)
     if request.method == "GET":
-        whose = (
-            "every practitioner's events (organisation-wide)"
-            if subscription.scope != subscription.Scope.OWN
-            else "your own events"
-        )
+        if subscription.scope != subscription.Scope.OWN:
+            stops = _(
+                "%(url)s stops receiving every practitioner's events (organisation-wide) at once."
+            )
+        else:
+            stops = _("%(url)s stops receiving your own events at once.")
         return confirm_page(
             request,
-            title="Delete this webhook?",
+            title=_("Delete this webhook?"),
             consequences=[
-                f"{subscription.url} stops receiving {whose} at once.",
-                "Its delivery log is deleted with it. This cannot be undone; turning it off "
-                "instead keeps both.",
+                stops % {"url": subscription.url},
+                _(
+                    "Its delivery log is deleted with it. This cannot be undone; turning it off "
+                    "instead keeps both."
+                ),
             ],
-            button="Delete webhook",
+            button=_("Delete webhook"),
             cancel_url=reverse("webhooks:detail", args=[subscription.pk]),
         )
     services.delete_subscription(subscription=subscription, by=request.user)
-    messages.success(request, f"The webhook to {subscription.url} is deleted.")
+    messages.success(request, _("The webhook to %(url)s is deleted.") % {"url": subscription.url})
     return redirect("webhooks:list")
 
 
@@ -95,7 +99,7 @@ def subscription_active(request, pk):
     subscription = _subscription(request, pk)
     active = request.POST.get("active") == "1"
     services.set_active(subscription=subscription, active=active, by=request.user)
-    messages.success(request, "The webhook is on again." if active else "The webhook is off.")
+    messages.success(request, _("The webhook is on again.") if active else _("The webhook is off."))
     return redirect("webhooks:detail", pk=pk)
 
 
@@ -115,7 +119,10 @@ def redeliver(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Event {delivery.event.msg_id} is being sent again.")
+        messages.success(
+            request,
+            _("Event %(id)s is being sent again.") % {"id": delivery.event.msg_id},
+        )
     return redirect("webhooks:detail", pk=delivery.subscription_id)
 
 
@@ -135,13 +142,17 @@ def organisation_consents(request):
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, f"{organisation.name} now receives your events.")
+                messages.success(
+                    request,
+                    _("%(organisation)s now receives your events.")
+                    % {"organisation": organisation.name},
+                )
         else:
             services.withdraw_consent(practitioner=practitioner, organisation=organisation)
             messages.success(
                 request,
-                f"{organisation.name} no longer receives your events (unless it "
-                "reports your SEUs).",
+                _("%(organisation)s no longer receives your events (unless it reports your SEUs).")
+                % {"organisation": organisation.name},
             )
         return redirect("webhooks:consents")
     return render(

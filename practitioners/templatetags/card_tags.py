@@ -3,6 +3,7 @@ the Glance the dashboard view computed for all cards at once); {% linkedin_butto
 card's "Add to LinkedIn profile"; {% audit_notices practitioner %}, open SEU audits."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from certifications.verification.share import can_add_to_linkedin, linkedin_add_url
 from renewals.audits.services import open_audits_of
@@ -21,7 +22,9 @@ def card_glance(context, progress):
     return {
         "glance": glance,
         "program_code": code,
-        "chart": earned_chart(glance, label=f"{code}: SEUs counted over the window"),
+        "chart": earned_chart(
+            glance, label=_("%(code)s: SEUs counted over the window") % {"code": code}
+        ),
         "categories": category_rows(glance),
     }
 

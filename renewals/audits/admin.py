@@ -2,6 +2,7 @@
 renewals/audits/services.py, where every step is an event."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import SeuAudit, SeuAuditEvent, SeuAuditItem
 
@@ -58,6 +59,6 @@ class SeuAuditItemAdmin(_ReadOnlyAdmin):
     exclude = ["evidence"]
     readonly_fields = ["evidence_file"]
 
-    @admin.display(description="evidence")
+    @admin.display(description=_("evidence"))
     def evidence_file(self, item):
         return item.evidence.name or "-"

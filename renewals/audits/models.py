@@ -5,6 +5,7 @@ each. Every step is kept as an event (who, when, what). Rules in renewals/audits
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from seus.storage import evidence_storage
 
@@ -30,13 +31,13 @@ class SeuAuditQuerySet(models.QuerySet):
 
 class SeuAudit(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for evidence and review"
-        PASSED = "passed", "Passed"
-        FAILED = "failed", "Entries rejected"
+        OPEN = "open", _("Waiting for evidence and review")
+        PASSED = "passed", _("Passed")
+        FAILED = "failed", _("Entries rejected")
 
     class Selection(models.TextChoices):
-        RANDOM = "random", "Random share"
-        CHOSEN = "chosen", "Chosen by staff"
+        RANDOM = "random", _("Random share")
+        CHOSEN = "chosen", _("Chosen by staff")
 
     renewal = models.OneToOneField(
         "renewals.Renewal", on_delete=models.CASCADE, related_name="seu_audit"
@@ -69,8 +70,8 @@ class SeuAudit(models.Model):
         return self.status == self.Status.OPEN
 
     STAGE_LABELS = {
-        "waiting_for_evidence": "Waiting for evidence",
-        "evidence_received": "Evidence received: waiting for staff review",
+        "waiting_for_evidence": _("Waiting for evidence"),
+        "evidence_received": _("Evidence received: waiting for staff review"),
     }
 
     @property
@@ -96,9 +97,9 @@ class SeuAuditItem(models.Model):
     """One SEU entry under audit, with the evidence sent for it and staff's decision."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        ACCEPTED = "accepted", "Accepted"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Waiting for review")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
 
     audit = models.ForeignKey(SeuAudit, on_delete=models.CASCADE, related_name="items")
     entry = models.ForeignKey("seus.SeuEntry", on_delete=models.PROTECT, related_name="audit_items")
@@ -136,11 +137,11 @@ class SeuAuditEvent(models.Model):
     """The audit trail: who did what, when, to which audit (and entry)."""
 
     class Action(models.TextChoices):
-        SELECTED = "selected", "Selected for audit"
-        EVIDENCE_SENT = "evidence_sent", "Evidence sent"
-        ACCEPTED = "accepted", "Entry accepted"
-        REJECTED = "rejected", "Entry rejected"
-        CLOSED = "closed", "Audit closed"
+        SELECTED = "selected", _("Selected for audit")
+        EVIDENCE_SENT = "evidence_sent", _("Evidence sent")
+        ACCEPTED = "accepted", _("Entry accepted")
+        REJECTED = "rejected", _("Entry rejected")
+        CLOSED = "closed", _("Audit closed")
 
     audit = models.ForeignKey(SeuAudit, on_delete=models.CASCADE, related_name="events")
     item = models.ForeignKey(

@@ -20,7 +20,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from cspo_tracker.formats import day
 from cspo_tracker.outbox import services as outbox
 from seus.models import SeuEntry
 from seus.services import validate_evidence
@@ -92,9 +95,11 @@ def select_for_audit(*, renewal, by, selection=SeuAudit.Selection.CHOSEN, now=No
     now = now or timezone.now()
     renewal = Renewal.objects.select_for_update().get(pk=renewal.pk)
     if renewal.status not in Renewal.IN_PROGRESS:
-        raise ValidationError("Only a renewal waiting for staff can be audited.")
+        raise ValidationError(_("Only a renewal waiting for staff can be audited."))
     if SeuAudit.objects.filter(renewal=renewal).exists():
-        raise ValidationError(f"Renewal #{renewal.pk} was already selected for audit.")
+        raise ValidationError(
+            _("Renewal #%(number)s was already selected for audit.") % {"number": renewal.pk}
+        )
     cycles = list(renewal.cycles.all())
     entries = list(
         selectors.seu_entries_counted(practitioner=renewal.practitioner, cycles=cycles).order_by(
@@ -102,22 +107,37 @@ def select_for_audit(*, renewal, by, selection=SeuAudit.Selection.CHOSEN, now=No
         )
     )
     if not entries:
-        raise ValidationError(f"Renewal #{renewal.pk} counts no SEU entry to audit.")
+        raise ValidationError(
+            _("Renewal #%(number)s counts no SEU entry to audit.") % {"number": renewal.pk}
+        )
     try:
         with transaction.atomic():
             audit = SeuAudit.objects.create(
                 renewal=renewal, selection=selection, selected_by=by, selected_at=now
             )
     except IntegrityError as exc:
-        raise ValidationError(f"Renewal #{renewal.pk} was already selected for audit.") from exc
+        raise ValidationError(
+            _("Renewal #%(number)s was already selected for audit.") % {"number": renewal.pk}
+        ) from exc
     SeuAuditItem.objects.bulk_create(SeuAuditItem(audit=audit, entry=e) for e in entries)
-    how = "at random" if selection == SeuAudit.Selection.RANDOM else "by staff"
+    if selection == SeuAudit.Selection.RANDOM:
+        detail = ngettext(
+            "Selected at random; %(count)s entry listed.",
+            "Selected at random; %(count)s entries listed.",
+            len(entries),
+        )
+    else:
+        detail = ngettext(
+            "Selected by staff; %(count)s entry listed.",
+            "Selected by staff; %(count)s entries listed.",
+            len(entries),
+        )
     _event(
         audit,
         SeuAuditEvent.Action.SELECTED,
         actor=by,
         now=now,
-        detail=f"Selected {how}; {len(entries)} entries listed.",
+        detail=detail % {"count": len(entries)},
     )
     _email(audit, "seu_audit_requested")
     return audit
@@ -127,7 +147,7 @@ def select_share_for_audit(*, percent, by, now=None, rng=None):
     """Select `percent` % (rounded up) of the renewals waiting for staff and not audited
     yet, at random. Returns the audits opened (renewals that count no SEU are skipped)."""
     if not 0 < percent <= 100:
-        raise ValidationError({"percent": "Choose a share between 1 and 100 %."})
+        raise ValidationError({"percent": _("Choose a share between 1 and 100 %.")})
     rng = rng or secrets.SystemRandom()
     candidates = list(auditable_renewals().order_by("pk").values_list("pk", flat=True))
     count = math.ceil(len(candidates) * percent / 100)
@@ -150,11 +170,11 @@ def send_evidence(*, item, practitioner, evidence, note="", now=None):
     now = now or timezone.now()
     item = SeuAuditItem.objects.select_for_update().select_related("audit__renewal").get(pk=item.pk)
     if item.audit.renewal.practitioner_id != practitioner.pk:
-        raise ValidationError("This audit is not yours.")
+        raise ValidationError(_("This audit is not yours."))
     if not item.audit.is_open or item.status != SeuAuditItem.Status.PENDING:
-        raise ValidationError("This entry was already reviewed.")
+        raise ValidationError(_("This entry was already reviewed."))
     if not evidence:
-        raise ValidationError({"evidence": "Choose the file that shows this activity."})
+        raise ValidationError({"evidence": _("Choose the file that shows this activity.")})
     validate_evidence(evidence)
     item.evidence = evidence
     item.note = (note or "").strip()[:500]
@@ -166,7 +186,8 @@ def send_evidence(*, item, practitioner, evidence, note="", now=None):
         actor=practitioner.user,
         now=now,
         item=item,
-        detail=f"Evidence for {item.entry.activity} ({item.entry.earned_on:%-d %b %Y}).",
+        detail=_("Evidence for %(activity)s (%(day)s).")
+        % {"activity": item.entry.activity, "day": day(item.entry.earned_on)},
     )
     return item
 
@@ -178,10 +199,10 @@ def decide_item(*, item, by, accept, reason="", now=None):
     now = now or timezone.now()
     reason = (reason or "").strip()
     if not accept and not reason:
-        raise ValidationError({"reason": "Say why the entry is rejected."})
+        raise ValidationError({"reason": _("Say why the entry is rejected.")})
     item = SeuAuditItem.objects.select_for_update().select_related("audit", "entry").get(pk=item.pk)
     if not item.audit.is_open or item.status != SeuAuditItem.Status.PENDING:
-        raise ValidationError("This entry was already reviewed.")
+        raise ValidationError(_("This entry was already reviewed."))
     item.status = SeuAuditItem.Status.ACCEPTED if accept else SeuAuditItem.Status.REJECTED
     item.reason = "" if accept else reason
     item.decided_by, item.decided_at = by, now
@@ -195,8 +216,17 @@ def decide_item(*, item, by, accept, reason="", now=None):
         actor=by,
         now=now,
         item=item,
-        detail=f"{entry.activity} ({entry.earned_on:%-d %b %Y}, {entry.seus} SEUs)"
-        + ("" if accept else f": {reason}"),
+        detail=(
+            _("%(activity)s (%(day)s, %(seus)s SEUs)")
+            if accept
+            else _("%(activity)s (%(day)s, %(seus)s SEUs): %(reason)s")
+        )
+        % {
+            "activity": entry.activity,
+            "day": day(entry.earned_on),
+            "seus": entry.seus,
+            "reason": reason,
+        },
     )
     if not item.audit.items.filter(status=SeuAuditItem.Status.PENDING).exists():
         _close(item.audit, by=by, now=now)
@@ -215,7 +245,12 @@ def _close(audit, *, by, now):
         SeuAuditEvent.Action.CLOSED,
         actor=by,
         now=now,
-        detail=f"{audit.get_status_display()}: {rejected} entries rejected.",
+        detail=ngettext(
+            "%(status)s: %(count)s entry rejected.",
+            "%(status)s: %(count)s entries rejected.",
+            rejected,
+        )
+        % {"status": audit.get_status_display(), "count": rejected},
     )
     renewal = complete_if_ready(locked(audit.renewal), now=now)
     _email(audit, "seu_audit_closed", renewal=renewal)

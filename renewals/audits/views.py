@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certifications.selectors import practitioner_for
 
@@ -14,8 +16,10 @@ from . import services as audits
 
 
 class EvidenceForm(forms.Form):
-    evidence = forms.FileField(help_text="A PDF, PNG or JPEG that shows this activity.")
-    note = forms.CharField(max_length=500, required=False, label="Note for staff")
+    evidence = forms.FileField(
+        help_text=gettext_lazy("A PDF, PNG or JPEG that shows this activity.")
+    )
+    note = forms.CharField(max_length=500, required=False, label=gettext_lazy("Note for staff"))
 
 
 @login_required
@@ -23,13 +27,13 @@ def audit(request, pk):
     practitioner = practitioner_for(request.user)
     found = audits.audit_for_practitioner(practitioner, pk)
     if found is None:
-        raise Http404("No audit of yours has this number.")
+        raise Http404(_("No audit of yours has this number."))
     items = list(audits.audit_items(found))
     forms_by_item = {item.pk: EvidenceForm(prefix=f"item{item.pk}") for item in items}
     if request.method == "POST":
         item = next((i for i in items if str(i.pk) == request.POST.get("item")), None)
         if item is None:
-            raise Http404("No such entry in this audit.")
+            raise Http404(_("No such entry in this audit."))
         form = EvidenceForm(request.POST, request.FILES, prefix=f"item{item.pk}")
         forms_by_item[item.pk] = form
         if form.is_valid():
@@ -39,7 +43,7 @@ def audit(request, pk):
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.success(request, "Evidence sent: staff review it.")
+                messages.success(request, _("Evidence sent: staff review it."))
                 return redirect("renewals:audit", pk=found.pk)
     return render(
         request,

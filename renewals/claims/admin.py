@@ -4,8 +4,8 @@ with a reason is on the staff claims page."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-
-from cspo_tracker.formats import how_many
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import services as claims
 from .models import CredentialClaim
@@ -29,14 +29,14 @@ class CredentialClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="evidence")
+    @admin.display(description=_("evidence"))
     def evidence_file(self, claim):
         return claim.evidence.name or "-"
 
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Approve the selected claims (issue their credentials)")
+    @admin.action(description=_("Approve the selected claims (issue their credentials)"))
     def approve_selected(self, request, queryset):
         approved = 0
         for claim in queryset:
@@ -45,7 +45,15 @@ class CredentialClaimAdmin(admin.ModelAdmin):
                 approved += 1
             except ValidationError as exc:
                 self.message_user(
-                    request, f"{claim.certificate_number}: {' '.join(exc.messages)}", messages.ERROR
+                    request,
+                    _("%(number)s: %(reasons)s")
+                    % {"number": claim.certificate_number, "reasons": " ".join(exc.messages)},
+                    messages.ERROR,
                 )
         if approved:
-            self.message_user(request, f"{how_many(approved, 'claim')} approved.", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)s claim approved.", "%(count)s claims approved.", approved)
+                % {"count": approved},
+                messages.SUCCESS,
+            )

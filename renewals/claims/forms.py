@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from certifications.models import Program
 
@@ -11,15 +12,17 @@ class ProgramChoiceField(forms.ModelChoiceField):
 class ClaimForm(forms.Form):
     program = ProgramChoiceField(
         queryset=Program.objects.filter(is_active=True),
-        empty_label="Choose the certification",
-        label="Certification",
+        empty_label=_("Choose the certification"),
+        label=_("Certification"),
     )
     certificate_number = forms.CharField(
         max_length=40,
-        help_text="As printed on your certificate, e.g. CSPO-7F3A9C21B4 (any case).",
+        help_text=_("As printed on your certificate, e.g. CSPO-7F3A9C21B4 (any case)."),
     )
-    issued_on = forms.DateField(label="Issued on", widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(
+        label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     evidence = forms.FileField(
         required=False,
-        help_text="Optional: your certificate as a PDF, PNG or JPEG. It helps staff decide.",
+        help_text=_("Optional: your certificate as a PDF, PNG or JPEG. It helps staff decide."),
     )

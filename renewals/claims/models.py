@@ -5,6 +5,7 @@ reason."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from certifications.dates import validate_sane_date
 from certifications.models import CERTIFICATE_NUMBER_PATTERN, validate_certificate_number
@@ -13,9 +14,9 @@ from seus.storage import evidence_storage, evidence_upload_to
 
 class CredentialClaim(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for staff"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Waiting for staff")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     practitioner = models.ForeignKey(
         "certifications.Practitioner", on_delete=models.CASCADE, related_name="claims"
@@ -50,8 +51,9 @@ class CredentialClaim(models.Model):
                 fields=["certificate_number"],
                 condition=Q(status="pending"),
                 name="claim_one_open_per_number",
-                violation_error_message="This certificate number is already claimed and "
-                "waits for staff.",
+                violation_error_message=_(
+                    "This certificate number is already claimed and waits for staff."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(certificate_number__regex=CERTIFICATE_NUMBER_PATTERN),

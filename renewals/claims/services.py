@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certifications.dates import today_for
 from certifications.issuing.services import issue_credential, verification_url
@@ -32,16 +33,16 @@ def submit_claim(*, practitioner, program, certificate_number, issued_on, eviden
     number = normalise_number(certificate_number)
     errors = {}
     if issued_on > today_for(practitioner):
-        errors["issued_on"] = "The issue date cannot be in the future."
+        errors["issued_on"] = _("The issue date cannot be in the future.")
     if Credential.objects.filter(certificate_number=number).exists():
-        errors["certificate_number"] = (
+        errors["certificate_number"] = _(
             "A credential with this number is already recorded here. If it is yours "
             "and does not show on your dashboard, contact staff."
         )
     elif CredentialClaim.objects.filter(
         certificate_number=number, status=CredentialClaim.Status.PENDING
     ).exists():
-        errors["certificate_number"] = (
+        errors["certificate_number"] = _(
             "This certificate number is already claimed and waits for staff."
         )
     if evidence:
@@ -69,7 +70,9 @@ def submit_claim(*, practitioner, program, certificate_number, issued_on, eviden
     except IntegrityError as exc:  # two claims of one number at the same moment
         raise ValidationError(
             {
-                "certificate_number": "This certificate number is already claimed and waits for staff."
+                "certificate_number": _(
+                    "This certificate number is already claimed and waits for staff."
+                )
             }
         ) from exc
     _email(claim, "claim_received")
@@ -79,7 +82,7 @@ def submit_claim(*, practitioner, program, certificate_number, issued_on, eviden
 def _locked_pending(claim):
     claim = CredentialClaim.objects.select_for_update().get(pk=claim.pk)
     if claim.status != CredentialClaim.Status.PENDING:
-        raise ValidationError("This claim was already decided.")
+        raise ValidationError(_("This claim was already decided."))
     return claim
 
 
@@ -89,15 +92,21 @@ def approve_claim(*, claim, by, now=None):
     claim = _locked_pending(claim)
     if Credential.objects.filter(certificate_number=claim.certificate_number).exists():
         raise ValidationError(
-            "A credential with this number is already recorded: reject the claim instead."
+            _("A credential with this number is already recorded: reject the claim instead.")
         )
     held = held_credential_for(claim)
     if held is not None:
         raise ValidationError(
-            f"{claim.practitioner.full_name or claim.practitioner.email} holds "
-            f"{held.program.code} {held.certificate_number} already (expires "
-            f"{day(held.expires_on)}): approving would issue a second one. Reject the "
-            "claim with the reason."
+            _(
+                "%(holder)s holds %(code)s %(number)s already (expires %(expires_on)s): "
+                "approving would issue a second one. Reject the claim with the reason."
+            )
+            % {
+                "holder": claim.practitioner.full_name or claim.practitioner.email,
+                "code": held.program.code,
+                "number": held.certificate_number,
+                "expires_on": day(held.expires_on),
+            }
         )
     credential = issue_credential(
         holder=claim.practitioner,
@@ -117,7 +126,7 @@ def approve_claim(*, claim, by, now=None):
 def reject_claim(*, claim, by, reason, now=None):
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the claim is rejected."})
+        raise ValidationError({"reason": _("Say why the claim is rejected.")})
     claim = _locked_pending(claim)
     claim.status = CredentialClaim.Status.REJECTED
     claim.rejection_reason = reason

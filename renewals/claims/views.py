@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from certifications.selectors import practitioner_for
 
@@ -25,8 +26,11 @@ def claim(request):
         else:
             messages.success(
                 request,
-                f"Claim of {made.certificate_number} sent: staff check it and you will get "
-                "an email when they decide.",
+                _(
+                    "Claim of %(number)s sent: staff check it and you will get "
+                    "an email when they decide."
+                )
+                % {"number": made.certificate_number},
             )
             return redirect("renewals:claim")
     return render(

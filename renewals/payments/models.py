@@ -3,6 +3,7 @@ renewal, and one row per Stripe event handled (docs/payments.md)."""
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Payment(models.Model):
@@ -12,12 +13,12 @@ class Payment(models.Model):
     order settle on one status (renewals.payments.services.settled_status)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for payment"
-        PROCESSING = "processing", "Processing"
-        PAID = "paid", "Paid"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
-        REFUNDED = "refunded", "Refunded"
+        OPEN = "open", _("Waiting for payment")
+        PROCESSING = "processing", _("Processing")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        REFUNDED = "refunded", _("Refunded")
 
     renewal = models.ForeignKey(
         "renewals.Renewal", on_delete=models.CASCADE, related_name="payments"
@@ -25,7 +26,7 @@ class Payment(models.Model):
     reference = models.CharField(
         max_length=64,
         unique=True,
-        help_text="Ours, in the session's and the PaymentIntent's metadata (cspo_payment).",
+        help_text=_("Ours, in the session's and the PaymentIntent's metadata (cspo_payment)."),
     )
     session_id = models.CharField(max_length=255, unique=True)
     checkout_url = models.URLField(max_length=2000)

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cspo_tracker.outbox import services as outbox
 
@@ -33,12 +35,12 @@ from .models import Payment, StripeEvent
 
 logger = logging.getLogger(__name__)
 
-OUTAGE_MESSAGE = (
+OUTAGE_MESSAGE = gettext_lazy(
     "Card payment is unavailable right now (Stripe did not answer). Nothing was "
     "submitted or charged: try again in a few minutes, or enter the reference of a "
     "payment by invoice or bank transfer instead."
 )
-RETRY_OUTAGE_MESSAGE = (
+RETRY_OUTAGE_MESSAGE = gettext_lazy(
     "Card payment is unavailable right now (Stripe did not answer). Nothing was charged: "
     "try again in a few minutes."
 )
@@ -75,7 +77,7 @@ def start_checkout(*, renewal, now=None, outage_message=RETRY_OUTAGE_MESSAGE):
         Renewal.objects.select_for_update().select_related("practitioner__user").get(pk=renewal.pk)
     )
     if not payable(renewal):
-        raise ValidationError("This renewal's fee is not waiting for an online payment.")
+        raise ValidationError(_("This renewal's fee is not waiting for an online payment."))
     current = renewal.payments.filter(status=Payment.Status.OPEN).first()
     if current is not None and current.expires_at > now + timedelta(minutes=1):
         return current
@@ -84,8 +86,10 @@ def start_checkout(*, renewal, now=None, outage_message=RETRY_OUTAGE_MESSAGE):
         current.save(update_fields=["status"])
     if renewal.payments.filter(status=Payment.Status.PROCESSING).exists():
         raise ValidationError(
-            "Your payment is being processed by your bank: you will get an email when it "
-            "succeeds or fails."
+            _(
+                "Your payment is being processed by your bank: you will get an email when it "
+                "succeeds or fails."
+            )
         )
     reference = f"renewal-{renewal.pk}-{uuid.uuid4().hex[:12]}"
     expires_at = now + timedelta(hours=settings.STRIPE_CHECKOUT_HOURS)
@@ -95,7 +99,8 @@ def start_checkout(*, renewal, now=None, outage_message=RETRY_OUTAGE_MESSAGE):
             reference=reference,
             amount=renewal.fee_amount,
             currency=renewal.fee_currency,
-            description=f"CSPO Tracker renewal #{renewal.pk}",
+            # Stripe shows it on the checkout page and the receipt the holder gets.
+            description=_("CSPO Tracker renewal #%(number)s") % {"number": renewal.pk},
             email=renewal.practitioner.email,
             success_url=back + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=back + "?cancelled=1",

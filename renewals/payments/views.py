@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -60,7 +61,7 @@ def stripe_webhook(request):
     """Stripe's events, verified by the library with STRIPE_WEBHOOK_SECRET. 400 for a
     bad signature or body, 503 when Stripe must deliver the event again, else 200."""
     if not (gateway.configured() and gateway.settings.STRIPE_WEBHOOK_SECRET):
-        raise Http404("Online payment is not configured.")
+        raise Http404(_("Online payment is not configured."))
     try:
         event = gateway.verified_event(request.body, request.headers.get("Stripe-Signature"))
     except gateway.SignatureVerificationError:

@@ -8,6 +8,7 @@ one (exactly-once holds)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cspo_tracker.outbox.models import OutboundEmail
 
@@ -44,7 +45,7 @@ def set_reminder_kinds(*, practitioner, wanted_offset_ids):
     )
     unknown = wanted - set(ReminderOffset.objects.values_list("pk", flat=True))
     if unknown:
-        raise ValidationError("Unknown reminder kind.")
+        raise ValidationError(_("Unknown reminder kind."))
     off = optional - wanted
     ReminderOptOut.objects.filter(practitioner=practitioner).exclude(offset_id__in=off).delete()
     existing = set(

@@ -3,6 +3,7 @@ entry is logged. The text is the categories' own
 description (admin: SEU categories), so a new category explains itself."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from ..models import SeuCategory
 
@@ -10,12 +11,12 @@ register = template.Library()
 
 # Examples beside the shipped descriptions (docs/domain.md, "SEUs").
 EXAMPLES = {
-    "A": "a Scrum Gathering, a regional Scrum Alliance event: 1 SEU per hour attended",
-    "B": "a CSM, CSPO or A-CSPO course, coaching by a Certified Scrum Trainer or Coach",
-    "C": "an Agile conference, a meetup talk, a webinar run by another organisation",
-    "D": "speaking at or organising a user group, reviewing Scrum Alliance content",
-    "E": "reading a book on Scrum, watching a recorded talk, a podcast episode",
-    "F": "a study group, a lean coffee, a community of practice session",
+    "A": _("a Scrum Gathering, a regional Scrum Alliance event: 1 SEU per hour attended"),
+    "B": _("a CSM, CSPO or A-CSPO course, coaching by a Certified Scrum Trainer or Coach"),
+    "C": _("an Agile conference, a meetup talk, a webinar run by another organisation"),
+    "D": _("speaking at or organising a user group, reviewing Scrum Alliance content"),
+    "E": _("reading a book on Scrum, watching a recorded talk, a podcast episode"),
+    "F": _("a study group, a lean coffee, a community of practice session"),
 }
 
 

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from certifications.models import (
     Course,
@@ -122,7 +123,7 @@ def samples():
     return [
         (
             "welcome",
-            "Welcome: a credential was issued",
+            _("Welcome: a credential was issued"),
             False,
             {
                 "credential": credential,
@@ -132,13 +133,13 @@ def samples():
         ),
         (
             "invitation",
-            "Invitation: enrolled in a course",
+            _("Invitation: enrolled in a course"),
             False,
             {"user": user, "course": course, "set_password_url": set_password},
         ),
         (
             "provider_invitation",
-            "Invitation: an SEU provider reported SEUs",
+            _("Invitation: an SEU provider reported SEUs"),
             False,
             {
                 "user": user,
@@ -148,19 +149,19 @@ def samples():
         ),
         (
             "renewal_reminder",
-            "Renewal reminder, 60 days before expiry (optional)",
+            _("Renewal reminder, 60 days before expiry (optional)"),
             True,
             {**reminder, "days_left": 60, "unsubscribe_url": unsubscribe},
         ),
         (
             "renewal_reminder",
-            "Expiry-day notice (mandatory)",
+            _("Expiry-day notice (mandatory)"),
             False,
             {**reminder, "days_left": 0, "unsubscribe_url": None},
         ),
         (
             "renewal_received",
-            "Renewal received",
+            _("Renewal received"),
             False,
             {
                 "renewal": renewal,
@@ -173,7 +174,7 @@ def samples():
         ),
         (
             "renewal_confirmation",
-            "Renewal confirmed",
+            _("Renewal confirmed"),
             False,
             {
                 "renewal": renewal,
@@ -185,13 +186,13 @@ def samples():
         ),
         (
             "renewal_rejected",
-            "Renewal fee rejected",
+            _("Renewal fee rejected"),
             False,
             {"renewal": renewal, "practitioner": holder, "submit_url": _url("renewals:submit")},
         ),
         (
             "payment_failed",
-            "Online payment of the fee failed",
+            _("Online payment of the fee failed"),
             False,
             {
                 "renewal": renewal,
@@ -202,7 +203,7 @@ def samples():
         ),
         (
             "fee_refunded",
-            "Fee refunded, owed again",
+            _("Fee refunded, owed again"),
             False,
             {
                 "renewal": renewal,
@@ -213,7 +214,7 @@ def samples():
         ),
         (
             "claim_received",
-            "Claim of an earlier credential received",
+            _("Claim of an earlier credential received"),
             False,
             {
                 "claim": claim,
@@ -223,7 +224,7 @@ def samples():
         ),
         (
             "claim_approved",
-            "Claim approved",
+            _("Claim approved"),
             False,
             {
                 "claim": claim,
@@ -233,7 +234,7 @@ def samples():
         ),
         (
             "claim_rejected",
-            "Claim rejected",
+            _("Claim rejected"),
             False,
             {
                 "claim": claim,
@@ -243,7 +244,7 @@ def samples():
         ),
         (
             "seu_audit_requested",
-            "SEU audit: evidence requested",
+            _("SEU audit: evidence requested"),
             False,
             {
                 "audit": SeuAudit(),
@@ -256,7 +257,7 @@ def samples():
         ),
         (
             "seu_audit_closed",
-            "SEU audit closed",
+            _("SEU audit closed"),
             False,
             {
                 "audit": SeuAudit(status=SeuAudit.Status.FAILED),
@@ -269,7 +270,7 @@ def samples():
         ),
         (
             "credential_revoked",
-            "Credential revoked",
+            _("Credential revoked"),
             False,
             {
                 "credential": credential,
@@ -279,7 +280,7 @@ def samples():
         ),
         (
             "webhook_disabled",
-            "Webhook turned off after failing",
+            _("Webhook turned off after failing"),
             False,
             {
                 "subscription": SimpleNamespace(url="https://hr.example.org/hooks/cspo"),
@@ -311,7 +312,7 @@ def previews():
     rendered += [
         Preview(
             name="email_confirmation",
-            label="Account: confirm the email address",
+            label=_("Account: confirm the email address"),
             optional=False,
             email=_account_email(
                 "email_confirmation",
@@ -323,7 +324,7 @@ def previews():
         ),
         Preview(
             name="password_reset_key",
-            label="Account: reset the password",
+            label=_("Account: reset the password"),
             optional=False,
             email=_account_email(
                 "password_reset_key",

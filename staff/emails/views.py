@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from certifications.permissions import staff_required
-from cspo_tracker.formats import how_many
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.outbox.models import OutboundEmail, Suppression
 
@@ -39,7 +40,15 @@ def lift(request):
     """The address works again (the holder fixed their mailbox): its held emails go."""
     address = request.POST.get("address", "")
     held = outbox.lift_suppression(address=address)
-    messages.success(request, f"{address} is reachable again; {how_many(held, 'held email')} sent.")
+    messages.success(
+        request,
+        ngettext(
+            "%(address)s is reachable again; %(count)s held email sent.",
+            "%(address)s is reachable again; %(count)s held emails sent.",
+            held,
+        )
+        % {"address": address, "count": held},
+    )
     return redirect("staff_email_addresses")
 
 
@@ -50,10 +59,14 @@ def send_again(request, pk):
     that is not failed any more is left as it is."""
     email = OutboundEmail.objects.filter(pk=pk, status=OutboundEmail.Status.FAILED).first()
     if email is None:
-        messages.info(request, "That email is not failed any more; nothing was sent again.")
+        messages.info(request, _("That email is not failed any more; nothing was sent again."))
     else:
         outbox.retry(email)
-        messages.success(request, f"“{email.subject}” to {email.to} is queued to be sent again.")
+        messages.success(
+            request,
+            _("“%(subject)s” to %(to)s is queued to be sent again.")
+            % {"subject": email.subject, "to": email.to},
+        )
     return redirect(f"{reverse('staff_renewals')}#emails")
 
 
@@ -73,5 +86,5 @@ def previews(request):
 def preview_html(request, index):
     rendered = samples.previews()
     if not 0 <= index < len(rendered):
-        raise Http404("No such email.")
+        raise Http404(_("No such email."))
     return HttpResponse(rendered[index].email.body_html)

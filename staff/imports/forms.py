@@ -3,12 +3,13 @@ import services check its rows."""
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="CSV file")
+    file = forms.FileField(label=_("CSV file"))
     dry_run = forms.BooleanField(
-        label="Dry run: check the file and show what would change, write nothing",
+        label=_("Dry run: check the file and show what would change, write nothing"),
         required=False,
     )
 
@@ -21,4 +22,4 @@ class ImportForm(forms.Form):
         try:
             return self.cleaned_data["file"].read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise forms.ValidationError("The file is not UTF-8 text.") from None
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from None

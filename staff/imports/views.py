@@ -4,6 +4,7 @@
 
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certifications.imports import jobs as import_jobs
@@ -59,7 +60,7 @@ def import_credentials(request):
     return import_page(
         request,
         kind="credentials",
-        title="Import credentials",
+        title=_("Import credentials"),
         header=",".join(imports.CREDENTIAL_COLUMNS) + "[,expires_on]",
         command="import_credentials",
     )
@@ -90,7 +91,7 @@ def import_seus(request):
     return import_page(
         request,
         kind="seus",
-        title="Import SEUs",
+        title=_("Import SEUs"),
         header=",".join(SEU_COLUMNS),
         command="import_seus",
     )

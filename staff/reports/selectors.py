@@ -17,6 +17,9 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certifications.dates import add_months
 from certifications.models import Credential
@@ -30,8 +33,8 @@ class ReportRangeForm(forms.Form):
     """The period the charts cover: `from` and `to` (inclusive); by default the twelve
     months up to today."""
 
-    start = forms.DateField(label="From", required=False)
-    end = forms.DateField(label="To", required=False)
+    start = forms.DateField(label=gettext_lazy("From"), required=False)
+    end = forms.DateField(label=gettext_lazy("To"), required=False)
 
     def __init__(self, data=None, *, today):
         self.today = today
@@ -49,9 +52,9 @@ class ReportRangeForm(forms.Form):
         if "start" in self.errors or "end" in self.errors:
             return cleaned
         if end < start:
-            self.add_error("end", "The end date is before the start date.")
+            self.add_error("end", _("The end date is before the start date."))
         elif (end - start).days > MAX_RANGE_DAYS:
-            self.add_error("start", "Choose a period of at most three years.")
+            self.add_error("start", _("Choose a period of at most three years."))
         cleaned["start"], cleaned["end"] = start, end
         return cleaned
 
@@ -159,7 +162,8 @@ def chart_data(*, start, end, months, rates, categories):
     """What the page's script draws (passed through json_script)."""
     return {
         "months": {
-            "labels": [f"{r.month:%b %Y}" for r in months],
+            # Django's date format names the month in the active language ("Jan 2027").
+            "labels": [date_format(r.month, "M Y") for r in months],
             "issued": [r.issued for r in months],
             "renewed": [r.renewed for r in months],
         },

@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from certifications.permissions import staff_required
-from cspo_tracker.formats import how_many
 from renewals.audits import services as audits
 from renewals.audits.models import SeuAuditItem
 from renewals.models import Renewal
@@ -19,12 +20,12 @@ from renewals.models import Renewal
 
 class ShareForm(forms.Form):
     percent = forms.IntegerField(
-        min_value=1, max_value=100, label="Share of waiting renewals (%)", initial=10
+        min_value=1, max_value=100, label=gettext_lazy("Share of waiting renewals (%)"), initial=10
     )
 
 
 class ChosenForm(forms.Form):
-    renewal = forms.IntegerField(min_value=1, label="Renewal number")
+    renewal = forms.IntegerField(min_value=1, label=gettext_lazy("Renewal number"))
 
 
 def _errors(exc):
@@ -41,21 +42,32 @@ def staff_audits(request):
                 opened = audits.select_share_for_audit(
                     percent=share_form.cleaned_data["percent"], by=request.user
                 )
-                messages.success(request, f"{how_many(len(opened), 'renewal')} selected at random.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s renewal selected at random.",
+                        "%(count)s renewals selected at random.",
+                        len(opened),
+                    )
+                    % {"count": len(opened)},
+                )
                 return redirect("staff_audits")
         else:
             chosen_form = ChosenForm(request.POST)
             if chosen_form.is_valid():
                 renewal = Renewal.objects.filter(pk=chosen_form.cleaned_data["renewal"]).first()
                 if renewal is None:
-                    chosen_form.add_error("renewal", "No renewal has this number.")
+                    chosen_form.add_error("renewal", _("No renewal has this number."))
                 else:
                     try:
                         audits.select_for_audit(renewal=renewal, by=request.user)
                     except ValidationError as exc:
                         chosen_form.add_error("renewal", _errors(exc))
                     else:
-                        messages.success(request, f"Renewal #{renewal.pk} selected for audit.")
+                        messages.success(
+                            request,
+                            _("Renewal #%(number)s selected for audit.") % {"number": renewal.pk},
+                        )
                         return redirect("staff_audits")
     return render(
         request,
@@ -81,7 +93,7 @@ def decide_item(request, pk):
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, "Entry accepted." if accept else "Entry rejected.")
+        messages.success(request, _("Entry accepted.") if accept else _("Entry rejected."))
     return redirect("staff_audits")
 
 
@@ -89,7 +101,7 @@ def decide_item(request, pk):
 def item_evidence(request, pk):
     item = get_object_or_404(SeuAuditItem, pk=pk)
     if not item.evidence:
-        raise Http404("No evidence was sent for this entry.")
+        raise Http404(_("No evidence was sent for this entry."))
     name = item.evidence.name
     suffix = name[name.rfind(".") :] if "." in name else ""
     return FileResponse(

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certifications.permissions import staff_required
@@ -48,7 +49,7 @@ def approve_claim(request, pk):
         request,
         pk,
         lambda c: claims.approve_claim(claim=c, by=request.user),
-        "Claim approved: the credential is issued and its renewal cycle is open.",
+        _("Claim approved: the credential is issued and its renewal cycle is open."),
     )
 
 
@@ -57,13 +58,13 @@ def approve_claim(request, pk):
 def reject_claim(request, pk):
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the claim is rejected.")
+        messages.error(request, _("Say why the claim is rejected."))
         return redirect("staff_claims")
     return _decide(
         request,
         pk,
         lambda c: claims.reject_claim(claim=c, by=request.user, reason=form.cleaned_data["reason"]),
-        "Claim rejected; the practitioner is told why by email.",
+        _("Claim rejected; the practitioner is told why by email."),
     )
 
 
@@ -71,7 +72,7 @@ def reject_claim(request, pk):
 def claim_evidence(request, pk):
     claim_row = get_object_or_404(CredentialClaim, pk=pk)
     if not claim_row.evidence:
-        raise Http404("This claim has no evidence.")
+        raise Http404(_("This claim has no evidence."))
     name = claim_row.evidence.name
     return FileResponse(
         claim_row.evidence.open("rb"),

@@ -7,6 +7,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certifications.models import Credential
@@ -155,8 +156,10 @@ def _staff_action(request, pk, action, success):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        done = " The renewal is complete." if renewal.status == Renewal.Status.COMPLETED else ""
-        messages.success(request, success + done)
+        if renewal.status == Renewal.Status.COMPLETED:
+            # Two sentences: what staff did, then where the renewal now stands.
+            success = f"{success} {_('The renewal is complete.')}"
+        messages.success(request, success)
     return redirect("staff_renewals")
 
 
@@ -181,7 +184,7 @@ def confirm_fee(request, pk):
             by=request.user,
             invoice_reference=request.POST.get("invoice_reference", ""),
         ),
-        f"Fee of renewal #{pk} confirmed.",
+        _("Fee of renewal #%(number)s confirmed.") % {"number": pk},
     )
 
 
@@ -190,7 +193,7 @@ def confirm_fee(request, pk):
 def reject_fee(request, pk):
     form = ReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the payment is rejected.")
+        messages.error(request, _("Say why the payment is rejected."))
         return redirect("staff_renewals")
     return _staff_action(
         request,
@@ -198,7 +201,7 @@ def reject_fee(request, pk):
         lambda r: services.reject_fee(
             renewal=r, by=request.user, reason=form.cleaned_data["reason"]
         ),
-        f"Payment of renewal #{pk} rejected.",
+        _("Payment of renewal #%(number)s rejected.") % {"number": pk},
     )
 
 
@@ -209,14 +212,19 @@ def approve(request, pk):
         renewal = get_object_or_404(Renewal.objects.select_related("practitioner__user"), pk=pk)
         return confirm_page(
             request,
-            title=f"Approve renewal #{pk} of a lapsed credential?",
+            title=_("Approve renewal #%(number)s of a lapsed credential?") % {"number": pk},
             consequences=[
-                f"{renewal.practitioner} ({renewal.practitioner.email}) renews a credential "
-                "that lapsed past its grace period.",
-                "Once its fee is confirmed too, the renewal completes and the credential is "
-                "active again from its old expiry.",
+                _(
+                    "%(practitioner)s (%(email)s) renews a credential "
+                    "that lapsed past its grace period."
+                )
+                % {"practitioner": renewal.practitioner, "email": renewal.practitioner.email},
+                _(
+                    "Once its fee is confirmed too, the renewal completes and the credential is "
+                    "active again from its old expiry."
+                ),
             ],
-            button="Approve",
+            button=_("Approve"),
             cancel_url=reverse("staff_renewals") + "#awaiting",
             danger=False,
         )
@@ -224,5 +232,5 @@ def approve(request, pk):
         request,
         pk,
         lambda r: services.approve_renewal(renewal=r, by=request.user),
-        f"Renewal #{pk} approved.",
+        _("Renewal #%(number)s approved.") % {"number": pk},
     )

@@ -76,6 +76,8 @@ KEPT_WORDS = {
 
 # (path relative to the repository, the literal) pairs that stay English, with why.
 ALLOWED = {
+    # Demo data: the sample course of the staff's email previews, a course's own name.
+    ("staff/emails/previews.py", "title=: 'Product Ownership in Practice'"),
     # Brand and protocol names in the page title and the API docs' headings.
     # A button style passed to allauth's element tag, never shown.
     ("templates/mfa/recovery_codes/generate.html", "danger"),
