@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Course, Program
 from ..selectors import trainers_for
@@ -95,11 +97,11 @@ class RosterUploadForm(forms.Form):
     """Many attendees at once: pasted or uploaded CSV with `email,first_name,last_name`."""
 
     pasted = forms.CharField(
-        label="Paste CSV",
+        label=gettext_lazy("Paste CSV"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "email,first_name,last_name"}),
     )
-    file = forms.FileField(label="or upload a CSV file", required=False)
+    file = forms.FileField(label=gettext_lazy("or upload a CSV file"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,8 +116,8 @@ class RosterUploadForm(forms.Form):
             try:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise forms.ValidationError("The file is not UTF-8 text.") from None
+                raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
         if not text.strip():
-            raise forms.ValidationError("Paste CSV lines or choose a file.")
+            raise forms.ValidationError(_("Paste CSV lines or choose a file."))
         cleaned["text"] = text
         return cleaned

@@ -4,6 +4,7 @@ holder's PDF download."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -82,7 +83,7 @@ def credential_certificate(request, certificate_number):
         credentials = credentials.filter(holder__user=request.user)
     credential = credentials.filter(certificate_number=certificate_number).first()
     if credential is None:
-        raise Http404("No certificate of yours has this number.")
+        raise Http404(_("No certificate of yours has this number."))
     if not display_name(credential.holder):
         # The holder is asked for a name at their next login; no certificate without it.
         return render(
@@ -103,7 +104,7 @@ def verify_preview_image(request, certificate_number):
     number = certificate_number.strip().upper()
     credential = Credential.objects.with_related().filter(certificate_number=number).first()
     if credential is None:
-        raise Http404("No credential has this number.")
+        raise Http404(_("No credential has this number."))
     response = HttpResponse(preview_png(credential), content_type="image/png")
     # The status can change (expiry, revocation): previews are re-read within the hour.
     response["Cache-Control"] = "public, max-age=3600"

@@ -4,6 +4,7 @@ pruned (read by /metrics), and each account erasure with the progress of its ste
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 class PrunedRows(models.Model):
@@ -11,12 +12,18 @@ class PrunedRows(models.Model):
     in the database because the prune task runs in a worker and /metrics is answered by
     the web processes."""
 
-    kind = models.CharField(max_length=50, unique=True, help_text="The rule's name.")
-    total = models.PositiveBigIntegerField(default=0, help_text="Rows pruned since install.")
-    last_count = models.PositiveIntegerField(default=0, help_text="Rows pruned by the last run.")
+    kind = models.CharField(max_length=50, unique=True, help_text=gettext_lazy("The rule's name."))
+    total = models.PositiveBigIntegerField(
+        default=0, help_text=gettext_lazy("Rows pruned since install.")
+    )
+    last_count = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Rows pruned by the last run.")
+    )
     left_over = models.PositiveIntegerField(
         default=0,
-        help_text="Rows still past their limit when the last run stopped (its batch cap).",
+        help_text=gettext_lazy(
+            "Rows still past their limit when the last run stopped (its batch cap)."
+        ),
     )
     last_run_at = models.DateTimeField(null=True, blank=True)
 
@@ -47,8 +54,12 @@ class Retirement(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.ERASING)
     requested_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
-    steps_done = models.JSONField(default=list, blank=True, help_text="Steps finished, in order.")
-    last_error = models.TextField(blank=True, help_text="Why the last attempt stopped.")
+    steps_done = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("Steps finished, in order.")
+    )
+    last_error = models.TextField(
+        blank=True, help_text=gettext_lazy("Why the last attempt stopped.")
+    )
     emails = models.JSONField(default=list, blank=True)
     names = models.JSONField(default=list, blank=True)
 
