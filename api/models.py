@@ -91,7 +91,8 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "API token"
+        verbose_name = _("API token")
+
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False, organisation__isnull=True)

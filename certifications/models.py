@@ -49,7 +49,7 @@ class User(AbstractUser):
     """A login. The email address is the username."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
     # The address the mail provider reported as bouncing or complaining (the outbox's
     # suppression list). The "we can't reach you" banner shows while it is still the
     # account's email: a new address clears the banner by itself.
@@ -93,10 +93,13 @@ class Program(models.Model):
         help_text=gettext_lazy("SEUs count when earned this many months before the expiry date."),
     )
     seus_required = models.DecimalField(
-        "SEUs required (primary)", max_digits=6, decimal_places=2, default=Decimal("20")
+        gettext_lazy("SEUs required (primary)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("20"),
     )
     seus_addon = models.DecimalField(
-        "SEUs required (add-on)",
+        gettext_lazy("SEUs required (add-on)"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("10"),
@@ -343,8 +346,10 @@ class Attendance(models.Model):
 CERTIFICATE_NUMBER_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,31}$"
 validate_certificate_number = RegexValidator(
     CERTIFICATE_NUMBER_PATTERN,
-    "A certificate number has 1 to 32 capital letters, digits and hyphens "
-    "(it starts with a letter or digit).",
+    gettext_lazy(
+        "A certificate number has 1 to 32 capital letters, digits and hyphens "
+        "(it starts with a letter or digit)."
+    ),
     code="certificate_number_alphabet",
 )
 

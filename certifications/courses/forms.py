@@ -27,7 +27,10 @@ class CourseForm(forms.ModelForm):
             "capacity",
         ]
         widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
-        labels = {"is_online": "Live online", "location": "Location (city, venue or platform)"}
+        labels = {
+            "is_online": gettext_lazy("Live online"),
+            "location": gettext_lazy("Location (city, venue or platform)"),
+        }
 
     capacity = forms.IntegerField(min_value=1, max_value=32767, initial=30)
 
@@ -35,7 +38,7 @@ class CourseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.filter(is_active=True)
         self.fields["trainer"].queryset = trainers_for(user)
-        self.fields["trainer"].label = "Trainer (Certified Scrum Trainer)"
+        self.fields["trainer"].label = _("Trainer (Certified Scrum Trainer)")
         if not user.is_staff:
             self.fields["trainer"].initial = self.fields["trainer"].queryset.first()
         if self.instance.pk:
@@ -48,7 +51,7 @@ class CourseForm(forms.ModelForm):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "The course cannot end before it starts.")
+            self.add_error("ends_on", _("The course cannot end before it starts."))
         return cleaned
 
     def _post_clean(self):
@@ -57,7 +60,7 @@ class CourseForm(forms.ModelForm):
 
 class SessionForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    held_on = forms.DateField(label="Date", widget=DATE_INPUT, required=False)
+    held_on = forms.DateField(label=gettext_lazy("Date"), widget=DATE_INPUT, required=False)
     hours = forms.DecimalField(
         min_value=Decimal("0.25"), max_digits=4, decimal_places=2, required=False
     )
@@ -65,9 +68,9 @@ class SessionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("held_on") and cleaned.get("hours") is None:
-            self.add_error("hours", "Give the session's hours.")
+            self.add_error("hours", _("Give the session's hours."))
         if cleaned.get("hours") is not None and not cleaned.get("held_on"):
-            self.add_error("held_on", "Give the session's date.")
+            self.add_error("held_on", _("Give the session's date."))
         return cleaned
 
 

@@ -4,7 +4,7 @@ pruned (read by /metrics), and each account erasure with the progress of its ste
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 
 class PrunedRows(models.Model):
@@ -29,8 +29,8 @@ class PrunedRows(models.Model):
 
     class Meta:
         ordering = ["kind"]
-        verbose_name = "pruned rows"
-        verbose_name_plural = "pruned rows"
+        verbose_name = gettext_lazy("pruned rows")
+        verbose_name_plural = gettext_lazy("pruned rows")
 
     def __str__(self):
         return f"{self.kind}: {self.total}"
@@ -65,7 +65,7 @@ class Retirement(models.Model):
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
-        verbose_name = "account erasure"
+        verbose_name = gettext_lazy("account erasure")
         constraints = [
             models.CheckConstraint(
                 condition=Q(state="erasing", completed_at__isnull=True)
@@ -75,7 +75,7 @@ class Retirement(models.Model):
         ]
 
     def __str__(self):
-        return f"Erasure of account #{self.user_id}"
+        return gettext("Erasure of account #%(id)s") % {"id": self.user_id}
 
     @property
     def is_complete(self):

@@ -89,7 +89,7 @@ def test_trainer_home_attendance_with_p_and_all_present_then_close_with_confirma
     page.get_by_label("Hours at session 3: Quinn Quick-Longname-Hyphenated").fill("4")
     fits_375(page, "trainer-attendance")
     page.get_by_role("button", name="Save attendance").click()
-    page.get_by_text("Attendance saved (9 change(s)).").wait_for()
+    page.get_by_text("Attendance saved (9 changes).").wait_for()
 
     page.goto("/trainer/")
     assert "Ready to close" in page.locator("#trainer-courses").inner_text()
