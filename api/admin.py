@@ -4,6 +4,8 @@ in the confirmation message. Personal tokens are listed and can be revoked, neve
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certifications.models import Organisation
 
@@ -44,7 +46,7 @@ class OrganisationTokenForm(forms.ModelForm):
         return data
 
 
-@admin.action(description="Revoke the selected tokens")
+@admin.action(description=gettext_lazy("Revoke the selected tokens"))
 def revoke(modeladmin, request, queryset):
     for token in queryset:
         tokens.revoke_token(token=token)
@@ -108,8 +110,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.pk = new.token.pk
         messages.warning(
             request,
-            f"Organisation token “{new.token.name}” for {new.token.organisation}: {new.secret} "
-            "— copy it now; it is shown only once.",
+            _(
+                "Organisation token “%(name)s” for %(organisation)s: %(secret)s "
+                "— copy it now; it is shown only once."
+            )
+            % {
+                "name": new.token.name,
+                "organisation": new.token.organisation,
+                "secret": new.secret,
+            },
         )
 
     def has_change_permission(self, request, obj=None):

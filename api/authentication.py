@@ -2,9 +2,11 @@
 the browser's session (DRF's SessionAuthentication, which enforces CSRF)."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions
 
-from certifications.mfa import SECOND_FACTOR_REQUIRED, needs_mfa_setup
+from certifications.mfa import needs_mfa_setup
 
 from .tokens import acting_user, find_live_token
 
@@ -13,8 +15,9 @@ class SecondFactorRequired(exceptions.PermissionDenied):
     """Staff and trainers without a second factor are refused every way in: the pages
     send them to set one up, the API answers this problem (403) on every call."""
 
-    default_detail = (
-        f"{SECOND_FACTOR_REQUIRED} Set it up on the site's two-factor page; until then "
+    default_detail = gettext_lazy(
+        "Staff and trainers sign in with a second factor. Set up an authenticator app or a "
+        "passkey to continue. Set it up on the site's two-factor page; until then "
         "neither your session nor your tokens work with the API."
     )
     default_code = "second_factor_required"
@@ -49,14 +52,16 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Send one token: Authorization: Bearer <token>.")
+            raise exceptions.AuthenticationFailed(
+                _("Send one token: Authorization: Bearer <token>.")
+            )
         try:
             secret = header[1].decode()
         except UnicodeError as error:
-            raise exceptions.AuthenticationFailed("The token is not valid.") from error
+            raise exceptions.AuthenticationFailed(_("The token is not valid.")) from error
         token = find_live_token(secret)
         if token is None:
-            raise exceptions.AuthenticationFailed("The token is not valid, expired or revoked.")
+            raise exceptions.AuthenticationFailed(_("The token is not valid, expired or revoked."))
         if token.organisation_id is not None:
             return OrganisationPrincipal(token.organisation), token
         refuse_without_second_factor(token.user)

@@ -5,19 +5,20 @@ from datetime import datetime, time
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .scopes import SCOPE_CHOICES
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What uses it, e.g. “LMS sync”.")
+    name = forms.CharField(max_length=100, help_text=_("What uses it, e.g. “LMS sync”."))
     scopes = forms.MultipleChoiceField(
         choices=SCOPE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
     )
     expires_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional: the token stops working at the start of this day (UTC).",
+        help_text=_("Optional: the token stops working at the start of this day (UTC)."),
     )
 
     def __init__(self, *args, scope_choices=SCOPE_CHOICES, **kwargs):

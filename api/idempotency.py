@@ -15,6 +15,7 @@ import json
 from functools import wraps
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
 from .authentication import token_of
@@ -79,7 +80,11 @@ def idempotent(handler=None, *, shown_once=()):
             return handler(self, request, *args, **kwargs)
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             return validation_problem(
-                {HEADER: [f"Send 1 to {MAX_KEY_LENGTH} characters, e.g. a UUID."]}
+                {
+                    HEADER: [
+                        _("Send 1 to %(max)s characters, e.g. a UUID.") % {"max": MAX_KEY_LENGTH}
+                    ]
+                }
             )
         owner, digest = owner_of(request), fingerprint(request)
         with transaction.atomic():
@@ -99,8 +104,10 @@ def idempotent(handler=None, *, shown_once=()):
                     return problem(
                         422,
                         type_=IDEMPOTENCY_TYPE,
-                        detail="This Idempotency-Key was used with a different request; "
-                        "send a new key for a new request.",
+                        detail=_(
+                            "This Idempotency-Key was used with a different request; "
+                            "send a new key for a new request."
+                        ),
                     )
                 return _replay(record)
             response = handler(self, request, *args, **kwargs)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 # What a request needs of its token: who it acts for, what it may do, whether it is live.
 LOOKUP_FIELDS = (
@@ -90,7 +91,8 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "API token"
+        verbose_name = _("API token")
+
         constraints = [
             models.CheckConstraint(
                 condition=Q(user__isnull=False, organisation__isnull=True)
@@ -118,7 +120,8 @@ class IdempotentRequest(models.Model):
     """The first answer to a POST sent with an `Idempotency-Key` header, replayed when
     the same caller sends the same key again."""
 
-    owner = models.CharField(max_length=40, help_text="token:<id> or user:<id>")
+    owner = models.CharField(max_length=40, help_text=_("token:<id> or user:<id>"))
+
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     method = models.CharField(max_length=10)

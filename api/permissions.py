@@ -9,6 +9,8 @@ omission; public endpoints say `permission_classes = [AllowAny]`. A token must h
 scope; a browser session acts as its user with every scope. `"*"` means any
 authenticated caller (GET /me)."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from .authentication import organisation_of, token_of
@@ -26,7 +28,7 @@ def scope_needed(view, method):
 
 
 class HasScope(BasePermission):
-    message = "This token lacks the scope this endpoint needs."
+    message = gettext_lazy("This token lacks the scope this endpoint needs.")
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
@@ -41,7 +43,10 @@ class HasScope(BasePermission):
         if ANY_TOKEN in accepted or token is None:
             return True
         if not any(token.has_scope(name) for name in accepted):
-            self.message = f"This token lacks the scope {' or '.join(accepted)}."
+            # Translators: %(scopes)s is one or more scope codes joined by " or ".
+            self.message = _("This token lacks the scope %(scopes)s.") % {
+                "scopes": " or ".join(accepted)
+            }
             return False
         return True
 
@@ -49,7 +54,7 @@ class HasScope(BasePermission):
 class PersonOnly(BasePermission):
     """Endpoints about "me": a personal token or a session, not an organisation token."""
 
-    message = "This endpoint answers a person's token, not an organisation's."
+    message = gettext_lazy("This endpoint answers a person's token, not an organisation's.")
 
     def has_permission(self, request, view):
         return organisation_of(request) is None
@@ -58,7 +63,7 @@ class PersonOnly(BasePermission):
 class OrganisationOnly(BasePermission):
     """Endpoints for SEU providers: an organisation token only."""
 
-    message = "This endpoint needs an organisation token (ask staff for one)."
+    message = gettext_lazy("This endpoint needs an organisation token (ask staff for one).")
 
     def has_permission(self, request, view):
         return organisation_of(request) is not None

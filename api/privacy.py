@@ -8,6 +8,8 @@ prefix (the secret is never stored, its digest is never shown); an erasure delet
 the tokens and every answer stored for them.
 """
 
+from django.utils.translation import gettext_lazy
+
 from cspo_tracker.privacy import erasure, export, retention
 
 from .models import ApiToken, IdempotentRequest
@@ -54,6 +56,8 @@ def register():
         "api",
         export_entries,
         order=50,
-        describes="your API tokens: name, prefix, scopes and dates (never the secret)",
+        describes=gettext_lazy(
+            "your API tokens: name, prefix, scopes and dates (never the secret)"
+        ),
     )
     erasure.register_step("api", erase, order=20)

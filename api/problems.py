@@ -9,6 +9,8 @@ object the caller may not see is "Not found." exactly like one that never existe
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -19,7 +21,7 @@ from cspo_tracker.errors import PROBLEM_CONTENT_TYPE, problem_body, problem_resp
 VALIDATION_TYPE = "urn:cspo:problem:validation-error"
 IDEMPOTENCY_TYPE = "urn:cspo:problem:idempotency-key-reused"
 CONFLICT_TYPE = "urn:cspo:problem:entry-read-only"
-NOT_FOUND_DETAIL = "Not found."
+NOT_FOUND_DETAIL = gettext_lazy("Not found.")
 
 
 def problem(status_code, *, headers=None, **kwargs):
@@ -68,7 +70,7 @@ def django_errors(error, rename=None):
 
 
 def validation_problem(errors, *, detail=None):
-    summary = detail or next(iter(errors.values()), ["Invalid request."])[0]
+    summary = detail or next(iter(errors.values()), [_("Invalid request.")])[0]
     return problem(
         status.HTTP_422_UNPROCESSABLE_ENTITY,
         type_=VALIDATION_TYPE,

@@ -1,12 +1,13 @@
 """OpenAPI additions: the bearer token scheme, the problem responses every operation can
 give, and the Idempotency-Key header of POSTs."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.authentication import SessionScheme as SpectacularSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 PROBLEM_SCHEMA = {
     "type": "object",
-    "description": "RFC 9457 problem details.",
+    "description": gettext_lazy("RFC 9457 problem details."),
     "properties": {
         "type": {"type": "string"},
         "title": {"type": "string"},
@@ -15,7 +16,9 @@ PROBLEM_SCHEMA = {
         "instance": {"type": "string"},
         "errors": {
             "type": "object",
-            "description": "Field name to its messages (entries[2].seus inside lists).",
+            "description": gettext_lazy(
+                "Field name to its messages (entries[2].seus inside lists)."
+            ),
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
     },
@@ -23,21 +26,23 @@ PROBLEM_SCHEMA = {
 }
 
 PROBLEM_STATUSES = {
-    "400": "Malformed request body.",
-    "401": "No valid token or session.",
-    "403": "The token lacks the scope, or the caller the role, this endpoint needs.",
-    "404": "No such object for this caller (another user's object answers the same).",
-    "405": "Method not allowed.",
-    "406": "Not acceptable.",
-    "415": "Unsupported media type.",
-    "422": "Field errors (`errors`), or an Idempotency-Key reused for another request.",
-    "429": "Rate limit reached; retry after `Retry-After` seconds.",
-    "500": "A fault on our side, logged; nothing was saved.",
+    "400": gettext_lazy("Malformed request body."),
+    "401": gettext_lazy("No valid token or session."),
+    "403": gettext_lazy("The token lacks the scope, or the caller the role, this endpoint needs."),
+    "404": gettext_lazy("No such object for this caller (another user's object answers the same)."),
+    "405": gettext_lazy("Method not allowed."),
+    "406": gettext_lazy("Not acceptable."),
+    "415": gettext_lazy("Unsupported media type."),
+    "422": gettext_lazy(
+        "Field errors (`errors`), or an Idempotency-Key reused for another request."
+    ),
+    "429": gettext_lazy("Rate limit reached; retry after `Retry-After` seconds."),
+    "500": gettext_lazy("A fault on our side, logged; nothing was saved."),
 }
 
 RETRY_AFTER_HEADER = {
     "Retry-After": {
-        "description": "Seconds to wait before the next request.",
+        "description": gettext_lazy("Seconds to wait before the next request."),
         "schema": {"type": "integer", "minimum": 0},
     }
 }
@@ -46,8 +51,10 @@ IDEMPOTENCY_PARAMETER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Any unique string (e.g. a UUID). A retry with the same key returns the "
-    "first answer and writes nothing twice; the same key with another body answers 422.",
+    "description": gettext_lazy(
+        "Any unique string (e.g. a UUID). A retry with the same key returns the "
+        "first answer and writes nothing twice; the same key with another body answers 422."
+    ),
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
 
@@ -60,8 +67,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "A personal access token from your profile page, or an "
-            "organisation token from staff: `Authorization: Bearer cspo_…`.",
+            "description": gettext_lazy(
+                "A personal access token from your profile page, or an "
+                "organisation token from staff: `Authorization: Bearer cspo_…`."
+            ),
         }
 
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from certifications.mfa import SECOND_FACTOR_REQUIRED, needs_mfa_setup
 from certifications.selectors import active_trainer_rows
@@ -35,13 +36,13 @@ class NewToken:
 def check_token_fields(*, name, scopes, expires_at):
     errors = {}
     if not name.strip():
-        errors["name"] = "Give the token a name, e.g. the system that will use it."
+        errors["name"] = _("Give the token a name, e.g. the system that will use it.")
     if not scopes:
-        errors["scopes"] = "Choose at least one scope."
+        errors["scopes"] = _("Choose at least one scope.")
     elif unknown := unknown_scopes(scopes):
-        errors["scopes"] = f"Unknown scope: {', '.join(unknown)}."
+        errors["scopes"] = _("Unknown scope: %(scopes)s.") % {"scopes": ", ".join(unknown)}
     if expires_at is not None and expires_at <= timezone.now():
-        errors["expires_at"] = "The expiry must be in the future."
+        errors["expires_at"] = _("The expiry must be in the future.")
     if errors:
         raise ValidationError(errors)
 

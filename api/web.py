@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from certifications.mfa import mark_mfa_required
@@ -69,14 +70,15 @@ def token_revoke(request, pk):
     if request.method == "GET":
         return confirm_page(
             request,
-            title=f"Revoke the token “{token.name}”?",
+            title=_("Revoke the token “%(name)s”?") % {"name": token.name},
             consequences=[
-                "Every program using it gets 401 from its next request on.",
-                "This cannot be undone: make a new token for anything that still needs access.",
+                _("Every program using it gets 401 from its next request on."),
+                _("This cannot be undone: make a new token for anything that still needs access."),
             ],
-            button="Revoke token",
+            button=_("Revoke token"),
             cancel_url=reverse("api_tokens"),
         )
     tokens.revoke_token(token=token)
-    messages.success(request, f"Revoked “{token.name}”: it no longer works.")
+    messages.success(request, _("Revoked “%(name)s”: it no longer works.") % {"name": token.name})
+
     return redirect("api_tokens")

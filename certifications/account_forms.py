@@ -4,6 +4,7 @@
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordKeyForm
+from django.utils.translation import gettext as _
 
 from .names import NameFields, has_name, save_name, validate_printable
 
@@ -36,10 +37,14 @@ class AcceptInvitationForm(ResetPasswordKeyForm):
     def clean(self):
         cleaned = super().clean()
         if self.asks_name:
-            for name, what in (("first_name", "first name"), ("last_name", "last name")):
+            required = (
+                ("first_name", _("Enter your first name.")),
+                ("last_name", _("Enter your last name.")),
+            )
+            for name, message in required:
                 value = " ".join((cleaned.get(name) or "").split())
                 if not value and not getattr(self.user, name).strip():
-                    self.add_error(name, f"Enter your {what}.")
+                    self.add_error(name, message)
                 cleaned[name] = value or getattr(self.user, name)
         return cleaned
 
@@ -59,4 +64,4 @@ class LoginForm(AllauthLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "remember" in self.fields:
-            self.fields["remember"].label = "Remember me"
+            self.fields["remember"].label = _("Remember me")

@@ -8,9 +8,9 @@ from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.shortcuts import render
+from django.utils.translation import ngettext
 
 from cspo_tracker.client_address import client_ip
-from cspo_tracker.formats import how_many
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.outbox.emails import html_twin
 
@@ -91,11 +91,21 @@ def lockout_message():
     limit alike, with how long to wait."""
     minutes = lockout_minutes()
     hours, rest = divmod(minutes, 60)
-    wait = how_many(hours, "hour") if hours and not rest else how_many(minutes, "minute")
-    return (
-        f"Too many failed login attempts. Try again in {wait}, "
-        "or reset your password to get in now."
-    )
+    if hours and not rest:
+        return ngettext(
+            "Too many failed login attempts. Try again in %(count)s hour, "
+            "or reset your password to get in now.",
+            "Too many failed login attempts. Try again in %(count)s hours, "
+            "or reset your password to get in now.",
+            hours,
+        ) % {"count": hours}
+    return ngettext(
+        "Too many failed login attempts. Try again in %(count)s minute, "
+        "or reset your password to get in now.",
+        "Too many failed login attempts. Try again in %(count)s minutes, "
+        "or reset your password to get in now.",
+        minutes,
+    ) % {"count": minutes}
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,6 +1,7 @@
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy
 
 from cspo_tracker.admin_scale import LargeTableAdmin
 
@@ -30,12 +31,12 @@ class UserAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin, BaseUserAdmin):
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal info", {"fields": ("first_name", "last_name")}),
+        (gettext_lazy("Personal info"), {"fields": ("first_name", "last_name")}),
         (
-            "Permissions",
+            gettext_lazy("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (gettext_lazy("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
@@ -69,7 +70,7 @@ class PractitionerAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     raw_id_fields = ["user"]
     exclude = ["calendar_token"]
 
-    @admin.display(ordering="user__email", description="email")
+    @admin.display(ordering="user__email", description=gettext_lazy("email"))
     def email_address(self, obj):
         return obj.user.email
 
@@ -165,7 +166,7 @@ class CredentialAdmin(AuditlogHistoryAdminMixin, LargeTableAdmin):
     list_display = ["certificate_number", "holder", "program", "issued_on", "expires_on", "status"]
     list_filter = ["program", "status", "expires_on"]
     search_fields = ["certificate_number", "holder__user__email"]
-    search_help_text = "An exact certificate number or holder email address."
+    search_help_text = gettext_lazy("An exact certificate number or holder email address.")
     list_select_related = ["holder__user", "program"]
     # The (expiry, id) index's order: a page is read from the index and stopped.
     ordering = ["expires_on", "pk"]

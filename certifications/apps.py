@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CertificationsConfig(AppConfig):
     name = "certifications"
-    verbose_name = "Certifications"
+    verbose_name = gettext_lazy("Certifications")
 
     def ready(self):
         from allauth.account.signals import email_changed

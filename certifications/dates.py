@@ -12,6 +12,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cspo_tracker.formats import day
 
@@ -63,6 +64,7 @@ def validate_sane_date(value):
     the admin and the imports all check it)."""
     if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
         raise ValidationError(
-            f"Enter a date between {day(EARLIEST_DATE)} and {day(LATEST_DATE)}.",
+            _("Enter a date between %(first)s and %(last)s.")
+            % {"first": day(EARLIEST_DATE), "last": day(LATEST_DATE)},
             code="date_out_of_range",
         )

@@ -19,12 +19,13 @@ from django.contrib import messages
 from django.db.models import Exists
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from .selectors import active_trainer_rows
 
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
-SECOND_FACTOR_REQUIRED = (
+SECOND_FACTOR_REQUIRED = gettext_lazy(
     "Staff and trainers sign in with a second factor. Set up an authenticator app or a "
     "passkey to continue."
 )

@@ -17,6 +17,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .dates import EARLIEST_DATE, LATEST_DATE, add_months, validate_sane_date
 
@@ -47,7 +49,7 @@ class User(AbstractUser):
     """A login. The email address is the username."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
     # The address the mail provider reported as bouncing or complaining (the outbox's
     # suppression list). The "we can't reach you" banner shows while it is still the
     # account's email: a new address clears the banner by itself.
@@ -75,36 +77,41 @@ class Program(models.Model):
         PROFESSIONAL = 3, "Professional"
 
     class Track(models.TextChoices):
-        SCRUM_MASTER = "sm", "Scrum Master"
-        PRODUCT_OWNER = "po", "Product Owner"
+        SCRUM_MASTER = "sm", gettext_lazy("Scrum Master")
+        PRODUCT_OWNER = "po", gettext_lazy("Product Owner")
         DEVELOPER = "dev", "Developer"
         GENERAL = "general", "General"
 
-    code = models.SlugField(max_length=20, unique=True, help_text="For example CSPO.")
+    code = models.SlugField(max_length=20, unique=True, help_text=gettext_lazy("For example CSPO."))
     name = models.CharField(max_length=120)
     issuing_body = models.CharField(max_length=120, default="Scrum Alliance")
     level = models.PositiveSmallIntegerField(choices=Level.choices, default=Level.FOUNDATIONAL)
     track = models.CharField(max_length=10, choices=Track.choices, default=Track.GENERAL)
     validity_months = models.PositiveSmallIntegerField(default=24)
     lookback_months = models.PositiveSmallIntegerField(
-        default=24, help_text="SEUs count when earned this many months before the expiry date."
+        default=24,
+        help_text=gettext_lazy("SEUs count when earned this many months before the expiry date."),
     )
     seus_required = models.DecimalField(
-        "SEUs required (primary)", max_digits=6, decimal_places=2, default=Decimal("20")
+        gettext_lazy("SEUs required (primary)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("20"),
     )
     seus_addon = models.DecimalField(
-        "SEUs required (add-on)",
+        gettext_lazy("SEUs required (add-on)"),
         max_digits=6,
         decimal_places=2,
         default=Decimal("10"),
-        help_text="SEUs this program adds when renewed together with a higher one.",
+        help_text=gettext_lazy("SEUs this program adds when renewed together with a higher one."),
     )
     renewal_fee = models.DecimalField(max_digits=8, decimal_places=2, default=Decimal("100"))
     fee_currency = models.CharField(max_length=3, default="USD")
     grace_days = models.PositiveSmallIntegerField(default=90)
     renewal_opens_after_days = models.PositiveSmallIntegerField(default=30)
     reminder_lead_days = models.PositiveSmallIntegerField(
-        default=90, help_text="A credential is 'renewal due' this many days before expiry."
+        default=90,
+        help_text=gettext_lazy("A credential is 'renewal due' this many days before expiry."),
     )
     course_hours_required = models.DecimalField(
         max_digits=5, decimal_places=2, default=Decimal("16")
@@ -155,7 +162,7 @@ def validate_time_zone(value):
     """A practitioner's 'today' is computed in this zone, so it must be a known one."""
     if value not in time_zone_names():
         raise ValidationError(
-            "'%(value)s' is not a known time zone; use a name such as Europe/Berlin.",
+            _("'%(value)s' is not a known time zone; use a name such as Europe/Berlin."),
             code="unknown_time_zone",
             params={"value": value},
         )
@@ -171,15 +178,19 @@ class Practitioner(models.Model):
     member_id = models.CharField(max_length=40, blank=True)
     optional_reminders = models.BooleanField(
         default=True,
-        help_text="Send the optional renewal reminders (the expiry notice is always sent).",
+        help_text=gettext_lazy(
+            "Send the optional renewal reminders (the expiry notice is always sent)."
+        ),
     )
     calendar_token = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe)
     created_at = models.DateTimeField(auto_now_add=True)
     erased_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the holder erased their account: the credentials stay in the "
-        "registry without a name (certifications/privacy.py).",
+        help_text=gettext_lazy(
+            "When the holder erased their account: the credentials stay in the "
+            "registry without a name (certifications/privacy.py)."
+        ),
     )
 
     class Meta:
@@ -246,7 +257,7 @@ class Course(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Who first closed the course.",
+        help_text=gettext_lazy("Who first closed the course."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -335,8 +346,10 @@ class Attendance(models.Model):
 CERTIFICATE_NUMBER_PATTERN = r"^[A-Z0-9][A-Z0-9-]{0,31}$"
 validate_certificate_number = RegexValidator(
     CERTIFICATE_NUMBER_PATTERN,
-    "A certificate number has 1 to 32 capital letters, digits and hyphens "
-    "(it starts with a letter or digit).",
+    gettext_lazy(
+        "A certificate number has 1 to 32 capital letters, digits and hyphens "
+        "(it starts with a letter or digit)."
+    ),
     code="certificate_number_alphabet",
 )
 
@@ -351,8 +364,8 @@ class Credential(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
-        RENEWAL_DUE = "renewal_due", "Renewal due"
-        GRACE = "grace", "Grace period"
+        RENEWAL_DUE = "renewal_due", gettext_lazy("Renewal due")
+        GRACE = "grace", gettext_lazy("Grace period")
         LAPSED = "lapsed", "Lapsed"
 
     holder = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="credentials")
@@ -361,7 +374,7 @@ class Credential(models.Model):
         max_length=32,
         unique=True,
         validators=[validate_certificate_number],
-        help_text="Capital letters, digits and hyphens, e.g. CSPO-7F3A9C21B4.",
+        help_text=gettext_lazy("Capital letters, digits and hyphens, e.g. CSPO-7F3A9C21B4."),
     )
     issued_on = models.DateField(validators=[validate_sane_date])
     expires_on = models.DateField(validators=[validate_sane_date])
@@ -373,7 +386,9 @@ class Credential(models.Model):
     revoked_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Set by revoking (certifications.vc.services.revoke_credential), for good.",
+        help_text=gettext_lazy(
+            "Set by revoking (certifications.vc.services.revoke_credential), for good."
+        ),
     )
     revoked_reason = models.TextField(blank=True)
     revoked_by = models.ForeignKey(
@@ -382,7 +397,7 @@ class Credential(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Who revoked it (kept for audit).",
+        help_text=gettext_lazy("Who revoked it (kept for audit)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -15,6 +15,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from .time_zones import time_zone_choices
@@ -32,8 +34,11 @@ def validate_printable(value):
     for character in value or "":
         if unicodedata.category(character) in UNPRINTABLE_CATEGORIES:
             raise forms.ValidationError(
-                "Use only characters that can be printed on a certificate "
-                f"(this one cannot: U+{ord(character):04X}).",
+                _(
+                    "Use only characters that can be printed on a certificate "
+                    "(this one cannot: %(code_point)s)."
+                )
+                % {"code_point": f"U+{ord(character):04X}"},
                 code="unprintable",
             )
 
@@ -47,32 +52,32 @@ class NameFields(forms.Form):
     """First and last name, both required (also mixed into the sign-up forms)."""
 
     first_name = forms.CharField(
-        label="First name",
+        label=gettext_lazy("First name"),
         max_length=NAME_MAX_LENGTH,
         validators=[validate_printable],
-        error_messages={"required": "Enter your first name."},
+        error_messages={"required": gettext_lazy("Enter your first name.")},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label="Last name",
+        label=gettext_lazy("Last name"),
         max_length=NAME_MAX_LENGTH,
         validators=[validate_printable],
-        error_messages={"required": "Enter your last name."},
+        error_messages={"required": gettext_lazy("Enter your last name.")},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-        help_text="As it should appear on your certificates.",
+        help_text=gettext_lazy("As it should appear on your certificates."),
     )
 
     def clean_first_name(self):
-        return _required_text(self.cleaned_data["first_name"], "first name")
+        return _required_text(self.cleaned_data["first_name"], _("Enter your first name."))
 
     def clean_last_name(self):
-        return _required_text(self.cleaned_data["last_name"], "last name")
+        return _required_text(self.cleaned_data["last_name"], _("Enter your last name."))
 
 
-def _required_text(value, what):
+def _required_text(value, message):
     value = " ".join((value or "").split())
     if not value:
-        raise forms.ValidationError(f"Enter your {what}.")
+        raise forms.ValidationError(message)
     return value
 
 
@@ -83,11 +88,11 @@ class SignupNameForm(NameFields):
     the first page."""
 
     time_zone = forms.ChoiceField(
-        label="Time zone",
+        label=gettext_lazy("Time zone"),
         choices=time_zone_choices,
         initial="UTC",
         required=False,  # left out (no JS, a script): UTC, changed later on the profile
-        help_text="Deadlines and days left are counted in this time zone.",
+        help_text=gettext_lazy("Deadlines and days left are counted in this time zone."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .mfa import mark_mfa_required
 from .selectors import can_run_courses
@@ -17,7 +18,7 @@ def course_runner_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not can_run_courses(request.user):
-            raise PermissionDenied("Only staff and Certified Scrum Trainers run courses.")
+            raise PermissionDenied(_("Only staff and Certified Scrum Trainers run courses."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -31,7 +32,7 @@ def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_staff:
-            raise PermissionDenied("This page is for staff.")
+            raise PermissionDenied(_("This page is for staff."))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cspo_tracker.privacy import Person, erasure, export, retention
 
@@ -99,7 +101,7 @@ def _profile(user, practitioner):
             "member_id": practitioner.member_id,
             "time_zone": practitioner.time_zone,
             "optional_reminders": practitioner.optional_reminders,
-            "calendar_feed": "a secret link, shown on your profile page",
+            "calendar_feed": _("a secret link, shown on your profile page"),
             "created_at": practitioner.created_at,
         },
     }
@@ -190,9 +192,9 @@ def erasure_refusal(user):
     on other people's records (courses, decisions, the audit trail): the certifying body
     closes those accounts, not a button."""
     if user.is_staff or user.is_superuser:
-        return "Staff accounts are closed by another staff member, not from this page."
+        return _("Staff accounts are closed by another staff member, not from this page.")
     if active_trainer_rows(user).exists():
-        return "Trainer accounts are closed by staff: courses and credentials name you."
+        return _("Trainer accounts are closed by staff: courses and credentials name you.")
     return None
 
 
@@ -262,7 +264,9 @@ def register():
         "profile",
         export_entries,
         order=10,
-        describes="your account, profile, courses and attendance; credentials/: your "
-        "credentials and their signed copies (Open Badges 3.0)",
+        describes=gettext_lazy(
+            "your account, profile, courses and attendance; credentials/: your "
+            "credentials and their signed copies (Open Badges 3.0)"
+        ),
     )
     erasure.register_step("account", erase_account, order=90)

@@ -7,9 +7,14 @@ one role and sees nothing new.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.utils.translation import gettext_lazy
 
 STAFF, TRAINER, PRACTITIONER = "staff", "trainer", "practitioner"
-LABELS = {STAFF: "Staff console", TRAINER: "Trainer home", PRACTITIONER: "My credentials"}
+LABELS = {
+    STAFF: gettext_lazy("Staff console"),
+    TRAINER: gettext_lazy("Trainer home"),
+    PRACTITIONER: gettext_lazy("My credentials"),
+}
 SESSION_KEY = "active_role"
 
 

@@ -18,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.translation import gettext
 
 from .dates import today_for
 from .models import (
@@ -107,12 +108,23 @@ class AttendanceOutcome:
 
     def describe_missing(self):
         parts = [
-            f"session {s.session.position} ({s.session.held_on.day} {s.session.held_on:%b}): "
-            f"{s.attended.normalize():f} of {s.session.hours.normalize():f} h"
+            gettext("session %(number)s (%(day)s): %(attended)s of %(hours)s h")
+            % {
+                "number": s.session.position,
+                "day": f"{s.session.held_on.day} {s.session.held_on:%b}",
+                "attended": f"{s.attended.normalize():f}",
+                "hours": f"{s.session.hours.normalize():f}",
+            }
             for s in self.shortfalls
         ]
         if self.hours_missing:
-            parts.append(f"total {self.total.normalize():f} of {self.required.normalize():f} h")
+            parts.append(
+                gettext("total %(attended)s of %(required)s h")
+                % {
+                    "attended": f"{self.total.normalize():f}",
+                    "required": f"{self.required.normalize():f}",
+                }
+            )
         return "; ".join(parts)
 
 

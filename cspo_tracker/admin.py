@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import publishing
 from .admin_scale import LargeTableAdmin
@@ -25,14 +26,22 @@ class OutboundEmailAdmin(LargeTableAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Send the selected failed emails again")
+    @admin.action(description=gettext_lazy("Send the selected failed emails again"))
     def send_again(self, request, queryset):
         failed = list(
             queryset.filter(status__in=[OutboundEmail.Status.FAILED, OutboundEmail.Status.HELD])
         )
         for email in failed:
             outbox.retry(email)
-        messages.success(request, f"{len(failed)} failed email(s) will be sent again.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s failed email will be sent again.",
+                "%(count)s failed emails will be sent again.",
+                len(failed),
+            )
+            % {"count": len(failed)},
+        )
 
 
 @admin.register(Suppression)
@@ -104,10 +113,20 @@ class RetirementAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Run the remaining steps of the selected erasures again")
+    @admin.action(
+        description=gettext_lazy("Run the remaining steps of the selected erasures again")
+    )
     def run_again(self, request, queryset):
         unfinished = list(
             queryset.filter(state=Retirement.State.ERASING).values_list("pk", flat=True)
         )
         publishing.publish(erasure.TASK, unfinished)
-        messages.success(request, f"{len(unfinished)} erasure(s) will run their remaining steps.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s erasure will run its remaining steps.",
+                "%(count)s erasures will run their remaining steps.",
+                len(unfinished),
+            )
+            % {"count": len(unfinished)},
+        )

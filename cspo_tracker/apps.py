@@ -1,5 +1,6 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy
 
 
 class CspoTrackerConfig(AppConfig):
@@ -8,7 +9,7 @@ class CspoTrackerConfig(AppConfig):
     the project-wide hook that keeps the Site row in step with SITE_URL."""
 
     name = "cspo_tracker"
-    verbose_name = "Infrastructure"
+    verbose_name = gettext_lazy("Infrastructure")
 
     def ready(self):
         from anymail.signals import tracking

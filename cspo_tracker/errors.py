@@ -12,18 +12,41 @@ from http import HTTPStatus
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import defaults
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 API_PREFIX = "/api/"
 
 
+# The titles a reader meets in the API's problems, in their language; any other status
+# keeps the standard English phrase.
+TITLES = {
+    400: gettext_lazy("Bad Request"),
+    401: gettext_lazy("Unauthorized"),
+    403: gettext_lazy("Forbidden"),
+    404: gettext_lazy("Not Found"),
+    405: gettext_lazy("Method Not Allowed"),
+    406: gettext_lazy("Not Acceptable"),
+    409: gettext_lazy("Conflict"),
+    411: gettext_lazy("Length Required"),
+    413: gettext_lazy("Content Too Large"),
+    414: gettext_lazy("URI Too Long"),
+    415: gettext_lazy("Unsupported Media Type"),
+    422: gettext_lazy("Unprocessable Content"),
+    429: gettext_lazy("Too Many Requests"),
+    500: gettext_lazy("Internal Server Error"),
+    503: gettext_lazy("Service Unavailable"),
+}
+
+
 def problem_body(status_code, *, detail=None, type_="about:blank", errors=None, instance=None):
     body = {
         "type": type_,
-        "title": HTTPStatus(status_code).phrase,
+        "title": str(TITLES.get(status_code, HTTPStatus(status_code).phrase)),
         "status": status_code,
-        "detail": detail or HTTPStatus(status_code).description,
+        "detail": str(detail or HTTPStatus(status_code).description),
     }
     if instance:
         body["instance"] = instance
@@ -67,7 +90,9 @@ def bad_request(request, exception):
     is one, and the API calls it what it is: 413."""
     if answers_problems(request):
         if isinstance(exception, RequestDataTooBig):
-            return problem_response(request, 413, detail="The request body is too large to read.")
+            return problem_response(
+                request, 413, detail=_("The request body is too large to read.")
+            )
         return problem_response(request, 400, detail=_request_refusal(exception))
     return defaults.bad_request(request, exception)
 
@@ -80,7 +105,7 @@ def permission_denied(request, exception):
 
 def page_not_found(request, exception):
     if answers_problems(request):
-        return problem_response(request, 404, detail="Not found.")
+        return problem_response(request, 404, detail=_("Not found."))
     return defaults.page_not_found(request, exception)
 
 
@@ -90,12 +115,12 @@ def server_error(request):
         return problem_response(
             request,
             500,
-            detail="Something went wrong on our side; it is logged. Try again in a few minutes.",
+            detail=_("Something went wrong on our side; it is logged. Try again in a few minutes."),
         )
     return defaults.server_error(request)
 
 
 def _request_refusal(exception):
     if isinstance(exception, TooManyFieldsSent):
-        return "The request has too many fields."
-    return "The request could not be understood."
+        return _("The request has too many fields.")
+    return _("The request could not be understood.")

@@ -5,6 +5,7 @@ import io
 
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .client_address import client_ip
 from .errors import error_response
@@ -74,7 +75,7 @@ class RequestBodyLimitMiddleware:
             response = error_response(
                 request,
                 411,
-                detail="Send the body with a Content-Length.",
+                detail=_("Send the body with a Content-Length."),
                 template="411.html",
             )
             response["Connection"] = "close"
@@ -84,7 +85,8 @@ class RequestBodyLimitMiddleware:
             response = error_response(
                 request,
                 413,
-                detail=f"The request body is larger than {limit_mb} MB; nothing was read.",
+                detail=_("The request body is larger than %(limit_mb)s MB; nothing was read.")
+                % {"limit_mb": limit_mb},
                 template="413.html",
                 context={"limit_mb": limit_mb},
             )
@@ -107,14 +109,15 @@ class RequestLineMiddleware:
             return error_response(
                 request,
                 400,
-                detail="The address contains a NUL character (%00); remove it.",
+                # Translators: %%00 shows as "%00", the NUL character as written in an address.
+                detail=_("The address contains a NUL character (%%00); remove it.") % {},
                 template="400.html",
             )
         if len(request.get_full_path()) > MAX_URL_CHARS:
             return error_response(
                 request,
                 414,
-                detail=f"The address is longer than {MAX_URL_CHARS} characters.",
+                detail=_("The address is longer than %(max)s characters.") % {"max": MAX_URL_CHARS},
                 template="400.html",
             )
         return self.get_response(request)

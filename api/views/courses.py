@@ -2,6 +2,8 @@
 saved as a whole grid (bulk PUT), and closing — certifications.courses.services and selectors."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -23,7 +25,7 @@ READ = ("courses:write", "attendance:write")
 
 
 class RunsCourses(BasePermission):
-    message = "Only staff and Certified Scrum Trainers run courses."
+    message = gettext_lazy("Only staff and Certified Scrum Trainers run courses.")
 
     def has_permission(self, request, view):
         return may_run_courses(token_of(request)) and can_run_courses(request.user)
@@ -48,7 +50,7 @@ class CourseSerializer(serializers.Serializer):
     capacity = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["planned", "closed"])
     enrolled = serializers.IntegerField()
-    issued = serializers.IntegerField(help_text="Credentials issued by this course.")
+    issued = serializers.IntegerField(help_text=gettext_lazy("Credentials issued by this course."))
 
 
 class CellSerializer(serializers.Serializer):
@@ -63,10 +65,10 @@ class RosterRowSerializer(serializers.Serializer):
     last_name = serializers.CharField()
     attendance = CellSerializer(many=True)
     hours_total = serializers.DecimalField(max_digits=6, decimal_places=2)
-    met = serializers.BooleanField(help_text="Met the program's attendance rule.")
-    missing = serializers.CharField(help_text="What is missing to meet it, or empty.")
+    met = serializers.BooleanField(help_text=gettext_lazy("Met the program's attendance rule."))
+    missing = serializers.CharField(help_text=gettext_lazy("What is missing to meet it, or empty."))
     certificate_number = serializers.CharField(
-        allow_null=True, help_text="The credential this course issued, once closed."
+        allow_null=True, help_text=gettext_lazy("The credential this course issued, once closed.")
     )
 
 
@@ -80,7 +82,9 @@ class AttendanceCellSerializer(serializers.Serializer):
     enrollment = serializers.IntegerField(min_value=1)
     session = serializers.IntegerField(min_value=1)
     hours = serializers.CharField(
-        allow_blank=True, max_length=20, help_text='Hours attended, e.g. "7.5"; "" for none.'
+        allow_blank=True,
+        max_length=20,
+        help_text=gettext_lazy('Hours attended, e.g. "7.5"; "" for none.'),
     )
 
 
@@ -89,12 +93,15 @@ class AttendanceSerializer(serializers.Serializer):
 
 
 class ClosingSerializer(serializers.Serializer):
-    issued = serializers.ListField(child=serializers.CharField(), help_text="New numbers.")
+    issued = serializers.ListField(
+        child=serializers.CharField(), help_text=gettext_lazy("New numbers.")
+    )
     already_issued = serializers.ListField(child=serializers.CharField())
     already_held = serializers.ListField(child=serializers.CharField())
     renewed = serializers.ListField(child=serializers.CharField())
     missed = serializers.ListField(
-        child=serializers.EmailField(), help_text="Attendees who did not meet the rule."
+        child=serializers.EmailField(),
+        help_text=gettext_lazy("Attendees who did not meet the rule."),
     )
 
 
@@ -138,7 +145,7 @@ class CourseListView(CourseViews, generics.ListAPIView):
     def get_queryset(self):
         return courses_for(self.request.user)
 
-    @extend_schema(summary="My courses (all, for staff)")
+    @extend_schema(summary=gettext_lazy("My courses (all, for staff)"))
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -147,7 +154,7 @@ class RosterView(CourseViews, generics.GenericAPIView):
     required_scopes = {"GET": READ}
     serializer_class = RosterSerializer
 
-    @extend_schema(summary="A course's roster and attendance")
+    @extend_schema(summary=gettext_lazy("A course's roster and attendance"))
     def get(self, request, pk):
         return Response(_roster(_course(request, pk)))
 
@@ -159,9 +166,11 @@ class AttendanceView(CourseViews, generics.GenericAPIView):
     @extend_schema(
         request=AttendanceSerializer,
         responses=RosterSerializer,
-        summary="Record attendance (the cells sent; others unchanged)",
-        description="All or nothing: a bad cell is named in `errors` "
-        "(`attendance[3].hours`) and nothing is saved. Each changed cell is audited.",
+        summary=gettext_lazy("Record attendance (the cells sent; others unchanged)"),
+        description=_(
+            "All or nothing: a bad cell is named in `errors` "
+            "(`attendance[3].hours`) and nothing is saved. Each changed cell is audited."
+        ),
     )
     def put(self, request, pk):
         course = _course(request, pk)
@@ -192,8 +201,8 @@ class CloseView(CourseViews, generics.GenericAPIView):
     @extend_schema(
         request=None,
         responses=ClosingSerializer,
-        summary="Close the course: issue credentials to those who met the rule",
-        description="Closing again issues and mails nothing twice.",
+        summary=gettext_lazy("Close the course: issue credentials to those who met the rule"),
+        description=_("Closing again issues and mails nothing twice."),
     )
     @idempotent
     def post(self, request, pk):

@@ -1,6 +1,7 @@
 """GET /api/v1/credentials: my credentials with status, SEUs counted and missing, expiry
 and days left, from renewals.selectors.credential_progress (the dashboard's numbers)."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -17,16 +18,20 @@ STATUSES = ["active", "renewal_due", "grace", "lapsed", "revoked"]
 
 class CredentialSerializer(serializers.Serializer):
     certificate_number = serializers.CharField()
-    program = serializers.CharField(help_text="Program code, e.g. CSPO.")
+    program = serializers.CharField(help_text=gettext_lazy("Program code, e.g. CSPO."))
     program_name = serializers.CharField()
     issued_on = serializers.DateField()
     expires_on = serializers.DateField()
-    days_left = serializers.IntegerField(help_text="Days until expiry (negative: past it).")
+    days_left = serializers.IntegerField(
+        help_text=gettext_lazy("Days until expiry (negative: past it).")
+    )
     status = serializers.ChoiceField(choices=STATUSES)
     state = serializers.ChoiceField(
         choices=State.values,
-        help_text="Where the credential stands, renewal and audit included "
-        "(docs/states.md): the dashboard's status word.",
+        help_text=gettext_lazy(
+            "Where the credential stands, renewal and audit included "
+            "(docs/states.md): the dashboard's status word."
+        ),
     )
     seus_counted = serializers.DecimalField(max_digits=8, decimal_places=2)
     seus_required = serializers.DecimalField(max_digits=8, decimal_places=2)
@@ -34,7 +39,9 @@ class CredentialSerializer(serializers.Serializer):
     fee_paid = serializers.BooleanField()
     requirements_met = serializers.BooleanField()
     renewal_pending = serializers.BooleanField()
-    missing = serializers.CharField(help_text='What is missing, e.g. "6 SEUs and the fee".')
+    missing = serializers.CharField(
+        help_text=gettext_lazy('What is missing, e.g. "6 SEUs and the fee".')
+    )
 
 
 def _row(progress, state):
@@ -62,7 +69,9 @@ class CredentialListView(APIView):
     permission_classes = [HasScope, PersonOnly]
     required_scopes = {"GET": "credentials:read"}
 
-    @extend_schema(responses=CredentialSerializer(many=True), summary="My credentials")
+    @extend_schema(
+        responses=CredentialSerializer(many=True), summary=gettext_lazy("My credentials")
+    )
     def get(self, request):
         progress = credential_progress(credentials_of(practitioner_for(request.user)))
         states = states_for(progress)

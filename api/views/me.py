@@ -1,5 +1,6 @@
 """GET /api/v1/me: who the token or session acts for."""
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -18,9 +19,9 @@ class MeSerializer(serializers.Serializer):
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     time_zone = serializers.CharField()
-    runs_courses = serializers.BooleanField(help_text="Staff or an active trainer.")
+    runs_courses = serializers.BooleanField(help_text=gettext_lazy("Staff or an active trainer."))
     scopes = serializers.ListField(
-        child=serializers.CharField(), help_text="The scopes of the token used."
+        child=serializers.CharField(), help_text=gettext_lazy("The scopes of the token used.")
     )
 
 
@@ -30,7 +31,7 @@ class MeView(APIView):
     permission_classes = [HasScope, PersonOnly]
     required_scopes = {"GET": "*"}
 
-    @extend_schema(responses=MeSerializer, summary="Who am I")
+    @extend_schema(responses=MeSerializer, summary=gettext_lazy("Who am I"))
     def get(self, request):
         user = request.user
         practitioner = practitioner_for(user)

@@ -1,6 +1,7 @@
 """POST /api/v1/provider/seus: an SEU provider reports attendees' SEUs by email
 (seus.provider_reports). Needs an organisation token with seus:write."""
 
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -19,8 +20,10 @@ MAX_ROWS = 500
 class ReportedRowSerializer(SeuFieldsSerializer):
     reference = serializers.CharField(
         max_length=100,
-        help_text="Your id for the activity (e.g. the event's). Each attendee gets one "
-        "entry per reference: sending the row again adds nothing.",
+        help_text=gettext_lazy(
+            "Your id for the activity (e.g. the event's). Each attendee gets one "
+            "entry per reference: sending the row again adds nothing."
+        ),
     )
     email = serializers.EmailField(max_length=254)
     first_name = serializers.CharField(max_length=150, required=False, default="", allow_blank=True)
@@ -36,12 +39,12 @@ class RowResultSerializer(serializers.Serializer):
     email = serializers.EmailField()
     status = serializers.ChoiceField(
         choices=["created", "exists", "rejected"],
-        help_text="exists: reported before, nothing written; rejected: see errors.",
+        help_text=gettext_lazy("exists: reported before, nothing written; rejected: see errors."),
     )
     entry_id = serializers.IntegerField(allow_null=True)
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
-        help_text="Field name to messages (the SEU log's rules), for a rejected row.",
+        help_text=gettext_lazy("Field name to messages (the SEU log's rules), for a rejected row."),
     )
 
 
@@ -71,11 +74,19 @@ class ProviderSeuReportView(APIView):
     @extend_schema(
         request=ReportSerializer,
         responses=ReportResultSerializer,
-        summary="SEU providers: report attendees' SEUs",
-        description=f"At most {MAX_ROWS} rows per request. Each row stands alone: a row "
-        "that breaks a rule of the SEU log (daily cap, category cap, future date) is "
-        "rejected with its errors and the others are logged. Entries are marked as "
-        "reported by your organisation.",
+        summary=gettext_lazy("SEU providers: report attendees' SEUs"),
+        description=ngettext_lazy(
+            "At most %(max)s row per request. Each row stands alone: a row "
+            "that breaks a rule of the SEU log (daily cap, category cap, future date) is "
+            "rejected with its errors and the others are logged. Entries are marked as "
+            "reported by your organisation.",
+            "At most %(max)s rows per request. Each row stands alone: a row "
+            "that breaks a rule of the SEU log (daily cap, category cap, future date) is "
+            "rejected with its errors and the others are logged. Entries are marked as "
+            "reported by your organisation.",
+            "max",
+        )
+        % {"max": MAX_ROWS},
     )
     @idempotent
     def post(self, request):

@@ -5,6 +5,8 @@ import mimetypes
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
@@ -33,10 +35,11 @@ class SeuEntrySerializer(serializers.Serializer):
     description = serializers.CharField()
     has_evidence = serializers.SerializerMethodField()
     used_by_renewal = serializers.BooleanField(
-        source="is_consumed", help_text="A completed renewal used it: read-only."
+        source="is_consumed", help_text=gettext_lazy("A completed renewal used it: read-only.")
     )
     locked_by_renewal = serializers.BooleanField(
-        source="reserved", help_text="The renewal in progress counts it: read-only for now."
+        source="reserved",
+        help_text=gettext_lazy("The renewal in progress counts it: read-only for now."),
     )
     provider_reported = serializers.BooleanField(source="is_provider_reported")
     reported_by = serializers.CharField(source="reported_by.name", allow_null=True)
@@ -81,24 +84,36 @@ def entry_row(entry):
 
 class SeuEntryCreateSerializer(SeuFieldsSerializer):
     provider = serializers.CharField(
-        max_length=200, allow_blank=True, required=False, default="", help_text="Who ran it."
+        max_length=200,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text=gettext_lazy("Who ran it."),
     )
     allow_duplicate = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="An entry identical to one logged (date, activity, SEUs) is refused "
-        'unless this is true (the form\'s "Save it anyway").',
+        help_text=gettext_lazy(
+            "An entry identical to one logged (date, activity, SEUs) is refused "
+            'unless this is true (the form\'s "Save it anyway").'
+        ),
     )
 
 
 class SeuFilterSerializer(serializers.Serializer):
-    earned_from = serializers.DateField(required=False, help_text="Earned on or after.")
-    earned_to = serializers.DateField(required=False, help_text="Earned on or before.")
-    category = CategoryField(required=False, help_text="Category code.")
+    earned_from = serializers.DateField(
+        required=False, help_text=gettext_lazy("Earned on or after.")
+    )
+    earned_to = serializers.DateField(
+        required=False, help_text=gettext_lazy("Earned on or before.")
+    )
+    category = CategoryField(required=False, help_text=gettext_lazy("Category code."))
 
 
 class EvidenceSerializer(serializers.Serializer):
-    evidence = serializers.FileField(help_text="PDF, PNG or JPEG; its content is checked.")
+    evidence = serializers.FileField(
+        help_text=gettext_lazy("PDF, PNG or JPEG; its content is checked.")
+    )
 
 
 class CategorySerializer(serializers.Serializer):
@@ -144,8 +159,10 @@ def _saved(request, call, status_code=status.HTTP_200_OK):
 
 
 CONFLICT = OpenApiResponse(
-    description="The entry is used or counted by a renewal, so it is read-only: a problem "
-    "(`type` `urn:cspo:problem:entry-read-only`) whose `detail` says which renewal.",
+    description=gettext_lazy(
+        "The entry is used or counted by a renewal, so it is read-only: a problem "
+        "(`type` `urn:cspo:problem:entry-read-only`) whose `detail` says which renewal."
+    ),
 )
 
 
@@ -165,7 +182,9 @@ class SeuEntryListView(Scoped, generics.ListAPIView):
             selectors.entries_for(practitioner_for(self.request.user), **params.validated_data)
         )
 
-    @extend_schema(parameters=[SeuFilterSerializer], summary="My SEU log, newest first")
+    @extend_schema(
+        parameters=[SeuFilterSerializer], summary=gettext_lazy("My SEU log, newest first")
+    )
     def get(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response([entry_row(entry) for entry in page])
@@ -173,7 +192,7 @@ class SeuEntryListView(Scoped, generics.ListAPIView):
     @extend_schema(
         request=SeuEntryCreateSerializer,
         responses={201: SeuEntrySerializer, 409: CONFLICT},
-        summary="Log SEUs",
+        summary=gettext_lazy("Log SEUs"),
     )
     @idempotent
     def post(self, request):
@@ -191,14 +210,14 @@ class SeuEntryDetailView(Scoped, generics.GenericAPIView):
     required_scopes = {"GET": "seus:read", "PATCH": "seus:write", "DELETE": "seus:write"}
     serializer_class = SeuEntrySerializer
 
-    @extend_schema(summary="One SEU entry")
+    @extend_schema(summary=gettext_lazy("One SEU entry"))
     def get(self, request, pk):
         return Response(SeuEntrySerializer(_entry(request, pk)).data)
 
     @extend_schema(
         request=SeuEntryCreateSerializer(partial=True),
         responses={200: SeuEntrySerializer, 409: CONFLICT},
-        summary="Change an SEU entry",
+        summary=gettext_lazy("Change an SEU entry"),
     )
     def patch(self, request, pk):
         entry = _entry(request, pk)
@@ -209,7 +228,7 @@ class SeuEntryDetailView(Scoped, generics.GenericAPIView):
 
     @extend_schema(
         responses={204: None, 409: CONFLICT},
-        summary="Delete an SEU entry",
+        summary=gettext_lazy("Delete an SEU entry"),
     )
     def delete(self, request, pk):
         entry = _entry(request, pk)
@@ -227,23 +246,23 @@ class SeuEvidenceView(Scoped, generics.GenericAPIView):
             (200, "image/png"): OpenApiTypes.BINARY,
             (200, "image/jpeg"): OpenApiTypes.BINARY,
         },
-        summary="Download the evidence file",
+        summary=gettext_lazy("Download the evidence file"),
     )
     def get(self, request, pk):
         entry = _entry(request, pk)
         if not entry.evidence:
-            raise NotFound("This entry has no evidence file.")
+            raise NotFound(_("This entry has no evidence file."))
         try:
             file = entry.evidence.open("rb")
         except FileNotFoundError as missing:
-            raise NotFound("The evidence file is missing.") from missing
+            raise NotFound(_("The evidence file is missing.")) from missing
         content_type = mimetypes.guess_type(entry.evidence.name)[0] or "application/pdf"
         return FileResponse(file, content_type=content_type, as_attachment=True)
 
     @extend_schema(
         request={"multipart/form-data": EvidenceSerializer},
         responses={200: SeuEntrySerializer, 409: CONFLICT},
-        summary="Attach or replace the evidence file",
+        summary=gettext_lazy("Attach or replace the evidence file"),
     )
     @idempotent
     def post(self, request, pk):
@@ -255,7 +274,7 @@ class SeuEvidenceView(Scoped, generics.GenericAPIView):
 
     @extend_schema(
         responses={200: SeuEntrySerializer, 409: CONFLICT},
-        summary="Remove the evidence file",
+        summary=gettext_lazy("Remove the evidence file"),
     )
     def delete(self, request, pk):
         entry = _entry(request, pk)
@@ -266,6 +285,6 @@ class SeuCategoryListView(generics.GenericAPIView):
     required_scopes = {"GET": "seus:read"}
     serializer_class = CategorySerializer
 
-    @extend_schema(responses=CategorySerializer(many=True), summary="SEU categories")
+    @extend_schema(responses=CategorySerializer(many=True), summary=gettext_lazy("SEU categories"))
     def get(self, request):
         return Response(CategorySerializer(selectors.categories(), many=True).data)

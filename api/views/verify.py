@@ -2,6 +2,8 @@
 answer carries the holder's name (withheld once they erased their account, as on the
 verify page) and the credential's status, nothing else personal."""
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -18,17 +20,21 @@ from ..problems import NOT_FOUND_DETAIL
 class VerificationSerializer(serializers.Serializer):
     certificate_number = serializers.CharField()
     holder_name = serializers.CharField(
-        help_text='"Name withheld" once the holder has erased their account.'
+        help_text=gettext_lazy('"Name withheld" once the holder has erased their account.')
     )
     holder_erased_at = serializers.DateTimeField(
         allow_null=True,
-        help_text="When the holder erased their account: the registry keeps the facts "
-        "below, not the name. Null otherwise.",
+        help_text=gettext_lazy(
+            "When the holder erased their account: the registry keeps the facts "
+            "below, not the name. Null otherwise."
+        ),
     )
     program = serializers.CharField()
     status = serializers.ChoiceField(
         choices=["active", "expired", "revoked"],
-        help_text="As on the public verification page: past the expiry date is expired.",
+        help_text=gettext_lazy(
+            "As on the public verification page: past the expiry date is expired."
+        ),
     )
     issued_on = serializers.DateField()
     expires_on = serializers.DateField()
@@ -38,7 +44,9 @@ class VerifyView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(responses=VerificationSerializer, auth=[], summary="Verify a certificate")
+    @extend_schema(
+        responses=VerificationSerializer, auth=[], summary=gettext_lazy("Verify a certificate")
+    )
     def get(self, request, number):
         credential = credential_by_number(number.strip().upper()[:32])
         if credential is None:
@@ -51,7 +59,10 @@ class VerifyView(APIView):
             state = "active"
         holder = credential.holder
         # Withheld once the holder erased their account, as the verify page says.
-        name = "Name withheld" if holder.erased_at else holder.full_name or "(name not given)"
+        name = (
+            _("Name withheld") if holder.erased_at else (holder.full_name or _("(name not given)"))
+        )
+
         return Response(
             VerificationSerializer(
                 {

@@ -4,6 +4,9 @@ personal token manages its user's webhooks (staff: also the organisation-level o
 an organisation token its organisation's."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -48,8 +51,9 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 class NewSubscriptionSerializer(SubscriptionSerializer):
     secret = serializers.CharField(
         required=False,
-        help_text="whsec_… signing secret, returned once: store it now. Absent from a "
-        "replayed answer.",
+        help_text=gettext_lazy(
+            "whsec_… signing secret, returned once: store it now. Absent from a replayed answer."
+        ),
     )
 
     class Meta(SubscriptionSerializer.Meta):
@@ -58,16 +62,20 @@ class NewSubscriptionSerializer(SubscriptionSerializer):
 
 
 class SubscriptionInput(serializers.Serializer):
-    url = serializers.CharField(max_length=2000, help_text="https:// on a public address.")
+    url = serializers.CharField(
+        max_length=2000, help_text=gettext_lazy("https:// on a public address.")
+    )
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_NAMES), allow_empty=False, max_length=20
     )
     scope = serializers.ChoiceField(
         choices=WebhookSubscription.Scope.choices,
         default=WebhookSubscription.Scope.OWN,
-        help_text="organisation: every practitioner's events for staff; for an "
-        "organisation token (which always gets this), the events of the people it "
-        "reported SEUs for.",
+        help_text=gettext_lazy(
+            "organisation: every practitioner's events for staff; for an "
+            "organisation token (which always gets this), the events of the people it "
+            "reported SEUs for."
+        ),
     )
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
@@ -81,7 +89,9 @@ class AttemptSerializer(serializers.Serializer):
 
 class DeliverySerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    event_id = serializers.CharField(source="event.msg_id", help_text="The webhook-id header.")
+    event_id = serializers.CharField(
+        source="event.msg_id", help_text=gettext_lazy("The webhook-id header.")
+    )
     event_type = serializers.CharField(source="event.type")
     status = serializers.ChoiceField(choices=WebhookDelivery.Status.choices)
     attempts = serializers.IntegerField()
@@ -101,7 +111,9 @@ class WebhookListView(APIView):
     permission_classes = [HasScope]
     required_scope = SCOPE
 
-    @extend_schema(responses=SubscriptionSerializer(many=True), summary="List webhooks")
+    @extend_schema(
+        responses=SubscriptionSerializer(many=True), summary=gettext_lazy("List webhooks")
+    )
     def get(self, request):
         subscriptions = selectors.manageable_by(actor(request)).order_by("-created_at", "-pk")
         return Response(SubscriptionSerializer(subscriptions, many=True).data)
@@ -109,10 +121,12 @@ class WebhookListView(APIView):
     @extend_schema(
         request=SubscriptionInput,
         responses={201: NewSubscriptionSerializer},
-        summary="Subscribe a URL to events (the secret is returned once)",
-        description="The signing secret is in this answer only: a replay of the same "
-        "`Idempotency-Key` answers without it (delete the webhook and make another if "
-        "the first answer was lost).",
+        summary=gettext_lazy("Subscribe a URL to events (the secret is returned once)"),
+        description=_(
+            "The signing secret is in this answer only: a replay of the same "
+            "`Idempotency-Key` answers without it (delete the webhook and make another if "
+            "the first answer was lost)."
+        ),
     )
     @idempotent(shown_once=("secret",))
     def post(self, request):
@@ -130,14 +144,18 @@ class WebhookDetailView(APIView):
     permission_classes = [HasScope]
     required_scope = SCOPE
 
-    @extend_schema(responses=SubscriptionSerializer, summary="One webhook")
+    @extend_schema(responses=SubscriptionSerializer, summary=gettext_lazy("One webhook"))
     def get(self, request, pk):
         return Response(SubscriptionSerializer(_subscription(request, pk)).data)
 
-    @extend_schema(responses={204: None}, summary="Delete a webhook")
+    @extend_schema(responses={204: None}, summary=gettext_lazy("Delete a webhook"))
     def delete(self, request, pk):
         services.delete_subscription(subscription=_subscription(request, pk), by=actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _at_most_deliveries():
+    return _("At most %(max)s.") % {"max": MAX_DELIVERIES}
 
 
 class DeliveryListView(APIView):
@@ -145,9 +163,9 @@ class DeliveryListView(APIView):
     required_scope = SCOPE
 
     @extend_schema(
-        parameters=[OpenApiParameter("limit", int, description=f"At most {MAX_DELIVERIES}.")],
+        parameters=[OpenApiParameter("limit", int, description=lazy(_at_most_deliveries, str)())],
         responses=DeliverySerializer(many=True),
-        summary="A webhook's latest deliveries with each attempt's response code",
+        summary=gettext_lazy("A webhook's latest deliveries with each attempt's response code"),
     )
     def get(self, request, pk):
         try:
@@ -163,7 +181,9 @@ class RedeliverView(APIView):
     required_scope = SCOPE
 
     @extend_schema(
-        request=None, responses={202: DeliverySerializer}, summary="Send a delivery again"
+        request=None,
+        responses={202: DeliverySerializer},
+        summary=gettext_lazy("Send a delivery again"),
     )
     @idempotent
     def post(self, request, pk):

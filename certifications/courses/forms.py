@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Course, Program
 from ..selectors import trainers_for
@@ -25,7 +27,10 @@ class CourseForm(forms.ModelForm):
             "capacity",
         ]
         widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
-        labels = {"is_online": "Live online", "location": "Location (city, venue or platform)"}
+        labels = {
+            "is_online": gettext_lazy("Live online"),
+            "location": gettext_lazy("Location (city, venue or platform)"),
+        }
 
     capacity = forms.IntegerField(min_value=1, max_value=32767, initial=30)
 
@@ -33,7 +38,7 @@ class CourseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.filter(is_active=True)
         self.fields["trainer"].queryset = trainers_for(user)
-        self.fields["trainer"].label = "Trainer (Certified Scrum Trainer)"
+        self.fields["trainer"].label = _("Trainer (Certified Scrum Trainer)")
         if not user.is_staff:
             self.fields["trainer"].initial = self.fields["trainer"].queryset.first()
         if self.instance.pk:
@@ -46,7 +51,7 @@ class CourseForm(forms.ModelForm):
         cleaned = super().clean()
         starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "The course cannot end before it starts.")
+            self.add_error("ends_on", _("The course cannot end before it starts."))
         return cleaned
 
     def _post_clean(self):
@@ -55,7 +60,7 @@ class CourseForm(forms.ModelForm):
 
 class SessionForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    held_on = forms.DateField(label="Date", widget=DATE_INPUT, required=False)
+    held_on = forms.DateField(label=gettext_lazy("Date"), widget=DATE_INPUT, required=False)
     hours = forms.DecimalField(
         min_value=Decimal("0.25"), max_digits=4, decimal_places=2, required=False
     )
@@ -63,9 +68,9 @@ class SessionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("held_on") and cleaned.get("hours") is None:
-            self.add_error("hours", "Give the session's hours.")
+            self.add_error("hours", _("Give the session's hours."))
         if cleaned.get("hours") is not None and not cleaned.get("held_on"):
-            self.add_error("held_on", "Give the session's date.")
+            self.add_error("held_on", _("Give the session's date."))
         return cleaned
 
 
@@ -95,11 +100,11 @@ class RosterUploadForm(forms.Form):
     """Many attendees at once: pasted or uploaded CSV with `email,first_name,last_name`."""
 
     pasted = forms.CharField(
-        label="Paste CSV",
+        label=gettext_lazy("Paste CSV"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "email,first_name,last_name"}),
     )
-    file = forms.FileField(label="or upload a CSV file", required=False)
+    file = forms.FileField(label=gettext_lazy("or upload a CSV file"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,8 +119,8 @@ class RosterUploadForm(forms.Form):
             try:
                 text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
-                raise forms.ValidationError("The file is not UTF-8 text.") from None
+                raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
         if not text.strip():
-            raise forms.ValidationError("Paste CSV lines or choose a file.")
+            raise forms.ValidationError(_("Paste CSV lines or choose a file."))
         cleaned["text"] = text
         return cleaned

@@ -4,6 +4,7 @@ from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Attendance, Course, Credential, Enrollment
 
@@ -17,11 +18,11 @@ def unenroll(*, enrollment, by):
     course = Course.objects.select_for_update().get(pk=enrollment.course_id)
     if course.status == Course.Status.CLOSED:
         raise ValidationError(
-            "The course is closed: its roster stays as it was. Revoke a credential instead."
+            _("The course is closed: its roster stays as it was. Revoke a credential instead.")
         )
     enrollment = Enrollment.objects.select_related("practitioner__user").get(pk=enrollment.pk)
     if Credential.objects.filter(course=course, holder_id=enrollment.practitioner_id).exists():
-        raise ValidationError("A credential was issued from this enrollment; revoke it instead.")
+        raise ValidationError(_("A credential was issued from this enrollment; revoke it instead."))
     hours = [
         f"{a.hours_attended.normalize():f}"
         for a in Attendance.objects.filter(enrollment=enrollment).order_by("session__position")

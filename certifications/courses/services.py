@@ -15,8 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from cspo_tracker.formats import how_many
 from cspo_tracker.outbox import services as outbox
 
 from ..dates import today_for
@@ -33,8 +34,11 @@ def _check_trainer_approved(*, trainer, program):
     if not trainer.is_active or not trainer.programs.filter(pk=program.pk).exists():
         raise ValidationError(
             {
-                "trainer": f"{trainer} is not a Certified Scrum Trainer approved for "
-                f"{program.code}; only an approved CST can lead this course."
+                "trainer": _(
+                    "%(trainer)s is not a Certified Scrum Trainer approved for "
+                    "%(program)s; only an approved CST can lead this course."
+                )
+                % {"trainer": trainer, "program": program.code}
             }
         )
 
@@ -42,9 +46,9 @@ def _check_trainer_approved(*, trainer, program):
 def _check_course_fields(*, trainer, program, starts_on, ends_on, capacity):
     _check_trainer_approved(trainer=trainer, program=program)
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The course cannot end before it starts."})
+        raise ValidationError({"ends_on": _("The course cannot end before it starts.")})
     if capacity < 1:
-        raise ValidationError({"capacity": "A course has at least one seat."})
+        raise ValidationError({"capacity": _("A course has at least one seat.")})
 
 
 @transaction.atomic
@@ -91,7 +95,14 @@ def update_course(*, course, **fields):
     enrolled = course.enrollments.count()
     if course.capacity < enrolled:
         raise ValidationError(
-            {"capacity": f"{enrolled} people are already enrolled; capacity cannot be lower."}
+            {
+                "capacity": ngettext(
+                    "%(count)s person is already enrolled; capacity cannot be lower.",
+                    "%(count)s people are already enrolled; capacity cannot be lower.",
+                    enrolled,
+                )
+                % {"count": enrolled}
+            }
         )
     course.save()
     return course
@@ -113,21 +124,30 @@ def save_sessions(*, course, sessions):
     errors = []
     for index, data in enumerate(sessions, start=1):
         if data.get("id") and data["id"] not in existing:
-            errors.append(f"Session {index} is not a session of this course.")
+            errors.append(
+                _("Session %(number)s is not a session of this course.") % {"number": index}
+            )
         elif data.get("delete"):
             if data.get("id") in attended:
                 errors.append(
-                    f"Session {existing[data['id']].position} has attendance recorded; "
-                    "set its hours to 0 in the grid before removing it."
+                    _(
+                        "Session %(number)s has attendance recorded; "
+                        "set its hours to 0 in the grid before removing it."
+                    )
+                    % {"number": existing[data["id"]].position}
                 )
         elif data.get("id") in attended and data["hours"] < attended[data["id"]]:
             errors.append(
-                f"Session {existing[data['id']].position}: someone attended "
-                f"{attended[data['id']].normalize():f} h; it cannot be shorter."
+                _("Session %(number)s: someone attended %(hours)s h; it cannot be shorter.")
+                % {
+                    "number": existing[data["id"]].position,
+                    "hours": f"{attended[data['id']].normalize():f}",
+                }
             )
         elif data.get("held_on") and not course.starts_on <= data["held_on"] <= course.ends_on:
             errors.append(
-                f"Session {index}: {data['held_on']:%Y-%m-%d} is outside the course's dates."
+                _("Session %(number)s: %(day)s is outside the course's dates.")
+                % {"number": index, "day": f"{data['held_on']:%Y-%m-%d}"}
             )
     if errors:
         raise ValidationError(errors)
@@ -175,17 +195,25 @@ def parse_attendees(text):
             problems = cell_problems(names, lengths=NAME_LENGTHS)
             email = clean_email(cells[0], problems)
             if len(cells) > 3:
-                problems.append("expected at most 3 columns: email,first_name,last_name")
+                problems.append(_("expected at most 3 columns: email,first_name,last_name"))
             if problems:
-                errors.append(f"line {line}: {'; '.join(problems)}")
+                errors.append(
+                    _("line %(line)s: %(problems)s")
+                    % {"line": line, "problems": "; ".join(problems)}
+                )
             else:
                 attendees.append(Attendee(email, *cells[1:3]))
     except csv.Error as error:
-        errors.append(f"line {reader.line_num}: not a readable CSV line: {error}")
+        errors.append(
+            _("line %(line)s: not a readable CSV line: %(error)s")
+            % {"line": reader.line_num, "error": error}
+        )
     if errors:
         raise ValidationError(errors)
     if not attendees:
-        raise ValidationError("No attendee found: one line per person, email,first_name,last_name.")
+        raise ValidationError(
+            _("No attendee found: one line per person, email,first_name,last_name.")
+        )
     return attendees
 
 
@@ -209,8 +237,12 @@ def enroll(*, course, attendees):
     seats_left = course.capacity - course.enrollments.count()
     if len(new) > seats_left:
         raise ValidationError(
-            f"The course has {how_many(max(seats_left, 0), 'seat')} left of {course.capacity}; "
-            f"cannot enrol {len(new)} more."
+            ngettext(
+                "The course has %(seats)s seat left of %(capacity)s; cannot enrol %(count)s more.",
+                "The course has %(seats)s seats left of %(capacity)s; cannot enrol %(count)s more.",
+                max(seats_left, 0),
+            )
+            % {"seats": max(seats_left, 0), "capacity": course.capacity, "count": len(new)}
         )
     created = []
     for email, attendee in new.items():
@@ -238,9 +270,12 @@ def parse_hours(value, session):
     try:
         hours = Decimal(text or "0")
     except InvalidOperation:
-        return None, "Hours must be a number, or p (present) or a (absent)."
+        # Translators: "p" and "a" are what a trainer types; keep them as they are.
+        return None, _("Hours must be a number, or p (present) or a (absent).")
     if not hours.is_finite() or hours < 0 or hours > session.hours:
-        return None, f"Hours must be between 0 and {session.hours.normalize():f}."
+        return None, _("Hours must be between 0 and %(max)s.") % {
+            "max": f"{session.hours.normalize():f}"
+        }
     return hours.quantize(Decimal("0.01")), None
 
 
@@ -258,7 +293,7 @@ def record_attendance(*, course, hours, by):
         blank[(enrollment_id, session_id)] = not str(value).strip()
         session = sessions.get(session_id)
         if session is None or enrollment_id not in enrollments:
-            errors[(enrollment_id, session_id)] = "Not a cell of this course."
+            errors[(enrollment_id, session_id)] = _("Not a cell of this course.")
             continue
         parsed[(enrollment_id, session_id)], error = parse_hours(value, session)
         if error:

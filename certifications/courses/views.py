@@ -9,9 +9,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
-
-from cspo_tracker.formats import how_many
 
 from ..dates import today_in
 from ..permissions import course_runner_required
@@ -61,7 +61,16 @@ def course_create(request):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, f"Course created with {course.sessions.count()} sessions.")
+            sessions = course.sessions.count()
+            messages.success(
+                request,
+                ngettext(
+                    "Course created with %(count)s session.",
+                    "Course created with %(count)s sessions.",
+                    sessions,
+                )
+                % {"count": sessions},
+            )
             return redirect("course_detail", pk=course.pk)
     return render(request, "certifications/course_form.html", {"form": form, "course": None})
 
@@ -86,7 +95,7 @@ def course_edit(request, pk):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, "Course saved.")
+            messages.success(request, _("Course saved."))
             return redirect("course_detail", pk=course.pk)
     return render(
         request,
@@ -142,8 +151,18 @@ def course_enroll(request, pk):
             form.add_error(None, error)
         else:
             skipped = len(attendees) - len(created)
-            note = f" ({skipped} already enrolled)" if skipped else ""
-            messages.success(request, f"Enrolled {len(created)}{note}.")
+            count = len(created)
+            if skipped:
+                # Translators: %(count)s people enrolled now, %(skipped)s enrolled before.
+                message = ngettext(
+                    "Enrolled %(count)s (%(skipped)s already enrolled).",
+                    "Enrolled %(count)s (%(skipped)s already enrolled).",
+                    count,
+                )
+            else:
+                # Translators: %(count)s is the number of people enrolled.
+                message = ngettext("Enrolled %(count)s.", "Enrolled %(count)s.", count)
+            messages.success(request, message % {"count": count, "skipped": skipped})
             return redirect("course_detail", pk=course.pk)
     return _render_detail(request, course, enroll_form, upload_form)
 
@@ -185,9 +204,17 @@ def course_attendance(request, pk):
             errors = {
                 f"h-{e}-{s}": messages_[0] for (e, s), messages_ in error.message_dict.items()
             }
-            messages.error(request, "Nothing was saved: correct the highlighted hours.")
+            messages.error(request, _("Nothing was saved: correct the highlighted hours."))
         else:
-            messages.success(request, f"Attendance saved ({len(changes)} change(s)).")
+            messages.success(
+                request,
+                ngettext(
+                    "Attendance saved (%(count)s change).",
+                    "Attendance saved (%(count)s changes).",
+                    len(changes),
+                )
+                % {"count": len(changes)},
+            )
             return redirect("course_attendance", pk=course.pk)
     grid = attendance_grid(course)
     rows = []
@@ -232,23 +259,53 @@ def course_close(request, pk):
             {"course": course, "grid": grid, "lines": lines},
         )
     result = courses.close_course(course=course, by=request.user)
-    messages.success(
-        request,
-        f"Course closed: {how_many(len(result.issued), 'credential')} issued"
-        + (f", {len(result.already_issued)} issued before" if result.already_issued else "")
-        + (
-            f", {len(result.already_held)} already held the program (no second credential)"
-            if result.already_held
-            else ""
-        )
-        + (
-            f", {how_many(len(result.renewed), 'other credential')} renewed to the new expiry"
-            if result.renewed
-            else ""
-        )
-        + (f"; {len(result.missed)} missed hours (listed below)." if result.missed else "."),
-    )
+    messages.success(request, _closing_summary(result))
     return redirect("course_detail", pk=course.pk)
+
+
+def _closing_summary(result):
+    """What closing did, as a list of outcomes: each outcome is one whole phrase with its
+    own plural, so a translation never assembles a sentence from pieces."""
+    outcomes = [
+        ngettext("%(count)s credential issued", "%(count)s credentials issued", len(result.issued))
+        % {"count": len(result.issued)}
+    ]
+    if result.already_issued:
+        count = len(result.already_issued)
+        outcomes.append(
+            ngettext("%(count)s issued before", "%(count)s issued before", count) % {"count": count}
+        )
+    if result.already_held:
+        count = len(result.already_held)
+        outcomes.append(
+            ngettext(
+                "%(count)s already held the program (no second credential)",
+                "%(count)s already held the program (no second credential)",
+                count,
+            )
+            % {"count": count}
+        )
+    if result.renewed:
+        count = len(result.renewed)
+        outcomes.append(
+            ngettext(
+                "%(count)s other credential renewed to the new expiry",
+                "%(count)s other credentials renewed to the new expiry",
+                count,
+            )
+            % {"count": count}
+        )
+    # Translators: joins the outcomes of closing a course into a list.
+    summary = _(", ").join(outcomes)
+    if result.missed:
+        count = len(result.missed)
+        # Translators: %(count)s attendees missed hours; they are listed below the message.
+        return ngettext(
+            "Course closed: %(outcomes)s; %(count)s missed hours (listed below).",
+            "Course closed: %(outcomes)s; %(count)s missed hours (listed below).",
+            count,
+        ) % {"outcomes": summary, "count": count}
+    return _("Course closed: %(outcomes)s.") % {"outcomes": summary}
 
 
 @course_runner_required
@@ -264,7 +321,10 @@ def course_unenroll(request, pk, enrollment_pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{enrollment.practitioner} is no longer enrolled.")
+            messages.success(
+                request,
+                _("%(name)s is no longer enrolled.") % {"name": enrollment.practitioner},
+            )
         return redirect("course_detail", pk=course.pk)
     return render(
         request,
@@ -277,7 +337,7 @@ def course_unenroll(request, pk, enrollment_pk):
 def course_history(request, pk):
     """The attendance audit trail, for staff."""
     if not request.user.is_staff:
-        raise PermissionDenied("The audit trail is for staff.")
+        raise PermissionDenied(_("The audit trail is for staff."))
     course = _course(request, pk)
     return render(
         request,

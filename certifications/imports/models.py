@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 
 def import_storage():
@@ -18,7 +19,7 @@ class ImportJob(models.Model):
     result (counts, or every refused line) is kept for staff to see later."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Waiting for a worker"
+        QUEUED = "queued", gettext_lazy("Waiting for a worker")
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         REFUSED = "refused", "Refused"
@@ -26,9 +27,13 @@ class ImportJob(models.Model):
 
     FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
 
-    kind = models.CharField(max_length=20, help_text="Which import: credentials or seus.")
+    kind = models.CharField(
+        max_length=20, help_text=gettext_lazy("Which import: credentials or seus.")
+    )
     file = models.FileField(upload_to="%Y/%m/", storage=import_storage, max_length=255)
-    file_name = models.CharField(max_length=255, help_text="The name the file was uploaded as.")
+    file_name = models.CharField(
+        max_length=255, help_text=gettext_lazy("The name the file was uploaded as.")
+    )
     dry_run = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_by = models.ForeignKey(
@@ -42,8 +47,10 @@ class ImportJob(models.Model):
     rows_written = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     unchanged_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text="[[line, problem], ...]")
-    message = models.TextField(blank=True, help_text="Why a failed job failed.")
+    errors = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("[[line, problem], ...]")
+    )
+    message = models.TextField(blank=True, help_text=gettext_lazy("Why a failed job failed."))
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -14,6 +14,8 @@ from itertools import batched
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cspo_tracker import bulk
 
@@ -28,7 +30,12 @@ class ImportRefused(Exception):
 
     def __init__(self, errors):
         self.errors = errors
-        super().__init__("\n".join(f"line {line}: {problem}" for line, problem in errors))
+        super().__init__(
+            "\n".join(
+                _("line %(line)s: %(problem)s") % {"line": line, "problem": problem}
+                for line, problem in errors
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -38,8 +45,13 @@ class ImportResult:
     dry_run: bool
 
     def summary(self):
-        prefix = "Dry run, nothing written: would create" if self.dry_run else "Created"
-        return f"{prefix} {self.created}, unchanged {self.unchanged}."
+        counts = {"created": self.created, "unchanged": self.unchanged}
+        if self.dry_run:
+            return (
+                _("Dry run, nothing written: would create %(created)s, unchanged %(unchanged)s.")
+                % counts
+            )
+        return _("Created %(created)s, unchanged %(unchanged)s.") % counts
 
 
 CREDENTIAL_COLUMNS = (
@@ -60,16 +72,22 @@ def read_csv(text, required):
         header = [name.strip() for name in reader.fieldnames or []]
         missing = [name for name in required if name not in header]
         if missing:
-            raise ImportRefused([(1, f"missing column(s): {', '.join(missing)}")])
+            columns = ", ".join(missing)
+            message = ngettext(
+                "missing column: %(columns)s", "missing columns: %(columns)s", len(missing)
+            ) % {"columns": columns}
+            raise ImportRefused([(1, message)])
         reader.fieldnames = header
         for row in reader:
             values = {k: (v or "").strip() for k, v in row.items() if k is not None}
             if any(values.values()):
                 rows.append((reader.line_num, values))
     except csv.Error as error:
-        raise ImportRefused([(reader.line_num or 1, f"not a readable CSV line: {error}")]) from None
+        raise ImportRefused(
+            [(reader.line_num or 1, _("not a readable CSV line: %(error)s") % {"error": error})]
+        ) from None
     if not rows:
-        raise ImportRefused([(1, "the file has no rows")])
+        raise ImportRefused([(1, _("the file has no rows"))])
     return rows
 
 
@@ -78,12 +96,19 @@ def parse_date(value, name, problems):
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        problems.append(f"{name} '{value}' is not an ISO date (YYYY-MM-DD)")
+        problems.append(
+            _("%(column)s '%(value)s' is not an ISO date (YYYY-MM-DD)")
+            % {"column": name, "value": value}
+        )
         return None
     try:
         validate_sane_date(day)
     except ValidationError as error:
-        problems.append(f"{name} {value}: {error.messages[0]}")
+        problems.append(
+            _("%(column)s %(value)s: %(problem)s")
+            % {"column": name, "value": value, "problem": error.messages[0]}
+        )
+
         return None
     return day
 
@@ -94,13 +119,14 @@ CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
 def cell_problems(row, *, lengths):
     """Problems no database should see: control characters (a NUL byte, a line break
     inside a quoted cell) in any cell, and cells longer than their column allows."""
+    # Translators: %(column)s is a column name of the CSV file (email, first_name, ...).
     problems = [
-        f"{name} contains a control character"
+        _("%(column)s contains a control character") % {"column": name}
         for name, value in row.items()
         if CONTROL_CHARACTER.search(value)
     ]
     problems += [
-        f"{name} is longer than {limit} characters"
+        _("%(column)s is longer than %(max)s characters") % {"column": name, "max": limit}
         for name, limit in lengths.items()
         if len(row.get(name, "")) > limit
     ]
@@ -111,7 +137,7 @@ def clean_email(value, problems):
     try:
         validate_email(value)
     except ValidationError:
-        problems.append(f"email '{value}' is not a valid address")
+        problems.append(_("email '%(value)s' is not a valid address") % {"value": value})
         return None
     return User.objects.normalize_email(value).lower()
 
@@ -153,14 +179,14 @@ def import_credentials(*, text, dry_run=False, progress=no_progress):
     rows are then written in bulk (certifications.issuing.services.issue_credentials_bulk), so the
     number of queries does not grow with the rows but with the batches."""
     rows = read_csv(text, CREDENTIAL_COLUMNS)
-    for _, row in rows:  # numbers are stored in capitals: cspo-123 is CSPO-123
+    for _line, row in rows:  # numbers are stored in capitals: cspo-123 is CSPO-123
         row["certificate_number"] = row["certificate_number"].upper()
     programs = {p.code.upper(): p for p in Program.objects.all()}
     # Only well-formed numbers are looked up (a NUL byte cannot even be sent to PostgreSQL);
     # the others are refused with their line below.
     numbers = {
         row["certificate_number"]
-        for _, row in rows
+        for _line, row in rows
         if re.fullmatch(CERTIFICATE_NUMBER_PATTERN, row["certificate_number"])
     }
     lengths = {
@@ -185,16 +211,20 @@ def import_credentials(*, text, dry_run=False, progress=no_progress):
         email = clean_email(row["email"], problems)
         program = programs.get(row["program"].upper())
         if program is None:
-            problems.append(f"unknown program '{row['program']}'")
+            problems.append(_("unknown program '%(code)s'") % {"code": row["program"]})
         number = row["certificate_number"]
         if not number:
-            problems.append("certificate_number is empty")
+            problems.append(_("certificate_number is empty"))
         elif not problems and not re.fullmatch(CERTIFICATE_NUMBER_PATTERN, number):
             problems.append(
-                f"certificate_number {number} may hold only capital letters, digits and hyphens"
+                _("certificate_number %(number)s may hold only capital letters, digits and hyphens")
+                % {"number": number}
             )
         elif number in seen:
-            problems.append(f"certificate_number {number} repeats line {seen[number]}")
+            problems.append(
+                _("certificate_number %(number)s repeats line %(line)s")
+                % {"number": number, "line": seen[number]}
+            )
         seen.setdefault(number, line)
         issued_on = parse_date(row["issued_on"], "issued_on", problems)
         expires_on = None
@@ -203,10 +233,13 @@ def import_credentials(*, text, dry_run=False, progress=no_progress):
         elif program and issued_on:
             expires_on = expiry(program, issued_on)
             if expires_on > LATEST_DATE:
-                problems.append(f"issued_on {issued_on}: the expiry would pass {LATEST_DATE}")
+                problems.append(
+                    _("issued_on %(day)s: the expiry would pass %(last)s")
+                    % {"day": issued_on, "last": LATEST_DATE}
+                )
                 expires_on = None
         if issued_on and expires_on and expires_on <= issued_on:
-            problems.append("expires_on must be after issued_on")
+            problems.append(_("expires_on must be after issued_on"))
         existing = stored.get(number)
         if existing and not problems:
             holder_email, program_id, stored_issued_on, stored_expires_on = existing
@@ -215,13 +248,23 @@ def import_credentials(*, text, dry_run=False, progress=no_progress):
             )
             if not same:
                 problems.append(
-                    f"certificate_number {number} is already stored for another holder, "
-                    "program or issue date"
+                    _(
+                        "certificate_number %(number)s is already stored for another holder, "
+                        "program or issue date"
+                    )
+                    % {"number": number}
                 )
             elif stored_expires_on < expires_on:
                 problems.append(
-                    f"certificate_number {number} is stored expiring on "
-                    f"{stored_expires_on:%Y-%m-%d}, before the file's {expires_on:%Y-%m-%d}"
+                    _(
+                        "certificate_number %(number)s is stored expiring on "
+                        "%(stored)s, before the file's %(expires)s"
+                    )
+                    % {
+                        "number": number,
+                        "stored": f"{stored_expires_on:%Y-%m-%d}",
+                        "expires": f"{expires_on:%Y-%m-%d}",
+                    }
                 )
         if problems:
             errors.append((line, "; ".join(problems)))
@@ -234,7 +277,7 @@ def import_credentials(*, text, dry_run=False, progress=no_progress):
     unchanged = len(rows) - len(plan)
     del rows, stored, seen
     people = {}
-    for email, first_name, last_name, *_ in plan:
+    for email, first_name, last_name, *_rest in plan:
         people.setdefault(email, (first_name, last_name))
     holders = get_or_create_practitioners(people=people)
     del people

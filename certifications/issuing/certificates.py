@@ -3,6 +3,7 @@ verification URL with its QR code (drawn by ReportLab's own QR widget)."""
 
 import io
 
+from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -43,7 +44,10 @@ def certificate_pdf(credential):
     width, height = landscape(A4)
     # Uncompressed page text: a few kB more, and the certificate's text stays searchable.
     pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=0)
-    pdf.setTitle(f"{program.code} certificate {credential.certificate_number}")
+    pdf.setTitle(
+        _("%(program)s certificate %(number)s")
+        % {"program": program.code, "number": credential.certificate_number}
+    )
     pdf.setAuthor(program.issuing_body)
 
     pdf.setStrokeColor(colors.HexColor("#0d6efd"))
@@ -56,22 +60,28 @@ def certificate_pdf(credential):
     pdf.setFont("Helvetica-Bold", 28)
     pdf.drawCentredString(center, height - 58 * mm, program.name)
     pdf.setFont("Helvetica", 14)
-    pdf.drawCentredString(center, height - 72 * mm, "This certifies that")
+    # Translators: the certificate's first line; the holder's name follows on its own
+    # line, then "holds the … certification".
+    pdf.drawCentredString(center, height - 72 * mm, _("This certifies that"))
     pdf.setFont("Helvetica-Bold", 24)
     pdf.drawCentredString(center, height - 88 * mm, holder_name)
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(
-        center, height - 102 * mm, f"holds the {program.code} certification ({program.name})."
+        center,
+        height - 102 * mm,
+        # Translators: the line under the holder's name, after "This certifies that".
+        _("holds the %(code)s certification (%(name)s).")
+        % {"code": program.code, "name": program.name},
     )
 
     lines = [
-        f"Certificate number: {credential.certificate_number}",
-        f"Issued on: {day(credential.issued_on)}",
-        f"Valid until: {day(credential.expires_on)}",
+        _("Certificate number: %(number)s") % {"number": credential.certificate_number},
+        _("Issued on: %(day)s") % {"day": day(credential.issued_on)},
+        _("Valid until: %(day)s") % {"day": day(credential.expires_on)},
     ]
     if credential.course_id:
-        lines.append(f"Trainer: {credential.course.trainer}")
-        lines.append(f"Course: {credential.course.title}")
+        lines.append(_("Trainer: %(trainer)s") % {"trainer": credential.course.trainer})
+        lines.append(_("Course: %(title)s") % {"title": credential.course.title})
     pdf.setFont("Helvetica", 12)
     y = 70 * mm
     for line in lines:
@@ -82,7 +92,7 @@ def certificate_pdf(credential):
     renderPDF.draw(_qr_drawing(url), pdf, qr_x, qr_y)
     pdf.linkURL(url, (qr_x, qr_y, qr_x + QR_SIZE, qr_y + QR_SIZE), relative=0)
     pdf.setFont("Helvetica", 9)
-    pdf.drawString(30 * mm, 22 * mm, f"Verify this certificate: {url}")
+    pdf.drawString(30 * mm, 22 * mm, _("Verify this certificate: %(url)s") % {"url": url})
     pdf.linkURL(url, (30 * mm, 20 * mm, width - 40 * mm - QR_SIZE, 26 * mm), relative=0)
     pdf.showPage()
     pdf.save()

@@ -6,6 +6,7 @@ import io
 import json
 from functools import lru_cache
 
+from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 from PIL.PngImagePlugin import PngInfo
 
@@ -66,18 +67,22 @@ def baked_credential_text(png_bytes):
         kind = png_bytes[position + 4 : position + 8]
         data = png_bytes[position + 8 : position + 8 + length]
         if len(data) < length:
-            raise BakedBadgeError("The badge image is cut short.")
+            raise BakedBadgeError(gettext("The badge image is cut short."))
         if kind == b"iTXt":
             keyword, _, rest = data.partition(b"\0")
             if keyword == BAKED_KEYWORD.encode() and len(rest) >= 2:
                 if rest[0] != 0:
-                    raise BakedBadgeError("The baked credential is compressed; it must not be.")
+                    raise BakedBadgeError(
+                        gettext("The baked credential is compressed; it must not be.")
+                    )
                 _language, _, rest = rest[2:].partition(b"\0")
                 _translated, _, text = rest.partition(b"\0")
                 try:
                     return text.decode("utf-8")
                 except UnicodeDecodeError:
-                    raise BakedBadgeError("The baked credential is not UTF-8 text.") from None
+                    raise BakedBadgeError(
+                        gettext("The baked credential is not UTF-8 text.")
+                    ) from None
         if kind == b"IEND":
             return None
         position += 12 + length

@@ -4,6 +4,7 @@ signed status lists. Part of the certifications app (imported by certifications.
 import json
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class SignedCredential(models.Model):
@@ -18,10 +19,12 @@ class SignedCredential(models.Model):
     valid_from = models.DateField()
     valid_until = models.DateField()
     status_index = models.PositiveIntegerField(
-        unique=True, help_text="Its bit in the status lists, drawn at random (herd privacy)."
+        unique=True,
+        help_text=gettext_lazy("Its bit in the status lists, drawn at random (herd privacy)."),
     )
     signed_json = models.TextField(
-        blank=True, help_text="The signed JSON-LD exactly as issued (text keeps its key order)."
+        blank=True,
+        help_text=gettext_lazy("The signed JSON-LD exactly as issued (text keeps its key order)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -55,7 +58,7 @@ class StatusList(models.Model):
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     number = models.PositiveIntegerField()
     encoded_list = models.TextField()
-    signed_json = models.TextField(help_text="The signed JSON-LD exactly as issued.")
+    signed_json = models.TextField(help_text=gettext_lazy("The signed JSON-LD exactly as issued."))
     signed_at = models.DateTimeField()
 
     class Meta:

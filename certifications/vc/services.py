@@ -6,6 +6,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from cspo_tracker.outbox import services as outbox
 
@@ -20,13 +21,13 @@ class HolderHasNoName(Exception):
     """A credential is never signed without its holder's name: the subject of a
     signed credential is the name printed on the certificate, not "(name not given)"."""
 
-    message = (
+    message = gettext_lazy(
         "The holder has not given their name yet, so this credential cannot be signed. "
         "It is signed as soon as they do (they are asked when they next log in)."
     )
 
     def __str__(self):
-        return self.message
+        return str(self.message)
 
 
 @transaction.atomic
@@ -91,7 +92,7 @@ def revoke_credential(*, credential, by, reason, now=None):
     the revocation status lists are re-signed. Who, when and why are kept for audit."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the credential is revoked."})
+        raise ValidationError({"reason": gettext("Say why the credential is revoked.")})
     credential = Credential.objects.select_for_update().get(pk=credential.pk)
     if credential.revoked_at is not None:
         return credential

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import base58
 from cryptography.exceptions import InvalidSignature
+from django.utils.translation import gettext
 from pyld import jsonld
 from pyld.jsonld import JsonLdError
 
@@ -118,21 +119,26 @@ def check_proof(document):
     """Whether `document` carries a valid eddsa-rdfc-2022 proof by one of our keys.
     Never raises on bad input: the problem is said in plain words."""
     if not isinstance(document, dict):
-        return ProofCheck(False, "The credential is not a JSON object.")
+        return ProofCheck(False, gettext("The credential is not a JSON object."))
     contexts = document.get("@context")
     if not isinstance(contexts, list) or not all(
         isinstance(c, str) and c in SHIPPED for c in contexts
     ):
         return ProofCheck(
-            False, "The credential's @context is not one this site issues (shipped contexts only)."
+            False,
+            gettext(
+                "The credential's @context is not one this site issues (shipped contexts only)."
+            ),
         )
     proofs = document.get("proof")
     if isinstance(proofs, dict):
         proofs = [proofs]
     if not isinstance(proofs, list) or not proofs:
-        return ProofCheck(False, "The credential has no proof (it is not signed).")
+        return ProofCheck(False, gettext("The credential has no proof (it is not signed)."))
     if len(proofs) > MAX_PROOFS:
-        return ProofCheck(False, f"The credential has more than {MAX_PROOFS} proofs.")
+        return ProofCheck(
+            False, gettext("The credential has more than %(max)s proofs.") % {"max": MAX_PROOFS}
+        )
     # The cheap checks of every proof come before any canonicalization: a document
     # that is not signed by our key costs no canonicalization at all.
     checked = []
@@ -147,12 +153,14 @@ def check_proof(document):
             key.verify(signature, _hash_data(document, proof, document_hash))
     except CanonicalizationError as error:
         return ProofCheck(
-            False, f"The credential is not valid JSON-LD: {error}", check.verification_method
+            False,
+            gettext("The credential is not valid JSON-LD: %(error)s") % {"error": error},
+            check.verification_method,
         )
     except InvalidSignature:
         return ProofCheck(
             False,
-            "The signature does not match: the credential was changed after signing.",
+            gettext("The signature does not match: the credential was changed after signing."),
             check.verification_method,
         )
     return checked[0][1]
@@ -163,25 +171,45 @@ def _read_proof(proof):
     canonicalization (W3C VC Data Integrity 1.0, section 2.1.1: each proof of a set
     signs the document without `proof`, independently of the others)."""
     if not isinstance(proof, dict):
-        return ProofCheck(False, "A proof of the credential is not a JSON object."), None, None
+        return (
+            ProofCheck(False, gettext("A proof of the credential is not a JSON object.")),
+            None,
+            None,
+        )
     if proof.get("type") != PROOF_TYPE or proof.get("cryptosuite") != CRYPTOSUITE:
-        return ProofCheck(False, f"The proof is not a {PROOF_TYPE} with {CRYPTOSUITE}."), None, None
+        return (
+            ProofCheck(
+                False,
+                gettext("The proof is not a %(type)s with %(suite)s.")
+                % {"type": PROOF_TYPE, "suite": CRYPTOSUITE},
+            ),
+            None,
+            None,
+        )
     if proof.get("proofPurpose") != "assertionMethod":
-        return ProofCheck(False, "The proof's purpose is not assertionMethod."), None, None
+        return ProofCheck(False, gettext("The proof's purpose is not assertionMethod.")), None, None
     method = proof.get("verificationMethod")
     public = did_module.public_key_for(method)
     if public is None:
         return (
-            ProofCheck(False, "The proof was not made with a key of this site's issuer."),
+            ProofCheck(False, gettext("The proof was not made with a key of this site's issuer.")),
             None,
             None,
         )
     value = proof.get("proofValue")
     if not isinstance(value, str) or not value.startswith("z"):
-        return ProofCheck(False, "The proof value is not multibase base58btc.", method), None, None
+        return (
+            ProofCheck(False, gettext("The proof value is not multibase base58btc."), method),
+            None,
+            None,
+        )
     try:
         signature = base58.b58decode(value[1:])
         key = public_key_from_multibase(public)
     except (ValueError, KeyFormatError):
-        return ProofCheck(False, "The proof value is not valid base58btc.", method), None, None
+        return (
+            ProofCheck(False, gettext("The proof value is not valid base58btc."), method),
+            None,
+            None,
+        )
     return ProofCheck(True, "", method), key, signature

@@ -13,6 +13,8 @@ import base64
 import gzip
 import secrets
 
+from django.utils.translation import gettext
+
 LIST_SIZE = 131072
 
 
@@ -39,15 +41,15 @@ def encode(positions):
 def decode(encoded_list):
     """The bitstring of an encoded list; ValueError when it is not one."""
     if not isinstance(encoded_list, str) or not encoded_list.startswith("u"):
-        raise ValueError("The status list is not multibase base64url.")
+        raise ValueError(gettext("The status list is not multibase base64url."))
     body = encoded_list[1:]
     try:
         return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except (ValueError, OSError, EOFError):
-        raise ValueError("The status list is not a GZIP-compressed bitstring.") from None
+        raise ValueError(gettext("The status list is not a GZIP-compressed bitstring.")) from None
 
 
 def bit_is_set(bitstring, position):
     if position // 8 >= len(bitstring):
-        raise ValueError("The status index is outside the list.")
+        raise ValueError(gettext("The status index is outside the list."))
     return bool(bitstring[position // 8] & (0x80 >> (position % 8)))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cspo_tracker.time_limit import TimeLimitExceeded, time_limit
 
@@ -57,15 +58,19 @@ def _check_bounds(document):
         values += 1
         if values > MAX_VALUES:
             raise UnreadableCredential(
-                f"This is not a credential of this site: it has more than {MAX_VALUES} values."
+                gettext("This is not a credential of this site: it has more than %(max)s values.")
+                % {"max": MAX_VALUES}
             )
         if isinstance(value, dict):
             if "id" not in value and "@id" not in value and "@value" not in value:
                 blank_nodes += 1
                 if blank_nodes > MAX_BLANK_NODES:
                     raise UnreadableCredential(
-                        "This is not a credential of this site: it has more than "
-                        f"{MAX_BLANK_NODES} objects without an id."
+                        gettext(
+                            "This is not a credential of this site: it has more than "
+                            "%(max)s objects without an id."
+                        )
+                        % {"max": MAX_BLANK_NODES}
                     )
             pending.extend(value.values())
         elif isinstance(value, list):
@@ -76,20 +81,20 @@ def _text_of_upload(data):
     """The credential text of an uploaded file: a JSON file, or a badge PNG with the
     credential baked in."""
     if len(data) > MAX_BYTES:
-        raise UnreadableCredential("The file is larger than a credential can be (512 KB).")
+        raise UnreadableCredential(gettext("The file is larger than a credential can be (512 KB)."))
     if data.startswith(PNG_SIGNATURE):
         try:
             text = baked_credential_text(data)
         except BakedBadgeError as error:
             raise UnreadableCredential(str(error)) from None
         if text is None:
-            raise UnreadableCredential("This badge image has no credential baked in.")
+            raise UnreadableCredential(gettext("This badge image has no credential baked in."))
         return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise UnreadableCredential(
-            "The file is neither credential JSON nor a badge image (PNG) from this site."
+            gettext("The file is neither credential JSON nor a badge image (PNG) from this site.")
         ) from None
 
 
@@ -98,22 +103,25 @@ def parse_credential(text):
         text = _text_of_upload(text)
     text = (text or "").strip()
     if not text:
-        raise UnreadableCredential("Paste the credential JSON or choose its file.")
+        raise UnreadableCredential(gettext("Paste the credential JSON or choose its file."))
     if len(text) > MAX_JSON_BYTES:
-        raise UnreadableCredential("The text is larger than a credential can be (64 KB).")
+        raise UnreadableCredential(gettext("The text is larger than a credential can be (64 KB)."))
     if _depth_of_text(text) > MAX_DEPTH:
         raise UnreadableCredential(
-            f"This is not a credential of this site: it nests deeper than {MAX_DEPTH} levels."
+            gettext("This is not a credential of this site: it nests deeper than %(max)s levels.")
+            % {"max": MAX_DEPTH}
         )
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as error:
         raise UnreadableCredential(
-            f"This is not valid JSON (line {getattr(error, 'lineno', '?')}, column "
-            f"{getattr(error, 'colno', '?')})."
+            gettext("This is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": getattr(error, "lineno", "?"), "column": getattr(error, "colno", "?")}
         ) from None
     if not isinstance(document, dict):
-        raise UnreadableCredential("This JSON is not a credential: it must be a JSON object.")
+        raise UnreadableCredential(
+            gettext("This JSON is not a credential: it must be a JSON object.")
+        )
     _check_bounds(document)
     return document
 
@@ -186,20 +194,20 @@ def _status_bit(entry):
     from .services import refresh_status_list
 
     if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
-        raise ValueError("A status entry is not a BitstringStatusListEntry.")
+        raise ValueError(gettext("A status entry is not a BitstringStatusListEntry."))
     url = entry.get("statusListCredential")
     if not isinstance(url, str) or not url.startswith(absolute("/")):
-        raise ValueError("A status list is not one of this site's.")
+        raise ValueError(gettext("A status list is not one of this site's."))
     try:
         match = resolve(url[len(absolute("")) :])
     except Resolver404:
-        raise ValueError("A status list is not one of this site's.") from None
+        raise ValueError(gettext("A status list is not one of this site's.")) from None
     if match.url_name != "vc_status_list" or match.kwargs["purpose"] != entry.get("statusPurpose"):
-        raise ValueError("A status entry does not match its list.")
+        raise ValueError(gettext("A status entry does not match its list."))
     try:
         position = int(entry.get("statusListIndex"))
     except (TypeError, ValueError):
-        raise ValueError("A status index is not a number.") from None
+        raise ValueError(gettext("A status index is not a number.")) from None
     listed = refresh_status_list(purpose=match.kwargs["purpose"], number=match.kwargs["number"])
     return bit_is_set(decode(listed.encoded_list), position)
 
@@ -251,7 +259,10 @@ def verify_document(document, *, now=None):
     if not proof.valid:
         return report  # nothing else in an unsigned or altered document can be trusted
     if report.issuer_id != issuer_did():
-        report.signature_valid, report.problem = False, "The issuer is not this site's issuer."
+        report.signature_valid, report.problem = (
+            False,
+            gettext("The issuer is not this site's issuer."),
+        )
         return report
     report.valid_from = _datetime(document.get("validFrom"))
     report.valid_until = _datetime(document.get("validUntil"))
@@ -285,6 +296,9 @@ def check_credential(raw, *, now=None):
             return verify_document(document, now=now)
     except TimeLimitExceeded:
         raise UnreadableCredential(
-            f"This credential took longer than {seconds:g} s to check; one issued by this "
-            "site takes a fraction of that."
+            gettext(
+                "This credential took longer than %(seconds)s s to check; one issued by this "
+                "site takes a fraction of that."
+            )
+            % {"seconds": f"{seconds:g}"}
         ) from None

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 
 from ..models import Program, StatusList
@@ -50,7 +51,7 @@ def achievement(request, code):
 def status_list(request, purpose, number):
     """The signed status list as last signed; it is re-signed only when a bit changed."""
     if purpose not in StatusList.Purpose.values or not selectors.list_in_use(number):
-        raise Http404("No such status list.")
+        raise Http404(_("No such status list."))
     listed = services.refresh_status_list(purpose=purpose, number=number)
     return _json(listed.document, content_type=LD_JSON, max_age=settings.CREDENTIAL_STATUS_MAX_AGE)
 
@@ -61,7 +62,7 @@ def signed_credential(request, certificate_number, pk):
     and the dates."""
     signed = selectors.copy_at(certificate_number, pk)
     if signed is None:
-        raise Http404("No signed credential has this address.")
+        raise Http404(_("No signed credential has this address."))
     return _json(signed.document, content_type=LD_JSON)
 
 
@@ -70,7 +71,7 @@ def download(request, certificate_number):
     """The holder's (or staff's) signed credential for the current expiry, as a file."""
     credential = selectors.credential_for_viewer(request.user, certificate_number)
     if credential is None:
-        raise Http404("No credential of yours has this number.")
+        raise Http404(_("No credential of yours has this number."))
     try:
         signed = services.issue_signed_credential(credential)
     except services.HolderHasNoName as error:
@@ -105,7 +106,7 @@ def baked_badge(request, certificate_number):
     """The program's badge image with the holder's signed credential baked in."""
     credential = selectors.credential_for_viewer(request.user, certificate_number)
     if credential is None:
-        raise Http404("No credential of yours has this number.")
+        raise Http404(_("No credential of yours has this number."))
     try:
         signed = services.issue_signed_credential(credential)
     except services.HolderHasNoName as error:

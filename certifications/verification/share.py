@@ -7,6 +7,8 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageDraw
 
 from ..dates import today_for
@@ -15,7 +17,14 @@ from ..vc.badge import _drawn, _font
 
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
 PREVIEW_SIZE = (1200, 630)
-NO_NAME = "Certificate holder"
+NO_NAME = gettext_lazy("Certificate holder")
+# The status a public page shows, in the reader's language; the English word stays the
+# key the code compares.
+STATUS_WORDS = {
+    "Active": gettext_lazy("Active"),
+    "Expired": gettext_lazy("Expired"),
+    "Revoked": gettext_lazy("Revoked"),
+}
 
 
 def public_status(credential, *, today=None):
@@ -29,7 +38,7 @@ def public_status(credential, *, today=None):
 
 def holder_name(credential):
     """The holder's name for a public preview; never the email address."""
-    return credential.holder.full_name.strip() or NO_NAME
+    return credential.holder.full_name.strip() or str(NO_NAME)
 
 
 def can_add_to_linkedin(credential, *, today=None):
@@ -62,13 +71,19 @@ def preview_meta(credential):
     """Open Graph and Twitter card tags for the verification page: [(attribute, key,
     value)], absolute URLs from SITE_URL."""
     status = public_status(credential)
+    shown_status = str(STATUS_WORDS[status])
     program = credential.program
     title = f"{holder_name(credential)}: {program.name} ({program.code})"
+    facts = {
+        "status": shown_status,
+        "body": program.issuing_body,
+        "number": credential.certificate_number,
+        "expires": f"{credential.expires_on:%-d %b %Y}",
+    }
     description = (
-        f"{status} · {program.issuing_body} · certificate {credential.certificate_number}"
-        f" · valid until {credential.expires_on:%-d %b %Y}"
+        _("%(status)s · %(body)s · certificate %(number)s · valid until %(expires)s") % facts
         if status == "Active"
-        else f"{status} · {program.issuing_body} · certificate {credential.certificate_number}"
+        else _("%(status)s · %(body)s · certificate %(number)s") % facts
     )
     image = preview_image_url(credential)
     return [
@@ -80,7 +95,12 @@ def preview_meta(credential):
         ("property", "og:image", image),
         ("property", "og:image:width", str(PREVIEW_SIZE[0])),
         ("property", "og:image:height", str(PREVIEW_SIZE[1])),
-        ("property", "og:image:alt", f"{program.code} badge: {title}, {status}"),
+        (
+            "property",
+            "og:image:alt",
+            _("%(program)s badge: %(title)s, %(status)s")
+            % {"program": program.code, "title": title, "status": shown_status},
+        ),
         ("name", "twitter:card", "summary_large_image"),
         ("name", "twitter:title", title),
         ("name", "twitter:description", description),
@@ -107,9 +127,14 @@ def preview_png(credential):
     draw.text((x, 355), program.issuing_body, fill="#495057", font=_font(32))
     colour = STATUS_COLOURS[status]
     draw.rounded_rectangle((x, 420, x + 250, 480), radius=12, fill=colour)
-    draw.text((x + 125, 450), status, fill="#ffffff", font=_font(36), anchor="mm")
     draw.text(
-        (x, 510), f"Certificate {credential.certificate_number}", fill="#495057", font=_font(28)
+        (x + 125, 450), str(STATUS_WORDS[status]), fill="#ffffff", font=_font(36), anchor="mm"
+    )
+    draw.text(
+        (x, 510),
+        _("Certificate %(number)s") % {"number": credential.certificate_number},
+        fill="#495057",
+        font=_font(28),
     )
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)

@@ -4,6 +4,8 @@ holder's PDF download."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -21,7 +23,7 @@ from .lookup import canonical_number, find_by_number
 from .rate_limit import seconds_until_allowed
 from .share import preview_png
 
-ERASED_HOLDER = (
+ERASED_HOLDER = gettext_lazy(
     "The holder erased their account: the registry keeps this credential's number, "
     "program, dates and status without their name, and no signed copy. Copies they kept "
     "still verify."
@@ -82,7 +84,7 @@ def credential_certificate(request, certificate_number):
         credentials = credentials.filter(holder__user=request.user)
     credential = credentials.filter(certificate_number=certificate_number).first()
     if credential is None:
-        raise Http404("No certificate of yours has this number.")
+        raise Http404(_("No certificate of yours has this number."))
     if not display_name(credential.holder):
         # The holder is asked for a name at their next login; no certificate without it.
         return render(
@@ -103,7 +105,7 @@ def verify_preview_image(request, certificate_number):
     number = certificate_number.strip().upper()
     credential = Credential.objects.with_related().filter(certificate_number=number).first()
     if credential is None:
-        raise Http404("No credential has this number.")
+        raise Http404(_("No credential has this number."))
     response = HttpResponse(preview_png(credential), content_type="image/png")
     # The status can change (expiry, revocation): previews are re-read within the hour.
     response["Cache-Control"] = "public, max-age=3600"
@@ -116,10 +118,10 @@ def _signed_credential_for_number(request, certificate_number, content_type=LD_J
     credential = Credential.objects.with_related().filter(certificate_number=certificate_number)
     credential = credential.first()
     if credential is None:
-        return JsonResponse({"error": "No credential has this number."}, status=404)
+        return JsonResponse({"error": _("No credential has this number.")}, status=404)
     if credential.holder.erased_at is not None:
         # Copies the holder took away still verify; this server no longer holds one.
-        return JsonResponse({"error": ERASED_HOLDER}, status=410)
+        return JsonResponse({"error": str(ERASED_HOLDER)}, status=410)
     try:
         signed = vc_services.issue_signed_credential(credential)
     except vc_services.HolderHasNoName as error:
@@ -141,7 +143,7 @@ def verify_upload(request):
         number = canonical_number(request.GET["number"])
         if number:
             return redirect("verify_credential", certificate_number=number)
-        context["number_error"] = "Enter the certificate number printed on the certificate."
+        context["number_error"] = _("Enter the certificate number printed on the certificate.")
     status = 200
     if request.method == "POST":
         wait = seconds_until_allowed(request)
@@ -149,7 +151,7 @@ def verify_upload(request):
             return _too_many_checks(request, context, wait, wants_json)
         if _declared_length(request) > MAX_BYTES + FORM_OVERHEAD:
             # Refused before the body is read: Django's own refusal is a bare error page.
-            message = "The file is larger than a credential can be (512 KB)."
+            message = _("The file is larger than a credential can be (512 KB).")
             if wants_json:
                 return JsonResponse({"verdict": "unreadable", "problem": message}, status=413)
             context["error"] = message
@@ -187,9 +189,13 @@ def _declared_length(request):
 
 
 def _too_many_checks(request, context, wait, wants_json):
-    message = (
-        f"Too many credentials checked from your address; try again in {wait} seconds, or sign in."
-    )
+    message = ngettext(
+        "Too many credentials checked from your address; try again in %(count)s second, "
+        "or sign in.",
+        "Too many credentials checked from your address; try again in %(count)s seconds, "
+        "or sign in.",
+        wait,
+    ) % {"count": wait}
     if wants_json:
         response = JsonResponse({"verdict": "unreadable", "problem": message}, status=429)
     else:

@@ -6,24 +6,29 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class OutboundEmail(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
+        PENDING = "pending", gettext_lazy("Waiting to be sent")
         SENT = "sent", "Sent"
-        FAILED = "failed", "Gave up after repeated failures"
+        FAILED = "failed", gettext_lazy("Gave up after repeated failures")
         # The address bounced or complained (Suppression): a mandatory email waits for
         # staff or a new address, an optional one is dropped.
-        HELD = "held", "Held: the address cannot be reached"
-        SKIPPED = "skipped", "Not sent: the address cannot be reached"
+        HELD = "held", gettext_lazy("Held: the address cannot be reached")
+        SKIPPED = "skipped", gettext_lazy("Not sent: the address cannot be reached")
 
     key = models.CharField(
         max_length=200,
         unique=True,
-        help_text="What this email is about, e.g. welcome:credential:42; one email per key.",
+        help_text=gettext_lazy(
+            "What this email is about, e.g. welcome:credential:42; one email per key."
+        ),
     )
-    template = models.CharField(max_length=100, help_text="The email's template name.")
+    template = models.CharField(
+        max_length=100, help_text=gettext_lazy("The email's template name.")
+    )
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=998)
     body_text = models.TextField()
@@ -31,7 +36,9 @@ class OutboundEmail(models.Model):
     unsubscribe_url = models.URLField(
         max_length=500,
         blank=True,
-        help_text="Set on optional emails only: the one-click unsubscribe link (RFC 8058).",
+        help_text=gettext_lazy(
+            "Set on optional emails only: the one-click unsubscribe link (RFC 8058)."
+        ),
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
@@ -80,12 +87,14 @@ class Suppression(models.Model):
     complaining (marked as spam). No optional email goes there; mandatory ones are held."""
 
     class Reason(models.TextChoices):
-        BOUNCE = "bounce", "The address bounced"
-        COMPLAINT = "complaint", "The recipient marked an email as spam"
+        BOUNCE = "bounce", gettext_lazy("The address bounced")
+        COMPLAINT = "complaint", gettext_lazy("The recipient marked an email as spam")
 
-    address = models.EmailField(max_length=254, unique=True, help_text="Lower case.")
+    address = models.EmailField(max_length=254, unique=True, help_text=gettext_lazy("Lower case."))
     reason = models.CharField(max_length=10, choices=Reason.choices)
-    description = models.TextField(blank=True, help_text="What the mail provider said.")
+    description = models.TextField(
+        blank=True, help_text=gettext_lazy("What the mail provider said.")
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

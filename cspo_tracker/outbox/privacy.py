@@ -4,6 +4,7 @@ never: they are work); a person's archive has the emails sent to them, and an er
 deletes them, sent or waiting."""
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from ..privacy import erasure, export, retention
 from .models import OutboundEmail
@@ -55,6 +56,6 @@ def register():
         "emails",
         export_entries,
         order=70,
-        describes="the emails we sent you (or still have to send), with their text",
+        describes=gettext_lazy("the emails we sent you (or still have to send), with their text"),
     )
     erasure.register_step("outbox", erase, order=70)

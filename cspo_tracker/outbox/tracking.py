@@ -12,6 +12,7 @@ from anymail.signals import EventType, RejectReason
 from anymail.webhooks.mailgun import MailgunTrackingWebhookView
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from . import services
@@ -48,5 +49,5 @@ def on_tracking_event(sender, event, esp_name, **kwargs):
 def mailgun(request):
     """Mailgun's tracking webhook, answered only once its signing key is configured."""
     if not settings.ANYMAIL.get("MAILGUN_WEBHOOK_SIGNING_KEY"):
-        raise Http404("Mailgun events are not configured.")
+        raise Http404(_("Mailgun events are not configured."))
     return MailgunTrackingWebhookView.as_view()(request)

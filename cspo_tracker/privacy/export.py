@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.translation import gettext
 
 CHUNK = 64 * 1024
 
@@ -129,17 +130,20 @@ class _Sink(io.RawIOBase):
 
 def _readme(written_at):
     lines = [
-        "Everything CSPO Tracker holds about you, as of "
-        f"{written_at:%Y-%m-%d %H:%M} UTC (GDPR art. 20).",
+        gettext("Everything CSPO Tracker holds about you, as of %(moment)s UTC (GDPR art. 20).")
+        % {"moment": f"{written_at:%Y-%m-%d %H:%M}"},
         "",
-        "JSON documents, one folder per part, and the files you uploaded beside them:",
+        gettext("JSON documents, one folder per part, and the files you uploaded beside them:"),
         "",
     ]
     lines += [f"- {part.name}: {part.describes}" for part in parts()]
     lines += [
         "",
-        "Secrets are never included: API tokens appear by name and prefix only; webhook",
-        "signing secrets and two-factor secrets not at all.",
+        # One message for the paragraph; its line break wraps the plain-text README.
+        gettext(
+            "Secrets are never included: API tokens appear by name and prefix only; webhook\n"
+            "signing secrets and two-factor secrets not at all."
+        ),
         "",
     ]
     return "\n".join(lines)

@@ -4,6 +4,7 @@ pruned (read by /metrics), and each account erasure with the progress of its ste
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 
 class PrunedRows(models.Model):
@@ -11,19 +12,25 @@ class PrunedRows(models.Model):
     in the database because the prune task runs in a worker and /metrics is answered by
     the web processes."""
 
-    kind = models.CharField(max_length=50, unique=True, help_text="The rule's name.")
-    total = models.PositiveBigIntegerField(default=0, help_text="Rows pruned since install.")
-    last_count = models.PositiveIntegerField(default=0, help_text="Rows pruned by the last run.")
+    kind = models.CharField(max_length=50, unique=True, help_text=gettext_lazy("The rule's name."))
+    total = models.PositiveBigIntegerField(
+        default=0, help_text=gettext_lazy("Rows pruned since install.")
+    )
+    last_count = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("Rows pruned by the last run.")
+    )
     left_over = models.PositiveIntegerField(
         default=0,
-        help_text="Rows still past their limit when the last run stopped (its batch cap).",
+        help_text=gettext_lazy(
+            "Rows still past their limit when the last run stopped (its batch cap)."
+        ),
     )
     last_run_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind"]
-        verbose_name = "pruned rows"
-        verbose_name_plural = "pruned rows"
+        verbose_name = gettext_lazy("pruned rows")
+        verbose_name_plural = gettext_lazy("pruned rows")
 
     def __str__(self):
         return f"{self.kind}: {self.total}"
@@ -47,14 +54,18 @@ class Retirement(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.ERASING)
     requested_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
-    steps_done = models.JSONField(default=list, blank=True, help_text="Steps finished, in order.")
-    last_error = models.TextField(blank=True, help_text="Why the last attempt stopped.")
+    steps_done = models.JSONField(
+        default=list, blank=True, help_text=gettext_lazy("Steps finished, in order.")
+    )
+    last_error = models.TextField(
+        blank=True, help_text=gettext_lazy("Why the last attempt stopped.")
+    )
     emails = models.JSONField(default=list, blank=True)
     names = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
-        verbose_name = "account erasure"
+        verbose_name = gettext_lazy("account erasure")
         constraints = [
             models.CheckConstraint(
                 condition=Q(state="erasing", completed_at__isnull=True)
@@ -64,7 +75,7 @@ class Retirement(models.Model):
         ]
 
     def __str__(self):
-        return f"Erasure of account #{self.user_id}"
+        return gettext("Erasure of account #%(id)s") % {"id": self.user_id}
 
     @property
     def is_complete(self):

@@ -92,7 +92,7 @@ def test_trainer_home_attendance_with_p_and_all_present_then_close_with_confirma
     assert page.locator(f'[data-total-for="{enrolled[2].pk}"] .row-outcome').inner_text() == "short"
     fits_375(page, "trainer-attendance")
     page.get_by_role("button", name="Save attendance").click()
-    page.get_by_text("Attendance saved (9 change(s)).").wait_for()
+    page.get_by_text("Attendance saved (9 changes).").wait_for()
 
     page.goto("/trainer/")
     assert "Ready to close" in page.locator("#trainer-courses").inner_text()

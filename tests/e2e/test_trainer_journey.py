@@ -54,7 +54,7 @@ def test_a_trainer_records_attendance_closes_the_course_and_the_credential_verif
     assert "16 / 16" in fiona_total and "met" in fiona_total
     screenshot("trainer-attendance-grid")
     page.get_by_role("button", name="Save attendance").click()
-    page.get_by_text("Attendance saved (4 change(s)).").wait_for()
+    page.get_by_text("Attendance saved (4 changes).").wait_for()
 
     page.get_by_role("link", name="Back to the course").click()
     page.get_by_role("link", name="Close course and issue credentials…").click()

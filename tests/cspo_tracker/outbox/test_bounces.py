@@ -135,7 +135,7 @@ def test_a_bounce_or_complaint_stops_optional_email_and_holds_the_mandatory_one(
     assert len(mail.outbox) == 1, "held, not sent"
     notice = OutboundEmail.objects.filter(template="renewal_reminder").order_by("-pk").first()
     assert notice.status == "held"
-    assert notice.last_error.startswith(Suppression.Reason(reason).label)
+    assert notice.last_error.startswith(str(Suppression.Reason(reason).label))
 
 
 def test_a_forged_or_unsigned_webhook_is_refused_and_changes_nothing():
