@@ -38,9 +38,9 @@ def issuer_metadata():
                 "credential_metadata": {
                     "display": [
                         {
-                            "name": "Certified Scrum Product Owner (Open Badge)",
+                            "name": "Scrum certification (Open Badges 3.0)",
                             "locale": DISPLAY_LOCALE,
-                            "description": f"A credential issued by {name}.",
+                            "description": f"A certification held and kept alive on {name}.",
                         }
                     ]
                 },
