@@ -3,6 +3,7 @@
 //
 //   node receive.js --offer 'openid-credential-offer://?credential_offer=...'
 //                   [--key ed25519|p256] [--tamper none|wrong-nonce|other-key]
+//                   [--now ISO-DATE]
 //
 // It resolves the offer and the issuer's metadata, redeems the pre-authorized code for
 // an access token, asks for a c_nonce, signs a `jwt` proof with a fresh did:key holder
@@ -10,7 +11,8 @@
 // JSON line: {"ok": true, "holder": DID, "credential": {...}} or
 // {"ok": false, "stage": "...", "error": "...", "error_description": "..."}.
 //
-// --tamper wrong-nonce signs a nonce the server never gave; --tamper other-key names one
+// --now is the wallet's clock for the proof's iat (the tests' own time, which may be
+// moved ahead of this process's clock). --tamper wrong-nonce signs a nonce the server never gave; --tamper other-key names one
 // key in the proof's header and signs with another. The server must refuse both.
 import {createHash, generateKeyPairSync, randomBytes, sign} from 'node:crypto';
 
@@ -26,6 +28,7 @@ function option(name, fallback) {
 const offerUri = option('offer');
 const keyType = option('key', 'ed25519');
 const tamper = option('tamper', 'none');
+const now = option('now');
 
 // The test server is plain http on localhost; a real issuer is https.
 setGlobalConfig({allowInsecureUrls: true});
@@ -119,7 +122,7 @@ try {
     signer: {method: 'did', didUrl: `${holder.did}#${holder.did.slice('did:key:'.length)}`,
       alg: holder.alg},
     nonce: tamper === 'wrong-nonce' ? randomBytes(32).toString('base64url') : nonce,
-    issuedAt: new Date(),
+    issuedAt: now ? new Date(now) : new Date(),
   });
   const response = await client.retrieveCredentials({
     issuerMetadata,

@@ -5,8 +5,9 @@ pre-authorized code flow with a fresh did:key holder; Digital Bazaar's verifier
 folders; without them these tests fail, unless CSPO_SKIP_NODE_TESTS=1 (never honoured
 when CI is set).
 
-The wallet signs its proofs with its own clock, so these tests run at the real time; an
-expired offer is one made in the past."""
+The wallet signs its proofs at the tests' time (`--now`) and the server checks them at
+the live server's, the same process clock: these tests do not freeze it. An expired
+offer is one made in the past."""
 
 import datetime
 import json
@@ -64,8 +65,15 @@ def credential():
 
 
 def wallet(node, offer_uri, *, key="ed25519", tamper="none"):
+    # The wallet signs at the tests' time, not its process's clock: with the clock moved
+    # (--clock-ahead) the two differ.
+    now = timezone.now().isoformat()
     result = subprocess.run(
-        [node, str(WALLET / "receive.js"), "--offer", offer_uri, "--key", key, "--tamper", tamper],
+        [
+            node,
+            str(WALLET / "receive.js"),
+            *("--offer", offer_uri, "--key", key, "--tamper", tamper, "--now", now),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
