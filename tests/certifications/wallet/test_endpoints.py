@@ -5,7 +5,9 @@ mistake in the server's JOSE use cannot hide in a shared helper."""
 
 import base64
 import datetime
+import io
 import json
+import zipfile
 
 import pytest
 import time_machine
@@ -15,11 +17,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from django.urls import reverse
 
+from certifications import privacy
 from certifications.models import WalletNonce, WalletOffer
 from certifications.vc.signing import check_proof
 from certifications.wallet import services
 from certifications.wallet.keys import did_key_for
-from cspo_tracker.privacy import retention
+from cspo_tracker.privacy import export, retention
+from tests.certifications.vc.test_ob3_schema import problems as schema_problems
 from tests.factories import CredentialFactory
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +277,28 @@ def test_offers_go_after_their_retention_limit_and_old_nonces_with_the_next(
     assert retention.prune()["wallet_offers"] == 1
     nonce(client)
     assert WalletNonce.objects.count() == 1
+
+
+def test_the_wallet_copy_passes_1edtechs_open_badges_schema(client, credential, validator):
+    token = token_for(client, credential)
+    key = Ed25519PrivateKey.generate()
+    response = ask_credential(client, token, jws(did_key_header(key), claims(client), key))
+    document = response.json()["credentials"][0]["credential"]
+    assert schema_problems(validator, document) == []
+
+
+def test_offers_are_in_the_holders_archive_and_go_with_an_erasure(
+    client, credential, django_capture_on_commit_callbacks
+):
+    token = token_for(client, credential)
+    key = Ed25519PrivateKey.generate()
+    ask_credential(client, token, jws(did_key_header(key), claims(client), key))
+    user = credential.holder.user
+    zipped = zipfile.ZipFile(
+        io.BytesIO(b"".join(export.archive(privacy.prepare_export(user=user))))
+    )
+    offers = json.loads(zipped.read("credentials/wallet_offers.json"))
+    assert [offer["wallet_key"] for offer in offers] == [did_key_for(key.public_key())]
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.request_erasure(user=user)
+    assert not WalletOffer.objects.exists()
