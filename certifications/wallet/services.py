@@ -200,10 +200,9 @@ def issue_to_wallet(*, access_token, body, now=None):
         raise WalletError("invalid_proof", f"The proof was refused: {error}.") from error
     _spend_nonce(proof.nonce, now)
     credential = Credential.objects.select_for_update().get(pk=offer.credential_id)
-    if _refusal(credential, timezone.localdate(now)):
-        raise WalletError(
-            "credential_request_denied", _refusal(credential, timezone.localdate(now))
-        )
+    refusal = _refusal(credential, timezone.localdate(now))
+    if refusal:
+        raise WalletError("credential_request_denied", refusal)
     document = holder_bound_credential(credential, holder_did=proof.holder_did, now=now)
     offer.issued_at, offer.holder_did = now, proof.holder_did
     offer.save(update_fields=["issued_at", "holder_did"])

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from certifications import privacy
 from certifications.models import WalletNonce, WalletOffer
+from certifications.vc.services import revoke_credential
 from certifications.vc.signing import check_proof
 from certifications.wallet import services
 from certifications.wallet.keys import did_key_for
@@ -302,3 +303,12 @@ def test_offers_are_in_the_holders_archive_and_go_with_an_erasure(
     with django_capture_on_commit_callbacks(execute=True):
         privacy.request_erasure(user=user)
     assert not WalletOffer.objects.exists()
+
+
+def test_a_credential_revoked_after_the_token_is_denied(client, credential):
+    token = token_for(client, credential)
+    revoke_credential(credential=credential, by=None, reason="Issued in error")
+    key = Ed25519PrivateKey.generate()
+    response = ask_credential(client, token, jws(did_key_header(key), claims(client), key))
+    assert (response.status_code, response.json()["error"]) == (400, "credential_request_denied")
+    assert WalletOffer.objects.get().issued_at is None
