@@ -1,6 +1,6 @@
 """OpenID4VCI state: credential offers (a pre-authorized code, then the access token it
-bought) and the c_nonces wallets sign. Only SHA-256 hashes of the code and the token are
-stored, like API tokens. Part of the certifications app (imported by certifications.models)."""
+bought) and the c_nonces wallets have spent. Only SHA-256 hashes of the code, the token
+and the nonce are stored, like API tokens. Part of the certifications app (imported by certifications.models)."""
 
 from django.db import models
 from django.db.models import F, Q
@@ -48,11 +48,12 @@ class WalletOffer(models.Model):
 
 
 class WalletNonce(models.Model):
-    """A c_nonce from the nonce endpoint: accepted in one proof, before it expires."""
+    """A spent c_nonce (its SHA-256): a nonce is signed, not stored, when handed out, and
+    recorded here when a proof spends it, so it works once. Kept until it would have
+    expired anyway."""
 
-    value = models.CharField(max_length=64, unique=True)
+    value_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField(db_index=True)
-    used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
-        return f"c_nonce until {self.expires_at}"
+        return f"c_nonce spent, expiring {self.expires_at}"

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import transaction
+from django.core.signing import BadSignature, Signer
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import Credential
@@ -126,24 +127,40 @@ def redeem_code(*, code, now=None):
     return token, settings.WALLET_TOKEN_SECONDS
 
 
+NONCE_SALT = "certifications.wallet.c_nonce"
+INVALID_NONCE = (
+    "The proof's nonce is not a valid c_nonce (unknown, expired or used): ask the nonce endpoint."
+)
+
+
 def new_nonce(*, now=None):
-    """A fresh c_nonce and its lifetime in seconds. Expired ones go first (no personal
-    data: a nonce is only a number used once)."""
+    """A fresh c_nonce and its lifetime in seconds. It is signed, not stored: the nonce
+    endpoint is anonymous, so asking it writes nothing; a nonce is recorded only when a
+    proof with a valid access token spends it."""
     now = now or timezone.now()
-    WalletNonce.objects.filter(expires_at__lt=now - datetime.timedelta(hours=1)).delete()
-    nonce = WalletNonce.objects.create(
-        value=secrets.token_urlsafe(32),
-        expires_at=now + datetime.timedelta(seconds=settings.WALLET_NONCE_SECONDS),
-    )
-    return nonce.value, settings.WALLET_NONCE_SECONDS
+    expires = int(now.timestamp()) + settings.WALLET_NONCE_SECONDS
+    value = Signer(salt=NONCE_SALT).sign(f"{secrets.token_urlsafe(16)}.{expires}")
+    return value, settings.WALLET_NONCE_SECONDS
 
 
 def _spend_nonce(value, now):
-    spent = WalletNonce.objects.filter(value=value, used_at__isnull=True, expires_at__gt=now)
-    if not value or not spent.update(used_at=now):
-        raise WalletError(
-            "invalid_nonce", "The proof's nonce is not a valid c_nonce: ask the nonce endpoint."
-        )
+    """Accept `value` once: ours (signature), not expired, never spent before."""
+    try:
+        expires = int(Signer(salt=NONCE_SALT).unsign(value or "").rsplit(".", 1)[1])
+    except (BadSignature, IndexError, ValueError) as error:
+        raise WalletError("invalid_nonce", INVALID_NONCE) from error
+    if expires <= now.timestamp():
+        raise WalletError("invalid_nonce", INVALID_NONCE)
+    # Spent nonces are kept until they would have expired anyway, then forgotten.
+    WalletNonce.objects.filter(expires_at__lte=now).delete()
+    try:
+        with transaction.atomic():
+            WalletNonce.objects.create(
+                value_hash=_hash(value),
+                expires_at=datetime.datetime.fromtimestamp(expires, tz=datetime.UTC),
+            )
+    except IntegrityError as error:
+        raise WalletError("invalid_nonce", INVALID_NONCE) from error
 
 
 def _jwt_proof(body):

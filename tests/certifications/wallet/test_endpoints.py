@@ -269,15 +269,40 @@ def test_nothing_about_a_holder_is_readable_without_a_token(client, credential):
     assert "Hopper" not in response.content.decode()
 
 
-def test_offers_go_after_their_retention_limit_and_old_nonces_with_the_next(
-    client, credential, frozen, settings
-):
+def test_offers_go_after_their_retention_limit(client, credential, frozen, settings):
     services.make_offer(credential=credential)
-    nonce(client)
     frozen.shift(datetime.timedelta(days=settings.RETENTION_WALLET_OFFERS_DAYS, seconds=1))
     assert retention.prune()["wallet_offers"] == 1
-    nonce(client)
+
+
+def test_asking_for_nonces_writes_nothing_and_spent_ones_are_forgotten_once_expired(
+    client, credential, frozen, settings
+):
+    for _ in range(3):
+        nonce(client)
+    assert not WalletNonce.objects.exists()
+    key = Ed25519PrivateKey.generate()
+    ask_credential(
+        client, token_for(client, credential), jws(did_key_header(key), claims(client), key)
+    )
     assert WalletNonce.objects.count() == 1
+    frozen.shift(datetime.timedelta(seconds=settings.WALLET_NONCE_SECONDS))
+    later = int(NOW.timestamp()) + settings.WALLET_NONCE_SECONDS
+    proof = jws(did_key_header(key), claims(client, iat=later), key)
+    assert ask_credential(client, token_for(client, credential), proof).status_code == 200
+    assert WalletNonce.objects.count() == 1  # the first one went
+
+
+@pytest.mark.parametrize(
+    "forged",
+    ["made-up", "abc.99999999999:forgedsignature", ""],
+    ids=["random", "bad signature", "empty"],
+)
+def test_a_nonce_the_server_did_not_sign_is_refused(client, credential, forged):
+    key = Ed25519PrivateKey.generate()
+    proof = jws(did_key_header(key), claims(client, nonce=forged), key)
+    response = ask_credential(client, token_for(client, credential), proof)
+    assert (response.status_code, response.json()["error"]) == (400, "invalid_nonce")
 
 
 def test_the_wallet_copy_passes_1edtechs_open_badges_schema(client, credential, validator):
