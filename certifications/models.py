@@ -509,6 +509,7 @@ class AttendanceChange(models.Model):
 
 from .imports.models import ImportJob  # noqa: E402, F401  (its own module: size)
 from .vc.models import SignedCredential, StatusList  # noqa: E402, F401
+from .wallet.models import WalletNonce, WalletOffer  # noqa: E402, F401
 
 
 class Organisation(models.Model):

@@ -36,6 +36,7 @@ from .models import (
     Practitioner,
     SignedCredential,
     User,
+    WalletOffer,
     display_name,
 )
 from .selectors import active_trainer_rows
@@ -182,6 +183,21 @@ def export_entries(person):
             f"{copy.valid_until:%Y-%m-%d}.json",
             copy.signed_json,
         )
+    yield export.Rows("credentials/wallet_offers.json", _wallet_offers(practitioner))
+
+
+def _wallet_offers(practitioner):
+    """Each "Add to wallet" offer: when, and the wallet key a credential went to."""
+    offers = WalletOffer.objects.filter(credential__holder=practitioner).select_related(
+        "credential"
+    )
+    for offer in offers.order_by("created_at", "pk").iterator(chunk_size=500):
+        yield {
+            "certificate_number": offer.credential.certificate_number,
+            "offered_at": offer.created_at,
+            "issued_at": offer.issued_at,
+            "wallet_key": offer.holder_did or None,
+        }
 
 
 # --- Erasure -----------------------------------------------------------------------------
@@ -236,6 +252,7 @@ def erase_account(person, *, now=None):
         calendar_token=secrets.token_urlsafe(),
     )
     SignedCredential.objects.filter(credential__holder__in=holders).update(signed_json="")
+    WalletOffer.objects.filter(credential__holder__in=holders).delete()
     Enrollment.objects.filter(
         practitioner__in=holders, course__status=Course.Status.PLANNED
     ).delete()
@@ -258,6 +275,14 @@ def register():
             prunable=prunable_imports,
             age_field="created_at",
             before_delete=delete_import_files,
+        )
+    )
+    retention.register_rule(
+        retention.Rule(
+            kind="wallet_offers",
+            setting="RETENTION_WALLET_OFFERS_DAYS",
+            prunable=WalletOffer.objects.all,
+            age_field="created_at",
         )
     )
     export.register_part(

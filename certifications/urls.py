@@ -10,4 +10,5 @@ urlpatterns = [
     path("courses/", include("certifications.courses.urls")),
     path("", include("certifications.verification.urls")),
     path("", include("certifications.vc.urls")),
+    path("", include("certifications.wallet.urls")),
 ]

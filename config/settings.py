@@ -519,6 +519,7 @@ RETENTION_OUTBOX_DAYS = env.int("RETENTION_OUTBOX_DAYS", default=180)
 RETENTION_IDEMPOTENCY_DAYS = env.int("RETENTION_IDEMPOTENCY_DAYS", default=7)
 RETENTION_WEBHOOKS_DAYS = env.int("RETENTION_WEBHOOKS_DAYS", default=30)
 RETENTION_IMPORTS_DAYS = env.int("RETENTION_IMPORTS_DAYS", default=30)
+RETENTION_WALLET_OFFERS_DAYS = env.int("RETENTION_WALLET_OFFERS_DAYS", default=30)
 # Rows deleted per transaction, and batches per kind in one run (the next run goes on).
 RETENTION_BATCH_SIZE = env.int("RETENTION_BATCH_SIZE", default=500)
 RETENTION_MAX_BATCHES = env.int("RETENTION_MAX_BATCHES", default=1000)
@@ -560,6 +561,12 @@ CREDENTIAL_SIGNING_KEY = env.str("CREDENTIAL_SIGNING_KEY", default="")
 CREDENTIAL_SIGNING_OLD_KEYS = env.list("CREDENTIAL_SIGNING_OLD_KEYS", default=[])
 CREDENTIAL_ISSUER_NAME = env.str("CREDENTIAL_ISSUER_NAME", default="CSPO Tracker")
 CREDENTIAL_STATUS_MAX_AGE = env.int("CREDENTIAL_STATUS_MAX_AGE", default=300)
+# OpenID4VCI (certifications/wallet/, docs/credentials.md): seconds a credential offer's
+# pre-authorized code, the access token it buys, and a c_nonce stay usable. Short: the
+# code is the only secret between a QR code on a screen and the holder's credential.
+WALLET_OFFER_SECONDS = env.int("WALLET_OFFER_SECONDS", default=600)
+WALLET_TOKEN_SECONDS = env.int("WALLET_TOKEN_SECONDS", default=300)
+WALLET_NONCE_SECONDS = env.int("WALLET_NONCE_SECONDS", default=300)
 # Anonymous checks at POST /verify/ per client address (cspo_tracker/client_address.py),
 # as "<number>/<second|minute|hour|day>", and the time one check may take; a credential
 # of this site takes milliseconds (certifications/vc/verification.py bounds the rest).

@@ -242,6 +242,14 @@ ROUTES = {
     'credentials/<str:certificate_number>/<int:pk>.json': row("GET", "200 200 200 200 200 200 200 2fa", args={'certificate_number': 'certificate', 'pk': 'signed'}),
     'credentials/<str:certificate_number>.json': row("GET", "login 200 404 404 404 404 200 2fa", args={'certificate_number': 'certificate'}),
     'credentials/<str:certificate_number>.png': row("GET", "login 200 404 404 404 404 200 2fa", args={'certificate_number': 'certificate'}),
+    # OpenID4VCI: a wallet calls these with no session; the code and the token are its credentials.
+    '.well-known/openid-credential-issuer': row("GET", "200 200 200 200 200 200 200 2fa"),
+    '.well-known/oauth-authorization-server': row("GET", "200 200 200 200 200 200 200 2fa"),
+    'wallet/token': row("POST", "400 400 400 400 400 400 400 2fa"),
+    'wallet/nonce': row("POST", "200 200 200 200 200 200 200 2fa"),
+    'wallet/credential': row("POST", "401 401 401 401 401 401 401 2fa"),
+    # Only the holder offers a credential to a wallet: staff see it but cannot take it.
+    'credentials/<str:certificate_number>/wallet/': row("GET", "login 200 404 404 404 404 404 2fa", args={'certificate_number': 'certificate'}),
 
 }
 # fmt: on

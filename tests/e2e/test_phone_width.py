@@ -62,6 +62,7 @@ PRACTITIONER_PAGES = [
     "/renewals/submit/",
     "/renewals/submit/?credential={credential}",
     "/verify/{number}/",
+    "/credentials/{number}/wallet/",
     "/profile/name/",
     "/no-such-page/",
 ]
