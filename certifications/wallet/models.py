@@ -4,6 +4,7 @@ and the nonce are stored, like API tokens. Part of the certifications app (impor
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 
 class WalletOffer(models.Model):
@@ -15,13 +16,13 @@ class WalletOffer(models.Model):
     )
     code_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField()
-    expires_at = models.DateTimeField(help_text="The pre-authorized code works until then.")
+    expires_at = models.DateTimeField(help_text=_("The pre-authorized code works until then."))
     redeemed_at = models.DateTimeField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     token_expires_at = models.DateTimeField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
     holder_did = models.CharField(
-        max_length=200, blank=True, help_text="The wallet key the credential was bound to."
+        max_length=200, blank=True, help_text=_("The wallet key the credential was bound to.")
     )
 
     class Meta:

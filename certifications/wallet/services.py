@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.signing import BadSignature, Signer
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import Credential
 from ..vc import documents, signing
@@ -70,9 +71,9 @@ class Offer:
 
 def _refusal(credential, today):
     if credential.revoked_at is not None:
-        return "This credential was revoked, so it cannot be added to a wallet."
+        return gettext("This credential was revoked, so it cannot be added to a wallet.")
     if credential.is_lapsed_on(today):
-        return "This credential has lapsed, so it cannot be added to a wallet."
+        return gettext("This credential has lapsed, so it cannot be added to a wallet.")
     return None
 
 

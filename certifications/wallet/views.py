@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -112,7 +113,7 @@ def add_to_wallet(request, certificate_number):
     the holder may: staff see any credential but add none to their own wallet."""
     held = vc_selectors.credential_for_viewer(request.user, certificate_number)
     if held is None or held.holder.user_id != request.user.pk:
-        raise Http404("No credential of yours has this number.")
+        raise Http404(gettext("No credential of yours has this number."))
     context = {"credential": held, "offer_minutes": settings.WALLET_OFFER_SECONDS // 60}
     if request.method == "POST":
         try:
