@@ -77,6 +77,7 @@ def _profile(user, practitioner):
     return {
         "account": {
             "email": user.email,
+            "language": user.language,
             "first_name": user.first_name,
             "last_name": user.last_name,
             "joined_at": user.date_joined,
