@@ -64,7 +64,7 @@ def how_many(number_, singular, plural=None):
     language's own plural rule); the two-word form picks the English plural, translated
     through ngettext when the pair is in the catalogs."""
     if isinstance(singular, Promise) and plural is None:
-        return singular % {"count": number(number_)}
+        return singular % {"count": number_}
     words = translation.ngettext(singular, plural or singular + "s", number_)
     return f"{number(number_)} {words}"
 
