@@ -123,14 +123,21 @@ def test_every_catalog_is_fully_translated(language):
 
 @pytest.fixture(scope="module")
 def fresh_catalogs(tmp_path_factory):
-    """makemessages on today's code, into a copy of the catalogs (the real ones untouched)."""
-    copy = tmp_path_factory.mktemp("locale")
-    shutil.copytree(LOCALE, copy, dirs_exist_ok=True)
+    """makemessages on today's code, run in a copy of the project (makemessages writes
+    next to the code it reads, so the real catalogs stay untouched)."""
+    copy = tmp_path_factory.mktemp("project") / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv*", "node_modules", "var", "__pycache__", "*.mo", "static", "media"
+        ),
+    )
     with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(ROOT)
-        patch.setattr(settings, "LOCALE_PATHS", [copy])
+        patch.chdir(copy)
+        patch.setattr(settings, "LOCALE_PATHS", [copy / "locale"])
         call_command("makemessages", locale=CATALOG_LANGUAGES, **MAKEMESSAGES)
-    return copy
+    return copy / "locale"
 
 
 @needs_gettext
