@@ -6,13 +6,24 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from .services import set_language
 
 
+@csrf_exempt
 @require_POST
 def choose_language(request):
+    """A visitor without an account changes only their own cookie, so the switcher on
+    pages kept for cold visitors (the verify page) carries no CSRF token and sets no CSRF
+    cookie; a signed-in person's choice is stored on their account, so it is checked."""
+    if request.user.is_authenticated:
+        return csrf_protect(_choose)(request)
+    return _choose(request)
+
+
+def _choose(request):
     """Remember the chosen language (the cookie; the profile too when signed in) and go
     back to `next` when it is a page of this site, else home. An unknown language
     changes nothing."""

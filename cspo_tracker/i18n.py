@@ -61,6 +61,28 @@ def speaking(language):
         yield
 
 
+def visitor_choice(request):
+    """The language the visitor asked for themselves: `?lang=`, else the switcher's
+    cookie, else their account's choice; "" when they asked for none (then a page may
+    follow someone else's language, as the verify page follows the holder's)."""
+    asked = supported(request.GET.get(LANGUAGE_QUERY_PARAMETER, ""))
+    if asked:
+        return asked
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if cookie in dict(settings.LANGUAGES):
+        return cookie
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return supported(getattr(user, "language", ""))
+    return ""
+
+
+def activate_for_page(request, language):
+    """Speak `language` for the rest of this request (the response's Content-Language)."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = translation.get_language()
+
+
 class UserLanguageMiddleware:
     """A signed-in person's stored language wins over the cookie and Accept-Language
     (LocaleMiddleware, earlier in the chain, chose from those)."""

@@ -92,3 +92,17 @@ def test_the_data_export_carries_the_language():
 
     holder = PractitionerFactory(user__language="ja")
     assert _profile(holder.user, holder)["account"]["language"] == "ja"
+
+
+def test_a_signed_in_persons_choice_needs_the_csrf_token():
+    from django.test import Client
+
+    holder = PractitionerFactory()
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(holder.user)
+    refused = strict.post(reverse("choose_language"), {"language": "de", "next": "/"})
+    assert refused.status_code == 403
+    assert User.objects.get(pk=holder.user.pk).language == ""
+    anonymous = Client(enforce_csrf_checks=True)
+    answer = anonymous.post(reverse("choose_language"), {"language": "de", "next": "/"})
+    assert answer.status_code == 302 and answer.cookies["django_language"].value == "de"
