@@ -222,6 +222,7 @@ def erase_account(person, *, now=None):
         email=f"erased-{person.user_id}@{ERASED_DOMAIN}",
         first_name="",
         last_name="",
+        language="",
         password=make_password(None),
         is_active=False,
         last_login=None,

@@ -106,3 +106,11 @@ def test_a_signed_in_persons_choice_needs_the_csrf_token():
     anonymous = Client(enforce_csrf_checks=True)
     answer = anonymous.post(reverse("choose_language"), {"language": "de", "next": "/"})
     assert answer.status_code == 302 and answer.cookies["django_language"].value == "de"
+
+
+def test_an_erased_account_keeps_no_language():
+    from certifications import privacy
+
+    holder = PractitionerFactory(user__language="ja")
+    privacy.erase_account(privacy.person_of(holder.user))
+    assert User.objects.get(pk=holder.user.pk).language == ""
