@@ -80,7 +80,10 @@ def _certificate_pdf(credential, holder_name, language):
     width, height = landscape(A4)
     # Uncompressed page text: a few kB more, and the certificate's text stays searchable.
     pdf = canvas.Canvas(buffer, pagesize=(width, height), pageCompression=0)
-    pdf.setTitle(f"{program.code} certificate {credential.certificate_number}")
+    pdf.setTitle(
+        _("%(program)s certificate %(number)s")
+        % {"program": program.code, "number": credential.certificate_number}
+    )
     pdf.setAuthor(program.issuing_body)
 
     pdf.setStrokeColor(colors.HexColor("#0d6efd"))
@@ -89,16 +92,19 @@ def _certificate_pdf(credential, holder_name, language):
 
     lines = [
         _("Certificate number: %(number)s") % {"number": credential.certificate_number},
-        _("Issued on: %(date)s") % {"date": day(credential.issued_on, long=True)},
-        _("Valid until: %(date)s") % {"date": day(credential.expires_on, long=True)},
+        _("Issued on: %(day)s") % {"day": day(credential.issued_on, long=True)},
+        _("Valid until: %(day)s") % {"day": day(credential.expires_on, long=True)},
     ]
     if credential.course_id:
-        lines.append(_("Trainer: %(name)s") % {"name": credential.course.trainer})
+        lines.append(_("Trainer: %(trainer)s") % {"trainer": credential.course.trainer})
         lines.append(_("Course: %(title)s") % {"title": credential.course.title})
-    holds = _("holds the %(code)s certification (%(program)s).") % {
+    # Translators: the line under the holder's name, after "This certifies that".
+    holds = _("holds the %(code)s certification (%(name)s).") % {
         "code": program.code,
-        "program": program.name,
+        "name": program.name,
     }
+    # Translators: the certificate's first line; the holder's name follows on its own
+    # line, then "holds the … certification".
     certifies = _("This certifies that")
     verify = _("Verify this certificate: %(url)s") % {"url": url}
     texts = [program.issuing_body, program.name, holder_name, holds, certifies, verify, *lines]
