@@ -8,8 +8,10 @@ from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import ngettext
 
+from cspo_tracker import i18n
 from cspo_tracker.client_address import client_ip
 from cspo_tracker.outbox import services as outbox
 from cspo_tracker.outbox.emails import html_twin
@@ -49,12 +51,16 @@ class AccountAdapter(DefaultAccountAdapter):
             "current_site": get_current_site(request),
             **context,
         }
-        message = self.render_mail(template_prefix, email, context)
-        html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
-        if message.content_subtype == "html":
-            html = message.body
-        # The same branded layout as every other email (templates/emails/_layout.html).
-        html = html or html_twin(message.subject, message.body)
+        # The recipient's language; an address with no choice yet (a new sign-up) gets
+        # the language the page it was asked from was in.
+        language = i18n.language_for_address(email, fallback=translation.get_language())
+        with i18n.speaking(language):
+            message = self.render_mail(template_prefix, email, context)
+            html = next((body for body, kind in message.alternatives if kind == "text/html"), "")
+            if message.content_subtype == "html":
+                html = message.body
+            # The same branded layout as every other email (templates/emails/_layout.html).
+            html = html or html_twin(message.subject, message.body)
         outbox.store(
             template=template_prefix.rsplit("/", 1)[-1],
             to=email,

@@ -54,6 +54,10 @@ class User(AbstractUser):
     # suppression list). The "we can't reach you" banner shows while it is still the
     # account's email: a new address clears the banner by itself.
     unreachable_email = models.EmailField(blank=True, editable=False)
+    # The language pages and emails speak to this person in (settings.LANGUAGES); blank
+    # follows the browser, and emails fall back to settings.LANGUAGE_CODE
+    # (cspo_tracker/i18n.py).
+    language = models.CharField("language", max_length=10, blank=True, choices=settings.LANGUAGES)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -80,6 +80,7 @@ def _profile(user, practitioner):
     return {
         "account": {
             "email": user.email,
+            "language": user.language,
             "first_name": user.first_name,
             "last_name": user.last_name,
             "joined_at": user.date_joined,
@@ -239,6 +240,7 @@ def erase_account(person, *, now=None):
         email=f"erased-{person.user_id}@{ERASED_DOMAIN}",
         first_name="",
         last_name="",
+        language="",
         password=make_password(None),
         is_active=False,
         last_login=None,

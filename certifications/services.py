@@ -13,8 +13,10 @@ from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from cspo_tracker import bulk
 
@@ -109,15 +111,31 @@ def start_practitioner(*, user, time_zone):
 
 
 @transaction.atomic
-def update_profile(*, practitioner, first_name, last_name, time_zone, optional_reminders):
-    """Save the practitioner's name, time zone and reminder preference."""
+def update_profile(
+    *, practitioner, first_name, last_name, time_zone, optional_reminders, language=None
+):
+    """Save the practitioner's name, time zone, reminder preference and, when given,
+    language ("" follows the browser)."""
     user = practitioner.user
     user.first_name, user.last_name = first_name, last_name
     user.save(update_fields=["first_name", "last_name"])
+    if language is not None:
+        set_language(user=user, language=language)
     practitioner.time_zone = time_zone
     practitioner.optional_reminders = optional_reminders
     practitioner.save(update_fields=["time_zone", "optional_reminders"])
     return practitioner
+
+
+def set_language(*, user, language):
+    """Store the language `user` chose for pages and emails; "" follows the browser.
+    Raises ValidationError for a language the site does not speak."""
+    if language not in {"", *dict(settings.LANGUAGES)}:
+        raise ValidationError(_("Choose one of the languages offered."), code="unknown_language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
 
 
 @transaction.atomic

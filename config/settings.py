@@ -113,9 +113,14 @@ MIDDLEWARE = [
     # no-store); static files are answered by WhiteNoise above and stay cacheable.
     "cspo_tracker.middleware.PrivateNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the cookie or Accept-Language (after sessions, before
+    # CommonMiddleware); URLs carry no language prefix (docs/decisions/0029).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's stored language wins over the cookie and the browser.
+    "cspo_tracker.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -148,6 +153,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                # LANGUAGE_CODE for <html lang> (templates/base.html).
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 # CSP_NONCE for the <script> and <link> tags of templates/base.html.
@@ -290,10 +297,20 @@ ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/300s/key"}
 
 # --- Language, time and formats ------------------------------------------------------
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
 USE_I18N = True
-# One date format everywhere, "9 Jan 2027" (cspo_tracker/formats.py, the |day filter);
-# Django localises dates, so the format lives in a format module too.
+# Each name in its own language, as the switcher shows it (cspo_tracker/i18n.py).
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("pt-br", "Português (Brasil)"),
+    ("ja", "日本語"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Money, dates and numbers come from Babel in the active language (cspo_tracker/formats.py,
+# the |day and |money filters). Django's own date output (the admin) keeps English's "9 Jan
+# 2027" through this format module; other languages use Django's locale formats.
 FORMAT_MODULE_PATH = ["cspo_tracker.locale_formats"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="UTC")
 USE_TZ = True

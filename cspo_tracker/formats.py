@@ -1,36 +1,77 @@
-"""The one way the app writes money and dates, on pages, in emails and on PDFs.
+"""The one way the app writes money, dates and numbers, on pages, in emails and on PDFs,
+in the active language (Babel's CLDR data: no hand-written per-language patterns).
 
-Money: "US$100" for a whole amount, "US$100.50" otherwise; other currencies by their
-symbol when it is unambiguous ("€175", "£90"), else by code ("CHF 120").
-Dates: "9 Jan 2027" (settings.DATE_FORMAT is the same pattern for Django's own output).
+English keeps the site's house style: "9 Jan 2027" (CLDR's British medium date), money
+"US$100" for a whole amount and "US$100.50" otherwise, "€175", "CHF 120". Other languages
+get CLDR's own forms: "07.12.2026" and "100,00 $" in German, "US$ 100,00" in Brazilian
+Portuguese, "2026/12/07" in Japanese. `day(value, long=True)` reads in full where a whole
+date reads better (certificates, emails): "7. Dezember 2026", "2026年12月7日".
 """
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.utils import timezone
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_decimal, parse_pattern
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
-CURRENCY_PREFIXES = {"USD": "US$", "EUR": "€", "GBP": "£"}
-DATE_PATTERN = "j M Y"  # Django's notation for "9 Jan 2027"
+# The English the site writes is British in its dates ("9 Jan 2027", not "Jan 9, 2027").
+BABEL_LOCALES = {"en": "en_GB"}
+# Languages whose whole amounts drop the cents ("US$100"): English, as it always has.
+WHOLE_AMOUNTS_WITHOUT_CENTS = {"en"}
+# CLDR's currency spacing: a symbol made of letters ("CHF") is set apart from the digits.
+_LETTER_THEN_DIGIT = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])")
+
+
+def language():
+    return translation.get_language() or "en"
+
+
+def babel_locale(code=None):
+    """The Babel locale of a Django language code ("pt-br" → pt_BR)."""
+    code = (code or language()).lower()
+    name = BABEL_LOCALES.get(code) or translation.to_locale(code)
+    try:
+        return Locale.parse(name)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(BABEL_LOCALES["en"])
 
 
 def money(amount, currency="USD"):
     amount = Decimal(amount)
-    if amount == amount.to_integral():
-        number = f"{amount.quantize(Decimal('1')):,}"
+    locale = babel_locale()
+    pattern = parse_pattern(locale.currency_formats["standard"].pattern)
+    if amount == amount.to_integral() and language().lower() in WHOLE_AMOUNTS_WITHOUT_CENTS:
+        pattern.frac_prec = (0, 0)
+        text = pattern.apply(amount, locale, currency=currency, currency_digits=False)
     else:
-        number = f"{amount.quantize(Decimal('0.01')):,}"
-    prefix = CURRENCY_PREFIXES.get(currency)
-    return f"{prefix}{number}" if prefix else f"{currency} {number}"
+        text = pattern.apply(amount, locale, currency=currency)
+    return _LETTER_THEN_DIGIT.sub("\N{NO-BREAK SPACE}", text).replace("\N{NO-BREAK SPACE}", " ")
 
 
-def how_many(number, singular, plural=None):
-    """ "1 credential", "2 credentials": a real plural, never "credential(s)"."""
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+def number(value):
+    """1250 → "1,250" (en), "1.250" (de)."""
+    return format_decimal(value, locale=babel_locale())
 
 
-def day(value):
-    """A date (or a datetime, in the current time zone) as "9 Jan 2027"."""
+def how_many(number_, singular, plural=None):
+    """ "1 credential", "2 credentials": a real plural, never "credential(s)".
+
+    `singular` may be an ngettext_lazy message with a %(count)s placeholder (each
+    language's own plural rule); the two-word form picks the English plural, translated
+    through ngettext when the pair is in the catalogs."""
+    if isinstance(singular, Promise) and plural is None:
+        return singular % {"count": number_}
+    words = translation.ngettext(singular, plural or singular + "s", number_)
+    return f"{number(number_)} {words}"
+
+
+def day(value, long=False):
+    """A date (or a datetime, in the current time zone) as "9 Jan 2027" in English and
+    CLDR's medium date in the others; `long` for "7 December 2026"."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
@@ -38,4 +79,4 @@ def day(value):
         value = value.date()
     if not isinstance(value, date):
         return value
-    return f"{value.day} {value:%b %Y}"
+    return format_date(value, "long" if long else "medium", locale=babel_locale())

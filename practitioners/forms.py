@@ -4,6 +4,7 @@ from allauth.account.forms import ReauthenticateForm
 from allauth.mfa.base.forms import ReauthenticateForm as MfaReauthenticateForm
 from allauth.mfa.utils import is_mfa_enabled
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from certifications.names import NameFields
@@ -18,6 +19,12 @@ class ProfileForm(forms.Form):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
         help_text=_("Dates, deadlines and days left are counted in this time zone."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("As my browser asks")), *settings.LANGUAGES],
+        help_text=_("Pages and the emails we send you are written in this language."),
     )
     optional_reminders = forms.BooleanField(
         required=False,

@@ -104,6 +104,7 @@ def profile(request):
         "first_name": user.first_name,
         "last_name": user.last_name,
         "time_zone": practitioner.time_zone,
+        "language": user.language,
         "optional_reminders": practitioner.optional_reminders,
     }
     form = ProfileForm(request.POST or None, initial=initial)

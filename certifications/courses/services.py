@@ -429,4 +429,6 @@ def enqueue_invitation(enrollment):
         {"user": user, "course": enrollment.course, "set_password_url": set_password_url(user)},
         to=user.email,
         key=f"invitation:enrollment:{enrollment.pk}",
+        # A new account has no language yet: the trainer's, as the likeliest shared one.
+        language=enrollment.course.trainer.user.language or None,
     )

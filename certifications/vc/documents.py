@@ -44,6 +44,9 @@ def achievement(program):
         "id": absolute(reverse("vc_achievement", args=[program.code])),
         "type": ["Achievement"],
         "achievementType": "Certification",
+        # The achievement's text is written once, in English, whatever the holder's or
+        # the verifier's language (docs/decisions/0031-signed-credentials-in-one-language.md).
+        "inLanguage": "en",
         "name": program.name,
         "description": (
             f"{program.name} ({program.code}), a certification of {program.issuing_body}, "

@@ -16,7 +16,9 @@ import functools
 
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
+from cspo_tracker import i18n
 from cspo_tracker.kept_pages import pages as kept_pages
 
 from ..dates import today_in
@@ -45,7 +47,8 @@ def _public_facts_sql():
         f"SELECT {', '.join('c.' + name for name in c)}, "
         f"p.{column(Program, 'name')}, p.{column(Program, 'code')}, "
         f"p.{column(Program, 'issuing_body')}, u.{column(User, 'first_name')}, "
-        f"u.{column(User, 'last_name')}, h.{column(Practitioner, 'erased_at')}, "
+        f"u.{column(User, 'last_name')}, u.{column(User, 'language')}, "
+        f"h.{column(Practitioner, 'erased_at')}, "
         f"h.{column(Practitioner, 'time_zone')} "
         f"FROM {table(Credential)} c "
         f"JOIN {table(Program)} p ON p.{q('id')} = c.{column(Credential, 'program')} "
@@ -62,12 +65,16 @@ def is_cold_visitor(request):
     )
 
 
-def page_key(number):
+def page_key(number, *, language=""):
     """The cache key for the page of `number` as it stands now, or None when no
-    credential has exactly this number (the view answers 404 or redirects). The query is
-    prepared once per database connection: planning its joins takes about ten times as
-    long as running it."""
+    credential has exactly this number (the view answers 404 or redirects). The page
+    speaks `language` when the visitor asked for one, else the holder's (activated here,
+    before the key is made from it). The query is prepared once per database connection:
+    planning its joins takes about ten times as long as running it."""
     row = kept_pages.fetch_prepared(PREPARED, _public_facts_sql(), [number])
     if row is None:
         return None
+    holder_language = row[-3]
+    if language or holder_language:
+        translation.activate(i18n.supported(language or holder_language) or settings.LANGUAGE_CODE)
     return kept_pages.key("verify", row, today_in(row[-1]))

@@ -4,12 +4,14 @@ holder's PDF download."""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from cspo_tracker import i18n
 from cspo_tracker.kept_pages import pages as kept_pages
 
 from ..dates import today_for
@@ -41,16 +43,24 @@ def verify_credential(request, certificate_number):
     wanted = json_ld_type_wanted(request)
     if wanted:
         return _signed_credential_for_number(request, certificate_number, wanted)
+    # The holder's language unless the visitor chose one (?lang=, the switcher, their
+    # account): the signed credential is the same in every language.
+    chosen = i18n.visitor_choice(request)
     if not verify_cache.is_cold_visitor(request):
-        return _verify_page(request, certificate_number)
-    key = verify_cache.page_key(certificate_number)
+        return _verify_page(request, certificate_number, chosen)
+    key = verify_cache.page_key(certificate_number, language=chosen)
     if key is None:  # no credential has exactly this number: a redirect or a 404
-        return _verify_page(request, certificate_number)
-    return kept_pages.serve(request, key, lambda: _verify_page(request, certificate_number))
+        return _verify_page(request, certificate_number, chosen)
+    request.LANGUAGE_CODE = translation.get_language()
+    return kept_pages.serve(request, key, lambda: _verify_page(request, certificate_number, chosen))
 
 
-def _verify_page(request, certificate_number):
+def _verify_page(request, certificate_number, chosen=""):
     credential = find_by_number(certificate_number)
+    if credential is not None:
+        language = chosen or i18n.supported(credential.holder.user.language)
+        if language:
+            i18n.activate_for_page(request, language)
     if credential is not None and credential.certificate_number != certificate_number:
         # Any case, surrounding spaces: one canonical address per certificate.
         return redirect("verify_credential", certificate_number=credential.certificate_number)

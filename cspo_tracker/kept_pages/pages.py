@@ -24,6 +24,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 CACHE_ALIAS = "pages"
@@ -38,8 +39,8 @@ CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def key(kind, *parts):
-    """A cache key for the page `kind` from the values it shows."""
-    parts = (*parts, settings.SITE_URL, settings.SITE_NAME)
+    """A cache key for the page `kind` from the values it shows, in the active language."""
+    parts = (*parts, translation.get_language(), settings.SITE_URL, settings.SITE_NAME)
     return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

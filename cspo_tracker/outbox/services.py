@@ -46,7 +46,7 @@ from django.db import transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from .. import publishing
+from .. import i18n, publishing
 from ..retry import backoff
 from .emails import render_email
 from .models import OutboundEmail, Suppression, TrackingEvent
@@ -55,16 +55,21 @@ from .signals import reachability_changed
 logger = logging.getLogger(__name__)
 
 
-def enqueue(name, context, *, to, key=None, unsubscribe_url=""):
+def enqueue(name, context, *, to, key=None, unsubscribe_url="", language=None):
     """Render email `name` for the one address `to` and store it for delivery after the
     surrounding transaction commits. Returns the OutboundEmail (the stored one when `key`
     was enqueued before). `unsubscribe_url` makes the email optional: it is sent with
-    RFC 8058's one-click unsubscribe headers, and not at all to an unreachable address."""
+    RFC 8058's one-click unsubscribe headers, and not at all to an unreachable address.
+
+    It is written in the recipient's language (their account's choice), never the
+    sender's or the worker's; `language` is the fallback for an address whose account
+    has no choice (an invitation in the inviter's language), else settings.LANGUAGE_CODE."""
     key = key or f"{name}:{uuid.uuid4()}"
     stored = OutboundEmail.objects.filter(key=key).first()
     if stored is not None:
         return stored
-    rendered = render_email(name, context)
+    with i18n.speaking(i18n.language_for_address(to, fallback=language)):
+        rendered = render_email(name, context)
     return store(
         template=name,
         to=to,
@@ -104,11 +109,13 @@ def enqueue_many(emails):
     keys = [email[3] for email in emails]
     stored = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
     rows = []
+    chosen = i18n.chosen_languages(email[2] for email in emails if email[3] not in stored)
     for name, context, to, key, unsubscribe_url in emails:
         if key in stored:
             continue
         stored.add(key)
-        rendered = render_email(name, context)
+        with i18n.speaking(i18n.language_for_address(to, chosen=chosen)):
+            rendered = render_email(name, context)
         rows.append(
             OutboundEmail(
                 key=key,
