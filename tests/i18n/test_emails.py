@@ -98,7 +98,6 @@ def test_every_email_kind_renders_in_every_language(db, kind, language):
     assert email.subject.strip() and email.body_text.strip() and email.body_html.strip()
 
 
-@pytest.mark.xfail(reason="catalogs not translated yet", strict=False)
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 @pytest.mark.parametrize("kind", _kinds())
 def test_every_email_kind_reads_differently_from_english(db, kind, language):
