@@ -19,6 +19,8 @@ from .models import (
     StatusList,
     Trainer,
     User,
+    WalletNonce,
+    WalletOffer,
 )
 
 
@@ -223,3 +225,25 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WalletOffer)
+class WalletOfferAdmin(ReadOnlyAdmin):
+    """Offers to wallets, read only: the holder makes them and the wallet spends them.
+    Only hashes of the code and token are stored, so nothing here can be replayed."""
+
+    list_display = ("pk", "credential", "created_at", "expires_at", "redeemed_at", "issued_at")
+    list_filter = ("issued_at",)
+    search_fields = ("credential__certificate_number", "holder_did")
+    list_select_related = ("credential",)
+    exclude = ("code_hash", "token_hash")
+    show_full_result_count = False
+
+
+@admin.register(WalletNonce)
+class WalletNonceAdmin(ReadOnlyAdmin):
+    """Spent c_nonces (hashes), kept until they would have expired."""
+
+    list_display = ("pk", "expires_at")
+    search_fields = ("value_hash",)
+    show_full_result_count = False

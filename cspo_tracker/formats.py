@@ -20,6 +20,9 @@ from django.utils.functional import Promise
 
 # The English the site writes is British in its dates ("9 Jan 2027", not "Jan 9, 2027").
 BABEL_LOCALES = {"en": "en_GB"}
+# British CLDR abbreviates September as "Sept"; the house style keeps three letters for
+# every month ("18 Sep 2025"), so English medium dates take the English month names.
+ENGLISH_MEDIUM_DATE = "d MMM y"
 # Languages whose whole amounts drop the cents ("US$100"): English, as it always has.
 WHOLE_AMOUNTS_WITHOUT_CENTS = {"en"}
 # CLDR's currency spacing: a symbol made of letters ("CHF") is set apart from the digits.
@@ -79,4 +82,7 @@ def day(value, long=False):
         value = value.date()
     if not isinstance(value, date):
         return value
-    return format_date(value, "long" if long else "medium", locale=babel_locale())
+    locale = babel_locale()
+    if not long and locale.language == "en":
+        return format_date(value, ENGLISH_MEDIUM_DATE, locale="en")
+    return format_date(value, "long" if long else "medium", locale=locale)

@@ -250,6 +250,8 @@ ROUTES = {
     'wallet/credential': row("POST", "401 401 401 401 401 401 401 2fa"),
     # Only the holder offers a credential to a wallet: staff see it but cannot take it.
     'credentials/<str:certificate_number>/wallet/': row("GET", "login 200 404 404 404 404 404 2fa", args={'certificate_number': 'certificate'}),
+    # The language switcher: anyone may choose; it answers with a redirect back.
+    'language/': row("POST", "302 302 302 302 302 302 302 2fa"),
 
 }
 # fmt: on

@@ -30,6 +30,11 @@ def test_a_date_reads_as_each_language_writes_it(language, long, text):
         assert day(DAY, long=long) == text
 
 
+def test_english_abbreviates_every_month_to_three_letters():
+    with translation.override("en"):
+        assert day(datetime.date(2025, 9, 18)) == "18 Sep 2025"
+
+
 @pytest.mark.parametrize(
     ("language", "amount", "currency", "text"),
     [
