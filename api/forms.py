@@ -11,11 +11,17 @@ from .scopes import SCOPE_CHOICES
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text=_("What uses it, e.g. “LMS sync”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What uses it, e.g. “LMS sync”.")
+    )
     scopes = forms.MultipleChoiceField(
-        choices=SCOPE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Scopes"),
+        choices=SCOPE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     expires_on = forms.DateField(
+        label=_("Expires on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Optional: the token stops working at the start of this day (UTC)."),

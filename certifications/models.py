@@ -76,15 +76,15 @@ class Program(models.Model):
     """A certification and its rules, as data (docs/domain.md, "Programs and levels")."""
 
     class Level(models.IntegerChoices):
-        FOUNDATIONAL = 1, "Foundational"
-        ADVANCED = 2, "Advanced"
-        PROFESSIONAL = 3, "Professional"
+        FOUNDATIONAL = 1, gettext_lazy("Foundational")
+        ADVANCED = 2, gettext_lazy("Advanced")
+        PROFESSIONAL = 3, gettext_lazy("Professional")
 
     class Track(models.TextChoices):
         SCRUM_MASTER = "sm", gettext_lazy("Scrum Master")
         PRODUCT_OWNER = "po", gettext_lazy("Product Owner")
-        DEVELOPER = "dev", "Developer"
-        GENERAL = "general", "General"
+        DEVELOPER = "dev", gettext_lazy("Developer")
+        GENERAL = "general", gettext_lazy("General")
 
     code = models.SlugField(max_length=20, unique=True, help_text=gettext_lazy("For example CSPO."))
     name = models.CharField(max_length=120)
@@ -242,8 +242,8 @@ class Course(models.Model):
     """A CST-led course for one program; completing it earns that program's credential."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        CLOSED = "closed", "Closed"
+        PLANNED = "planned", gettext_lazy("Planned")
+        CLOSED = "closed", gettext_lazy("Closed")
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="courses")
     trainer = models.ForeignKey(Trainer, on_delete=models.PROTECT, related_name="courses")
@@ -367,10 +367,10 @@ class Credential(models.Model):
     """A certification held by a practitioner, valid until expires_on."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
+        ACTIVE = "active", gettext_lazy("Active")
         RENEWAL_DUE = "renewal_due", gettext_lazy("Renewal due")
         GRACE = "grace", gettext_lazy("Grace period")
-        LAPSED = "lapsed", "Lapsed"
+        LAPSED = "lapsed", gettext_lazy("Lapsed")
 
     holder = models.ForeignKey(Practitioner, on_delete=models.PROTECT, related_name="credentials")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="credentials")

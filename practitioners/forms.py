@@ -17,6 +17,7 @@ class ProfileForm(forms.Form):
     clean_first_name = NameFields.clean_first_name
     clean_last_name = NameFields.clean_last_name
     time_zone = forms.ChoiceField(
+        label=_("Time zone"),
         choices=time_zone_choices,
         help_text=_("Dates, deadlines and days left are counted in this time zone."),
     )

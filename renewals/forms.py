@@ -8,10 +8,12 @@ from .selectors import renewable_credentials
 
 class CredentialChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return (
-            f"{obj.program.name} ({obj.program.code}) · {obj.certificate_number} · "
-            f"expires {day(obj.expires_on)}"
-        )
+        return _("%(program)s (%(code)s) · %(number)s · expires %(day)s") % {
+            "program": obj.program.name,
+            "code": obj.program.code,
+            "number": obj.certificate_number,
+            "day": day(obj.expires_on),
+        }
 
 
 class RenewalForm(forms.Form):
@@ -21,6 +23,7 @@ class RenewalForm(forms.Form):
     card next; with one it is an invoice or bank transfer staff confirm."""
 
     credentials = CredentialChoiceField(
+        label=_("Credentials"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
@@ -30,6 +33,7 @@ class RenewalForm(forms.Form):
         error_messages={"required": _("Choose at least one credential to renew.")},
     )
     payment_reference = forms.CharField(
+        label=_("Payment reference"),
         max_length=100,
         help_text=_(
             "The reference of your payment of the fee shown above (receipt or "

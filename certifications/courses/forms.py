@@ -28,11 +28,18 @@ class CourseForm(forms.ModelForm):
         ]
         widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
         labels = {
+            "program": gettext_lazy("Program"),
+            "trainer": gettext_lazy("Trainer"),
+            "title": gettext_lazy("Title"),
+            "starts_on": gettext_lazy("Starts on"),
+            "ends_on": gettext_lazy("Ends on"),
             "is_online": gettext_lazy("Live online"),
             "location": gettext_lazy("Location (city, venue or platform)"),
         }
 
-    capacity = forms.IntegerField(min_value=1, max_value=32767, initial=30)
+    capacity = forms.IntegerField(
+        label=gettext_lazy("Capacity"), min_value=1, max_value=32767, initial=30
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,10 +20,10 @@ class ImportJob(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", gettext_lazy("Waiting for a worker")
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        REFUSED = "refused", "Refused"
-        FAILED = "failed", "Failed"
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        REFUSED = "refused", gettext_lazy("Refused")
+        FAILED = "failed", gettext_lazy("Failed")
 
     FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
 

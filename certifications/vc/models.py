@@ -52,8 +52,8 @@ class StatusList(models.Model):
     """A signed BitstringStatusListCredential, re-signed only when one of its bits changes."""
 
     class Purpose(models.TextChoices):
-        REVOCATION = "revocation", "Revocation"
-        SUSPENSION = "suspension", "Suspension"
+        REVOCATION = "revocation", gettext_lazy("Revocation")
+        SUSPENSION = "suspension", gettext_lazy("Suspension")
 
     purpose = models.CharField(max_length=10, choices=Purpose.choices)
     number = models.PositiveIntegerField()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 class OutboundEmail(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", gettext_lazy("Waiting to be sent")
-        SENT = "sent", "Sent"
+        SENT = "sent", gettext_lazy("Sent")
         FAILED = "failed", gettext_lazy("Gave up after repeated failures")
         # The address bounced or complained (Suppression): a mandatory email waits for
         # staff or a new address, an optional one is dropped.
@@ -114,8 +114,8 @@ class TrackingEvent(models.Model):
     webhook), kept once per provider event id: a replayed webhook changes nothing."""
 
     class Kind(models.TextChoices):
-        BOUNCE = "bounce", "Bounce"
-        COMPLAINT = "complaint", "Complaint"
+        BOUNCE = "bounce", gettext_lazy("Bounce")
+        COMPLAINT = "complaint", gettext_lazy("Complaint")
 
     event_id = models.CharField(max_length=200, unique=True)
     esp = models.CharField(max_length=40)

@@ -45,8 +45,8 @@ class Retirement(models.Model):
     the record that the account was erased, with no personal data in it."""
 
     class State(models.TextChoices):
-        ERASING = "erasing", "Erasing"
-        COMPLETE = "complete", "Complete"
+        ERASING = "erasing", gettext_lazy("Erasing")
+        COMPLETE = "complete", gettext_lazy("Complete")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="retirement"

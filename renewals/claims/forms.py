@@ -16,6 +16,7 @@ class ClaimForm(forms.Form):
         label=_("Certification"),
     )
     certificate_number = forms.CharField(
+        label=_("Certificate number"),
         max_length=40,
         help_text=_("As printed on your certificate, e.g. CSPO-7F3A9C21B4 (any case)."),
     )
@@ -23,6 +24,7 @@ class ClaimForm(forms.Form):
         label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     evidence = forms.FileField(
+        label=_("Evidence"),
         required=False,
         help_text=_("Optional: your certificate as a PDF, PNG or JPEG. It helps staff decide."),
     )

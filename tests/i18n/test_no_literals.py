@@ -205,7 +205,9 @@ def _looks_like_text(value):
     """A string a person reads, not a code, a key or a path."""
     if not isinstance(value, str):
         return False
-    if re.fullmatch(r"[\w.:/#{}%()\[\]*+-]*", value):  # a code, key, path or pattern
+    # A code, key, path or pattern: no space and no capital ("renewal_due", "a/b"); a
+    # capitalised word ("Closed") is a label.
+    if re.fullmatch(r"[\w.:/#{}%()\[\]*+-]*", value) and value == value.lower():
         return False
     return bool(_readable_words(value))
 
