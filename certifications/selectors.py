@@ -61,10 +61,12 @@ def can_run_courses(user):
 
 def courses_for(user):
     """The courses `user` may see: all for staff, their own for a trainer, none otherwise.
-    Annotated with how many are enrolled and how many credentials were issued."""
+    Annotated with how many are enrolled and how many credentials were issued, each a
+    subquery per course: counted only for the rows a page reads, where joins grouped
+    over every course counted them all before the page was cut."""
     courses = Course.objects.select_related("program", "trainer__user").annotate(
-        enrolled=Count("enrollments", distinct=True),
-        issued=Count("credentials", distinct=True),
+        enrolled=_count_for_course(Enrollment.objects.all()),
+        issued=_count_for_course(Credential.objects.all()),
     )
     if user.is_staff:
         return courses
