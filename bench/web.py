@@ -5,14 +5,19 @@
 
 For each N it empties the practitioner data of that database (never point it at
 production), seeds N credentials in bulk (with their cycles, 3 SEU entries each, one
-course per 25 credentials with 20 attendees, a share in grace, failed and waiting
-reminders), a staff member with a second factor, and a practitioner with 3 credentials
-and 500 SEU entries. It then starts gunicorn (2 workers, DJANGO_DEBUG=false, the
+course per 25 credentials with 20 attendees, one course in 20 still open, a share in
+grace, failed and waiting reminders), a staff member and a trainer (one course in 50)
+with a second factor, and a practitioner with 3 credentials and 500 SEU entries. It then starts gunicorn (2 workers, DJANGO_DEBUG=false, the
 production settings as .ci/run uses them, persistent database connections) with this
 bench's own URLconf, which adds a bare view behind the same middleware, and measures
 each page with wrk (16 connections) when it is installed, else with a small threaded
 client (16 connections): requests per second, the median of 3 rounds, and the ratio to
-the bare view. The dashboard and SEU log are measured as kept pages (a repeat view);
+the bare view; then, for each page, the milliseconds of one view with nothing else
+asking (median of 15 sequential views; of 3, and no load, for a page over a second) and
+the SQL statements one view runs (counted in gunicorn: bench/web_urls.py). The pages:
+the practitioner's, the staff console, reports, renewals, the admin changelist, the
+course list (every course, and those ready to close), a course page, and the trainer's
+home, course list and course page. --jit runs gunicorn with DATABASE_JIT=true. The dashboard and SEU log are measured as kept pages (a repeat view);
 --render-own-pages measures them rendered at every view (OWN_PAGES_KEPT=false), as the
 first view after a change is.
 """
