@@ -413,10 +413,13 @@ def measure(n, port, seconds, reuse=False, only=(), kept=True, jit=False):
                 status, _ = fetch(port, path, cookie)
             except OSError:  # past gunicorn's timeout: the worker was killed
                 status = None
+            if status == 500:  # gunicorn's timeout aborted the worker mid-page
+                status = None
             if status not in (200, None):
                 raise SystemExit(f"{path} answered {status}")
             counts[name] = statements(port, path, cookie) if status else -1
             waits[name] = latency(port, path, cookie) if status else float("inf")
+            print(f"  {name}: {waits[name]:.1f} ms a view, {counts[name]} statements", flush=True)
             if waits[name] > SLOW_MS:
                 results[name] = float("nan")  # too slow to load; its milliseconds say it
                 continue
