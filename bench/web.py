@@ -5,14 +5,19 @@
 
 For each N it empties the practitioner data of that database (never point it at
 production), seeds N credentials in bulk (with their cycles, 3 SEU entries each, one
-course per 25 credentials with 20 attendees, a share in grace, failed and waiting
-reminders), a staff member with a second factor, and a practitioner with 3 credentials
-and 500 SEU entries. It then starts gunicorn (2 workers, DJANGO_DEBUG=false, the
+course per 25 credentials with 20 attendees, one course in 20 still open, a share in
+grace, failed and waiting reminders), a staff member and a trainer (one course in 50)
+with a second factor, and a practitioner with 3 credentials and 500 SEU entries. It then starts gunicorn (2 workers, DJANGO_DEBUG=false, the
 production settings as .ci/run uses them, persistent database connections) with this
 bench's own URLconf, which adds a bare view behind the same middleware, and measures
 each page with wrk (16 connections) when it is installed, else with a small threaded
 client (16 connections): requests per second, the median of 3 rounds, and the ratio to
-the bare view. The dashboard and SEU log are measured as kept pages (a repeat view);
+the bare view; then, for each page, the milliseconds of one view with nothing else
+asking (median of 15 sequential views; of 3, and no load, for a page over a second) and
+the SQL statements one view runs (counted in gunicorn: bench/web_urls.py). The pages:
+the practitioner's, the staff console, reports, renewals, the admin changelist, the
+course list (every course, and those ready to close), a course page, and the trainer's
+home, course list and course page. --jit runs gunicorn with DATABASE_JIT=true. The dashboard and SEU log are measured as kept pages (a repeat view);
 --render-own-pages measures them rendered at every view (OWN_PAGES_KEPT=false), as the
 first view after a change is.
 """
@@ -39,6 +44,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 CONNECTIONS = 16
 ROUNDS = 3
+LATENCY_VIEWS = 15
+# A page slower than this is timed view by view only: 16 connections on 2 workers would
+# queue past gunicorn's 30 s timeout and measure the queue, not the page.
+SLOW_MS = 1000
 
 
 def seed(n, *, reuse=False):
@@ -102,22 +111,36 @@ def seed(n, *, reuse=False):
             last_name="Staff",
         )
         activate_totp(staff)
-        trainer_user = User.objects.create_user("bench-trainer@example.com", password="bench")
+        # The trainer of the trainer pages runs one course in 50; another trainer the rest.
+        trainer_user = User.objects.create_user(
+            "bench-trainer@example.com", password="bench", first_name="Tia", last_name="Trainer"
+        )
+        activate_totp(trainer_user)
         trainer = Trainer.objects.create(user=trainer_user)
         trainer.programs.set(Program.objects.all())
+        other = Trainer.objects.create(
+            user=User.objects.create_user("bench-other-trainer@example.com", password="bench")
+        )
         cspo = Program.objects.get(code="CSPO")
         holders = list(Practitioner.objects.order_by("pk").values_list("pk", flat=True)[:n])
+        # One course in 20 is still open (planned): from 30 days ago to 30 days ahead,
+        # so some have ended with attendance missing; the rest are closed.
         courses = Course.objects.bulk_create(
             Course(
                 program=cspo,
-                trainer=trainer,
+                trainer=trainer if i % 50 == 0 else other,
                 title=f"Bench course {i}",
-                starts_on=TODAY - datetime.timedelta(days=i % 700),
-                ends_on=TODAY - datetime.timedelta(days=i % 700 - 1),
-                status=Course.Status.CLOSED,
+                starts_on=start,
+                ends_on=start + datetime.timedelta(days=1),
+                status=Course.Status.PLANNED if i % 20 == 0 else Course.Status.CLOSED,
                 capacity=30,
             )
             for i in range(max(1, n // 25))
+            for start in [
+                TODAY + datetime.timedelta(days=i % 61 - 30)
+                if i % 20 == 0
+                else TODAY - datetime.timedelta(days=i % 700)
+            ]
         )
         CourseSession.objects.bulk_create(
             CourseSession(course=c, position=p, held_on=c.starts_on, hours=Decimal(8))
@@ -254,14 +277,40 @@ def start_gunicorn(port, env):
     sys.exit("gunicorn did not answer")
 
 
-def fetch(port, path, cookie):
+def fetch(port, path, cookie, headers=None, response_headers=False):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    headers = {**({"Cookie": f"sessionid={cookie}"} if cookie else {}), **(headers or {})}
     connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     body = response.read()
     connection.close()
+    if response_headers:
+        return response.status, body, response
     return response.status, body
+
+
+def statements(port, path, cookie):
+    """The SQL statements one view of `path` runs, middleware included, as counted by
+    gunicorn's own process (bench/web_urls.py: CountStatements)."""
+    status, _, response = fetch(port, path, cookie, {"X-Bench-Count": "1"}, response_headers=True)
+    return int(response.getheader("X-Bench-Statements", "-1"))
+
+
+def latency(port, path, cookie, views=LATENCY_VIEWS):
+    """Milliseconds for one view with nothing else asking: the median of `views`
+    sequential requests (what one person waits, where req/s is what the server bears);
+    of 3 when a view takes longer than SLOW_MS."""
+    times = []
+    while len(times) < (3 if times and times[0] > SLOW_MS else views):
+        started = time.perf_counter()
+        try:
+            status, _ = fetch(port, path, cookie)
+        except OSError:  # gunicorn killed the worker at its timeout
+            status = None
+        if status != 200:
+            return float("inf")
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def load(port, path, cookie, seconds):
@@ -288,7 +337,10 @@ def load(port, path, cookie, seconds):
 
     def client(i):
         while time.perf_counter() < stop:
-            status, _ = fetch(port, path, cookie)
+            try:
+                status, _ = fetch(port, path, cookie)
+            except OSError:  # a timeout or a reset: counted, the round goes on
+                status = None
             if status == 200:
                 done[i] += 1
             else:
@@ -305,7 +357,7 @@ def load(port, path, cookie, seconds):
     return sum(done) / (time.perf_counter() - started)
 
 
-def measure(n, port, seconds, reuse=False, only=(), kept=True):
+def measure(n, port, seconds, reuse=False, only=(), kept=True, jit=False):
     import django
 
     django.setup()
@@ -316,6 +368,15 @@ def measure(n, port, seconds, reuse=False, only=(), kept=True):
     seeded, number = seed(n, reuse=reuse)
     staff = session_cookie("bench-staff@example.com")
     holder = session_cookie("bench-holder@example.com")
+    trainer = session_cookie("bench-trainer@example.com")
+    from certifications.models import Course
+
+    # The trainer's first course: 20 attendees, closed, credentials issued by it.
+    course = (
+        Course.objects.filter(trainer__user__email="bench-trainer@example.com")
+        .order_by("pk")
+        .values_list("pk", flat=True)[0]
+    )
     connection.close()
     pages = [
         ("bare view", "/bench/bare/", None),
@@ -327,6 +388,13 @@ def measure(n, port, seconds, reuse=False, only=(), kept=True):
         ("/verify/<number>/", f"/verify/{number}/", None),
         ("dashboard (3 credentials)", "/", holder),
         ("SEU list (500 entries)", "/seus/", holder),
+        ("/staff/ console", "/staff/", staff),
+        ("/courses/ as staff (every course)", "/courses/", staff),
+        ("/courses/?show=ready as staff", "/courses/?show=ready", staff),
+        ("/courses/<pk>/ (20 attendees)", f"/courses/{course}/", staff),
+        ("/trainer/ (trainer home)", "/trainer/", trainer),
+        ("/courses/ as the trainer", "/courses/", trainer),
+        ("/courses/<pk>/ as the trainer", f"/courses/{course}/", trainer),
     ]
     if only:  # the bare views always, for the ratios
         pages = [p for p in pages if p[0].startswith("bare") or any(o in p[0] for o in only)]
@@ -334,13 +402,27 @@ def measure(n, port, seconds, reuse=False, only=(), kept=True):
     # The practitioner's own pages are kept once rendered (certifications/own_pages.py);
     # with --render-own-pages every view renders, as the first view after a change does.
     env["OWN_PAGES_KEPT"] = "true" if kept else "false"
+    # The app runs PostgreSQL without JIT (decision 0024); --jit measures the server's
+    # default instead, to show what that costs.
+    env["DATABASE_JIT"] = "true" if jit else "false"
     process = start_gunicorn(port, env)
-    results = {}
+    results, waits, counts = {}, {}, {}
     try:
         for name, path, cookie in pages:
-            status, _ = fetch(port, path, cookie)
-            if status != 200:
+            try:
+                status, _ = fetch(port, path, cookie)
+            except OSError:  # past gunicorn's timeout: the worker was killed
+                status = None
+            if status == 500:  # gunicorn's timeout aborted the worker mid-page
+                status = None
+            if status not in (200, None):
                 raise SystemExit(f"{path} answered {status}")
+            counts[name] = statements(port, path, cookie) if status else -1
+            waits[name] = latency(port, path, cookie) if status else float("inf")
+            print(f"  {name}: {waits[name]:.1f} ms a view, {counts[name]} statements", flush=True)
+            if waits[name] > SLOW_MS:
+                results[name] = float("nan")  # too slow to load; its milliseconds say it
+                continue
             load(port, path, cookie, 1)  # warm both workers
             rounds = [load(port, path, cookie, seconds) for _ in range(ROUNDS)]
             results[name] = statistics.median(rounds)
@@ -356,12 +438,20 @@ def measure(n, port, seconds, reuse=False, only=(), kept=True):
         f"{CONNECTIONS} connections, {'wrk' if shutil.which('wrk') else 'threaded client'}, "
         f"load average {os.getloadavg()[0]:.1f}"
         + ("" if kept else ", own pages rendered at every view")
+        + (", PostgreSQL JIT on" if jit else "")
     )
-    print(f"{'page':32} {'req/s':>8} {'of bare':>8} {'of anonymous bare':>18}")
+    print(
+        f"{'page':36} {'req/s':>8} {'of bare':>8} {'of anon. bare':>14} "
+        f"{'ms a view':>10} {'queries':>8}"
+    )
     for name, rate in results.items():
         bare = results["bare view, logged in" if name in logged_in else "bare view"]
-        print(f"{name:32} {rate:8.1f} {rate / bare:8.0%} {rate / results['bare view']:18.0%}")
-    return results
+        print(
+            f"{name:36} {rate:8.1f} {rate / bare:8.0%} {rate / results['bare view']:14.0%} "
+            f"{waits[name]:10.1f} {counts[name]:8d}"
+        )
+    return {name: {"req/s": rate, "ms": waits[name], "queries": counts[name]}
+            for name, rate in results.items()}  # fmt: skip
 
 
 def main():
@@ -380,14 +470,37 @@ def main():
         action="store_true",
         help="OWN_PAGES_KEPT=false: the dashboard and SEU log render at every view",
     )
+    parser.add_argument(
+        "--jit",
+        action="store_true",
+        help="DATABASE_JIT=true: PostgreSQL's JIT as the server has it (the app turns it off)",
+    )
     args = parser.parse_args()
     # One key for this process (which writes the sessions) and gunicorn (which reads them).
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     figures = {
-        n: measure(n, args.port, args.seconds, args.reuse, args.only, not args.render_own_pages)
+        n: measure(
+            n,
+            args.port,
+            args.seconds,
+            args.reuse,
+            args.only,
+            not args.render_own_pages,
+            args.jit,
+        )
         for n in args.sizes
     }
-    print(json.dumps({str(n): {k: round(v, 1) for k, v in r.items()} for n, r in figures.items()}))
+    print(
+        json.dumps(
+            {
+                str(n): {
+                    page: {k: round(v, 1) if v == v else None for k, v in row.items()}
+                    for page, row in r.items()
+                }
+                for n, r in figures.items()
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

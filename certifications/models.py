@@ -267,9 +267,14 @@ class Course(models.Model):
 
     class Meta:
         ordering = ["-starts_on", "title"]
-        # The reports' course table, newest first (course_completion_report's order).
+        # The reports' course table, newest first (course_completion_report's order), and
+        # a trainer's course list in the same order: the page and its capped count read
+        # only that trainer's courses, not every course in order until theirs turn up.
         indexes = [
-            models.Index(F("starts_on").desc(), "title", "id", name="course_report_page_order")
+            models.Index(F("starts_on").desc(), "title", "id", name="course_report_page_order"),
+            models.Index(
+                "trainer", F("starts_on").desc(), "title", "id", name="course_trainer_page_order"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

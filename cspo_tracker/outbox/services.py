@@ -133,6 +133,35 @@ def enqueue_many(emails):
     return ids
 
 
+def store_many(emails):
+    """`store` for many emails rendered elsewhere (a sweep chunk's reminders, rendered
+    per chunk): `emails` is [(template, to, key, RenderedEmail, unsubscribe_url)]. Keys
+    stored before are left alone; the new rows are written in one INSERT and handed to
+    the broker in one publish after the commit. Returns the new rows' ids."""
+    keys = [email[2] for email in emails]
+    stored = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
+    rows = []
+    for template, to, key, rendered, unsubscribe_url in emails:
+        if key in stored:
+            continue
+        stored.add(key)
+        rows.append(
+            OutboundEmail(
+                key=key,
+                template=template,
+                to=to,
+                subject=" ".join(rendered.subject.split()),
+                body_text=rendered.body_text,
+                body_html=rendered.body_html,
+                unsubscribe_url=unsubscribe_url,
+            )
+        )
+    ids = [email.pk for email in OutboundEmail.objects.bulk_create(rows)]
+    if ids:
+        transaction.on_commit(lambda: publish(ids))
+    return ids
+
+
 def publish(email_ids):
     """Hand the ids to the broker, one message per OUTBOX_BATCH_SIZE ids, over one
     connection (cspo_tracker/publishing.py). Returns False (and logs) when the broker is

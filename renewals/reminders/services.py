@@ -7,7 +7,9 @@ send twice. "Sent" means the email was written to the outbox in the same transac
 the outbox delivers it exactly once (cspo_tracker/outbox/services.py).
 """
 
+import re
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,10 +17,12 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from certifications.models import Credential, Practitioner
+from cspo_tracker.i18n import language_of
 from cspo_tracker.outbox import services as outbox
+from cspo_tracker.outbox.emails import EmailRenderer
 
 from .. import selectors
 from ..models import Reminder, ReminderOffset, RenewalCycle
@@ -131,7 +135,7 @@ def send_reminder(*, reminder_id, now=None, today=None):
             reminder.status = Reminder.Status.SKIPPED
             reminder.save(update_fields=["status"])
             return Outcome.SKIPPED
-        context = _reminder_context(reminder, progress, now=now)
+        context = _reminder_context(reminder, progress, now=now, links=ReminderLinks.read())
         outbox.enqueue(
             "renewal_reminder",
             context,
@@ -151,7 +155,13 @@ def send_reminders(reminder_ids, *, now=None, today=None):
     """`send_reminder` for many reminders at once (a sweep chunk's): the rows locked, the
     progress of their credentials read and the emails written to the outbox in bulk, a
     fixed number of queries and one broker publish whatever their number. Returns
-    {reminder id: Outcome}."""
+    {reminder id: Outcome}.
+
+    The emails are rendered per chunk: the holders grouped by language, and each group
+    rendered under its language by one EmailRenderer (templates looked up once, the
+    shared context and the links built once); each email reads exactly as `send_reminder`
+    writes it. Exactly once stays the outbox key's and the locked rows': a key stored
+    before is left alone."""
     now = now or timezone.now()
     outcomes = dict.fromkeys(reminder_ids, Outcome.ALREADY)
     with transaction.atomic():
@@ -172,24 +182,31 @@ def send_reminders(reminder_ids, *, now=None, today=None):
             )
         }
         opted_out = notifications.opted_out_pairs({r.cycle.credential.holder_id for r in reminders})
-        emails, sent, skipped = [], [], []
+        by_language, sent, skipped = defaultdict(list), [], []
         for reminder in reminders:
             found = progress[reminder.cycle.credential_id]
             if is_stale(reminder, found, opted_out=opted_out):
                 skipped.append(reminder.pk)
                 continue
-            context = _reminder_context(reminder, found, now=now)
-            emails.append(
-                (
-                    "renewal_reminder",
-                    context,
-                    found.credential.holder.email,
-                    _key(reminder),
-                    context["unsubscribe_url"] or "",
-                )
-            )
+            by_language[recipient_language(found.credential.holder)].append((reminder, found))
             sent.append(reminder.pk)
-        outbox.enqueue_many(emails)
+        emails = []
+        for language, group in by_language.items():
+            with translation.override(language):
+                links = ReminderLinks.read()
+                renderer = EmailRenderer("renewal_reminder")
+                for reminder, found in group:
+                    context = _reminder_context(reminder, found, now=now, links=links)
+                    emails.append(
+                        (
+                            "renewal_reminder",
+                            found.credential.holder.email,
+                            _key(reminder),
+                            renderer.render(context),
+                            context["unsubscribe_url"] or "",
+                        )
+                    )
+        outbox.store_many(emails)
         Reminder.objects.filter(pk__in=sent).update(
             status=Reminder.Status.SENT, attempts=F("attempts") + 1, sent_at=now, last_error=""
         )
@@ -220,7 +237,44 @@ def _key(reminder):
     return f"reminder:{reminder.pk}"
 
 
-def _reminder_context(reminder, progress, *, now):
+def recipient_language(practitioner):
+    """The language a holder's emails are written in: the one rule of cspo_tracker.i18n
+    (the account's choice, else settings.LANGUAGE_CODE)."""
+    return language_of(practitioner.user)
+
+
+# What reverse() leaves of a token unquoted: a signed token (URL-safe base64, "." and
+# ":") is always made of these, so the link is the prefix, the token and the suffix.
+_UNQUOTED_TOKEN = re.compile(r"[A-Za-z0-9_.:-]+")
+
+
+@dataclass(frozen=True)
+class ReminderLinks:
+    """The links every reminder shares, reversed once per chunk and language rather
+    than per email (reverse() was a twelfth of writing a reminder)."""
+
+    dashboard_url: str
+    renew_url: str
+    unsubscribe_around: tuple
+
+    @classmethod
+    def read(cls):
+        marker = "TOKEN"
+        unsubscribe = settings.SITE_URL + reverse("renewals:unsubscribe", args=[marker])
+        return cls(
+            dashboard_url=settings.SITE_URL + reverse("dashboard"),
+            renew_url=settings.SITE_URL + reverse("renewals:submit"),
+            unsubscribe_around=tuple(unsubscribe.split(marker, 1)),
+        )
+
+    def unsubscribe_url(self, token):
+        if _UNQUOTED_TOKEN.fullmatch(token):
+            before, after = self.unsubscribe_around
+            return before + token + after
+        return settings.SITE_URL + reverse("renewals:unsubscribe", args=[token])
+
+
+def _reminder_context(reminder, progress, *, now, links):
     credential = progress.credential
     holder = credential.holder
     context = {
@@ -237,14 +291,12 @@ def _reminder_context(reminder, progress, *, now):
         "seus_missing_count": progress.seus_missing,
         "grace_ends_on": credential.grace_ends_on,
         "fee": selectors.format_fee(progress.fee_amount, progress.fee_currency),
-        "dashboard_url": settings.SITE_URL + reverse("dashboard"),
-        "renew_url": settings.SITE_URL
-        + reverse("renewals:submit")
-        + f"?credential={credential.pk}",
+        "dashboard_url": links.dashboard_url,
+        "renew_url": links.renew_url + f"?credential={credential.pk}",
         "unsubscribe_url": None,
     }
     if reminder.offset.is_optional:
-        context["unsubscribe_url"] = settings.SITE_URL + reverse(
-            "renewals:unsubscribe", args=[unsubscribe_token(holder, reminder.offset)]
+        context["unsubscribe_url"] = links.unsubscribe_url(
+            unsubscribe_token(holder, reminder.offset)
         )
     return context

@@ -382,3 +382,44 @@ def test_closing_records_who_closed_the_course(trainer_client):
     course.refresh_from_db()
     assert course.closed_by == trainer_client.trainer.user
     assert course.status == Course.Status.CLOSED
+
+
+@pytest.mark.parametrize("courses", [1, 60])
+def test_the_course_list_takes_the_same_queries_for_one_course_or_many(
+    staff_client, django_assert_max_num_queries, courses
+):
+    for _ in range(courses):
+        CourseFactory()
+    with django_assert_max_num_queries(9):
+        response = staff_client.get(reverse("course_list"))
+    assert response.status_code == 200
+
+
+def test_staff_read_every_course_a_page_at_a_time_latest_first(staff_client, cspo, today):
+    start = datetime.date(2026, 1, 1)
+    for day in range(30):
+        CourseFactory(
+            title=f"Course of day {day}",
+            starts_on=start + datetime.timedelta(days=day),
+            ends_on=start + datetime.timedelta(days=day),
+        )
+    first = staff_client.get(reverse("course_list")).content.decode()
+    assert "Course of day 29" in first and "Course of day 5<" in first
+    assert "Course of day 4<" not in first
+    assert "Page 1 of 2 · 30 courses" in first and "?page=2" in first
+    second = staff_client.get(reverse("course_list") + "?page=2").content.decode()
+    assert "Course of day 4<" in second and "Course of day 0<" in second
+    assert "Course of day 5<" not in second
+
+
+def test_the_courses_ready_to_close_page_on_with_their_filter(staff_client, cspo, today):
+    for i in range(27):
+        course_with_attendees(
+            1, hours=("8",), title=f"Ready {i}", starts_on=datetime.date(2026, 1, 1 + i)
+        )
+    CourseFactory(title="Not ready", starts_on=datetime.date(2026, 3, 1))
+    first = staff_client.get(reverse("course_list") + "?show=ready").content.decode()
+    assert "Page 1 of 2 · 27 courses" in first and "?show=ready&amp;page=2" in first
+    assert "Not ready" not in first
+    second = staff_client.get(reverse("course_list") + "?show=ready&page=2").content.decode()
+    assert "Ready 1<" in second and "Ready 0<" in second and "Ready 2<" not in second
