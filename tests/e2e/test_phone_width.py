@@ -92,15 +92,24 @@ def _assert_fits(page, path):
     assert width <= PHONE["width"], (path, width, page.evaluate(WIDER_THAN_THE_SCREEN))
 
 
+# English, and German for its longest words.
+LANGUAGES = ["en", "de"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("path", PRACTITIONER_PAGES)
-def test_no_practitioner_page_is_wider_than_a_phone(page, live_server, holder, path):
+def test_no_practitioner_page_is_wider_than_a_phone(page, live_server, holder, path, language):
     sign_in_as(page, live_server, holder[0].user)
+    page.set_extra_http_headers({"Accept-Language": language})
     page.set_viewport_size(PHONE)
     _assert_fits(page, _fill(path, holder))
+    assert page.evaluate("document.documentElement.lang") == language
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
-def test_no_public_page_is_wider_than_a_phone(page, holder, path):
+def test_no_public_page_is_wider_than_a_phone(page, holder, path, language):
+    page.set_extra_http_headers({"Accept-Language": language})
     page.set_viewport_size(PHONE)
     _assert_fits(page, _fill(path, holder))
 
