@@ -5,6 +5,7 @@ import io
 
 from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .client_address import client_ip
@@ -54,6 +55,12 @@ def read_at_most(stream, limit):
     return b"".join(parts)
 
 
+def _request_language(request):
+    """The refusals below answer before LocaleMiddleware has run: they speak the
+    language the cookie or Accept-Language asks for all the same."""
+    return translation.override(translation.get_language_from_request(request))
+
+
 class RequestBodyLimitMiddleware:
     """Refuse a request whose declared body (Content-Length) exceeds MAX_REQUEST_BYTES
     with 413, before anything reads it: a 100 MB upload is not read in full only to be
@@ -72,24 +79,26 @@ class RequestBodyLimitMiddleware:
         if is_chunked(request.META) and not request.META.get("CONTENT_LENGTH"):
             # A chunked body the server left undecoded (ChunkedBodyBuffer reads it where
             # the server decodes it): say so, rather than let the form find it empty.
-            response = error_response(
-                request,
-                411,
-                detail=_("Send the body with a Content-Length."),
-                template="411.html",
-            )
+            with _request_language(request):
+                response = error_response(
+                    request,
+                    411,
+                    detail=_("Send the body with a Content-Length."),
+                    template="411.html",
+                )
             response["Connection"] = "close"
             return response
         if declared > limit:
             limit_mb = f"{limit / (1024 * 1024):g}"
-            response = error_response(
-                request,
-                413,
-                detail=_("The request body is larger than %(limit_mb)s MB; nothing was read.")
-                % {"limit_mb": limit_mb},
-                template="413.html",
-                context={"limit_mb": limit_mb},
-            )
+            with _request_language(request):
+                response = error_response(
+                    request,
+                    413,
+                    detail=_("The request body is larger than %(limit_mb)s MB; nothing was read.")
+                    % {"limit_mb": limit_mb},
+                    template="413.html",
+                    context={"limit_mb": limit_mb},
+                )
             response["Connection"] = "close"
             return response
         return self.get_response(request)
@@ -106,20 +115,23 @@ class RequestLineMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path:
-            return error_response(
-                request,
-                400,
-                # Translators: %%00 shows as "%00", the NUL character as written in an address.
-                detail=_("The address contains a NUL character (%%00); remove it.") % {},
-                template="400.html",
-            )
+            with _request_language(request):
+                return error_response(
+                    request,
+                    400,
+                    # Translators: %%00 shows as "%00", the NUL character as written in an address.
+                    detail=_("The address contains a NUL character (%%00); remove it.") % {},
+                    template="400.html",
+                )
         if len(request.get_full_path()) > MAX_URL_CHARS:
-            return error_response(
-                request,
-                414,
-                detail=_("The address is longer than %(max)s characters.") % {"max": MAX_URL_CHARS},
-                template="400.html",
-            )
+            with _request_language(request):
+                return error_response(
+                    request,
+                    414,
+                    detail=_("The address is longer than %(max)s characters.")
+                    % {"max": MAX_URL_CHARS},
+                    template="400.html",
+                )
         return self.get_response(request)
 
 

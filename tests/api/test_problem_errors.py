@@ -93,3 +93,11 @@ def test_pages_keep_their_html_error_pages(client):
     client.force_login(PractitionerFactory().user)
     response = client.get("/no/such/page/")
     assert response.status_code == 404 and "Page not found" in response.content.decode()
+
+
+def test_a_problem_speaks_the_callers_language_and_keeps_its_type(api):
+    english = assert_problem(api.get("/api/v1/verify/X%00"), 400)
+    german = assert_problem(api.get("/api/v1/verify/X%00", headers={"accept-language": "de"}), 400)
+    assert german["type"] == english["type"]
+    assert german["title"] != english["title"] and german["detail"] != english["detail"]
+    assert "NUL" in german["detail"]
