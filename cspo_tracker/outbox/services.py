@@ -103,59 +103,53 @@ def store(*, template, to, subject, body_text, body_html="", key=None, unsubscri
 def enqueue_many(emails):
     """`enqueue` for many emails at once: `emails` is [(name, context, to, key)], or
     (name, context, to, key, unsubscribe_url) for optional ones. Keys stored before are
-    left alone; the new rows are written in one INSERT and handed to the broker in one
-    publish after the commit. Returns the new rows' ids."""
+    left alone (and not rendered); each new email is rendered in its recipient's
+    language. Returns the new rows' ids."""
     emails = [(*email, "")[:5] for email in emails]
-    keys = [email[3] for email in emails]
-    stored = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
-    rows = []
-    chosen = i18n.chosen_languages(email[2] for email in emails if email[3] not in stored)
-    for name, context, to, key, unsubscribe_url in emails:
-        if key in stored:
-            continue
-        stored.add(key)
+    fresh = _not_stored(emails, key_at=3)
+    chosen = i18n.chosen_languages(email[2] for email in fresh)
+    rendered = []
+    for name, context, to, key, unsubscribe_url in fresh:
         with i18n.speaking(i18n.language_for_address(to, chosen=chosen)):
-            rendered = render_email(name, context)
-        rows.append(
-            OutboundEmail(
-                key=key,
-                template=name,
-                to=to,
-                subject=" ".join(rendered.subject.split()),
-                body_text=rendered.body_text,
-                body_html=rendered.body_html,
-                unsubscribe_url=unsubscribe_url,
-            )
-        )
-    ids = [email.pk for email in OutboundEmail.objects.bulk_create(rows)]
-    if ids:
-        transaction.on_commit(lambda: publish(ids))
-    return ids
+            rendered.append((name, to, key, render_email(name, context), unsubscribe_url))
+    return _write(rendered)
 
 
 def store_many(emails):
     """`store` for many emails rendered elsewhere (a sweep chunk's reminders, rendered
     per chunk): `emails` is [(template, to, key, RenderedEmail, unsubscribe_url)]. Keys
-    stored before are left alone; the new rows are written in one INSERT and handed to
-    the broker in one publish after the commit. Returns the new rows' ids."""
-    keys = [email[2] for email in emails]
+    stored before are left alone. Returns the new rows' ids."""
+    return _write(_not_stored(emails, key_at=2))
+
+
+def _not_stored(emails, *, key_at):
+    """The emails whose key is neither in the outbox already nor repeated earlier in
+    `emails` (one query)."""
+    keys = [email[key_at] for email in emails]
     stored = set(OutboundEmail.objects.filter(key__in=keys).values_list("key", flat=True))
-    rows = []
-    for template, to, key, rendered, unsubscribe_url in emails:
-        if key in stored:
-            continue
-        stored.add(key)
-        rows.append(
-            OutboundEmail(
-                key=key,
-                template=template,
-                to=to,
-                subject=" ".join(rendered.subject.split()),
-                body_text=rendered.body_text,
-                body_html=rendered.body_html,
-                unsubscribe_url=unsubscribe_url,
-            )
+    fresh = []
+    for email in emails:
+        if email[key_at] not in stored:
+            stored.add(email[key_at])
+            fresh.append(email)
+    return fresh
+
+
+def _write(emails):
+    """Write [(template, to, key, RenderedEmail, unsubscribe_url)] in one INSERT and hand
+    the new rows to the broker in one publish after the commit."""
+    rows = [
+        OutboundEmail(
+            key=key,
+            template=template,
+            to=to,
+            subject=" ".join(rendered.subject.split()),
+            body_text=rendered.body_text,
+            body_html=rendered.body_html,
+            unsubscribe_url=unsubscribe_url,
         )
+        for template, to, key, rendered, unsubscribe_url in emails
+    ]
     ids = [email.pk for email in OutboundEmail.objects.bulk_create(rows)]
     if ids:
         transaction.on_commit(lambda: publish(ids))
