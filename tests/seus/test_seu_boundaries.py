@@ -1,0 +1,164 @@
+"""The SEU rules at their edges (docs/domain.md, "SEUs"): exactly at, one step below and
+one step above the daily cap, the step and a category's cap, and on, before and after
+the first day of the look-back window. Each case goes through seus.services, the one
+home of these rules (the form, the import and the API call it)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from seus.models import SeuEntry
+from seus.services import create_seu_entry, update_seu_entry
+from tests.factories import SeuCategoryFactory, SeuEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+DAY = D(2026, 2, 10)
+# The seus conftest's credential: issued 1 Jun 2025, its look-back window starts then.
+WINDOW_STARTS = D(2025, 6, 1)
+
+
+def log(practitioner, seus, *, earned_on=DAY, category=None):
+    return create_seu_entry(
+        practitioner=practitioner,
+        earned_on=earned_on,
+        category=category or SeuCategoryFactory(code="E"),
+        activity=f"Learning {seus}",
+        seus=Decimal(seus),
+    )
+
+
+def outcome(call):
+    """'accepted', or the message the rule gives beside the SEUs field."""
+    try:
+        call()
+    except ValidationError as error:
+        return error.message_dict["seus"][0]
+    return "accepted"
+
+
+# --- At most 8 SEUs per day --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("already", "adding", "accepted"),
+    [
+        pytest.param("0", "7.75", True, id="one step below 8 SEUs in a day: accepted"),
+        pytest.param("0", "8", True, id="exactly 8 SEUs in a day: accepted"),
+        pytest.param("0", "8.25", False, id="one step above 8 SEUs in a day: refused"),
+        pytest.param("6", "1.75", True, id="a day's entries one step below 8 SEUs: accepted"),
+        pytest.param("6", "2", True, id="a day's entries summing to exactly 8 SEUs: accepted"),
+        pytest.param("6", "2.25", False, id="a day's entries one step above 8 SEUs: refused"),
+    ],
+)
+def test_at_most_8_seus_count_per_day(practitioner, already, adding, accepted):
+    if Decimal(already):
+        log(practitioner, already)
+    before = SeuEntry.objects.count()
+    result = outcome(lambda: log(practitioner, adding))
+    if accepted:
+        assert result == "accepted"
+        assert SeuEntry.objects.count() == before + 1
+    else:
+        assert result.startswith("At most 8 SEUs count per day")
+        assert SeuEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("other_day", "accepted"),
+    [
+        pytest.param(DAY - datetime.timedelta(days=1), True, id="8 SEUs the day before: own cap"),
+        pytest.param(DAY, False, id="8 SEUs the same day: the cap is reached"),
+        pytest.param(DAY + datetime.timedelta(days=1), True, id="8 SEUs the day after: own cap"),
+    ],
+)
+def test_the_daily_cap_is_per_calendar_day(practitioner, other_day, accepted):
+    log(practitioner, "8", earned_on=other_day)
+    assert (outcome(lambda: log(practitioner, "0.25")) == "accepted") is accepted
+
+
+@pytest.mark.parametrize(
+    ("changed_to", "accepted"),
+    [
+        pytest.param("3.75", True, id="changed to one step below the day's room: accepted"),
+        pytest.param("4", True, id="changed to exactly the day's room: accepted"),
+        pytest.param("4.25", False, id="changed to one step above the day's room: refused"),
+    ],
+)
+def test_changing_an_entry_keeps_the_daily_cap(practitioner, changed_to, accepted):
+    log(practitioner, "4")
+    entry = log(practitioner, "1")
+    result = outcome(lambda: update_seu_entry(entry=entry, seus=Decimal(changed_to)))
+    assert (result == "accepted") is accepted
+    expected = Decimal(changed_to) if accepted else Decimal("1")
+    assert SeuEntry.objects.get(pk=entry.pk).seus == expected
+
+
+# --- SEUs in steps of a quarter hour -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seus", "message"),
+    [
+        pytest.param("0", "SEUs must be more than zero.", id="zero SEUs: refused"),
+        pytest.param("0.24", "SEUs are counted in steps of 0.25 hours.", id="below one step"),
+        pytest.param("0.25", "accepted", id="exactly one step: accepted"),
+        pytest.param("0.26", "SEUs are counted in steps of 0.25 hours.", id="above one step"),
+        pytest.param("1.99", "SEUs are counted in steps of 0.25 hours.", id="just below 2"),
+        pytest.param("2", "accepted", id="a whole hour: accepted"),
+        pytest.param("2.01", "SEUs are counted in steps of 0.25 hours.", id="just above 2"),
+    ],
+)
+def test_seus_are_counted_in_steps_of_a_quarter_hour(practitioner, seus, message):
+    assert outcome(lambda: log(practitioner, seus)) == message
+    assert SeuEntry.objects.exists() is (message == "accepted")
+
+
+# --- A category's cap in the look-back window --------------------------------------------
+
+
+@pytest.fixture
+def capped():
+    category = SeuCategoryFactory(code="D")
+    category.cap = Decimal("5")
+    category.save()
+    return category
+
+
+@pytest.mark.parametrize(
+    ("adding", "accepted"),
+    [
+        pytest.param("1.75", True, id="one step below the category's cap: accepted"),
+        pytest.param("2", True, id="exactly the category's cap: accepted"),
+        pytest.param("2.25", False, id="one step above the category's cap: refused"),
+    ],
+)
+def test_a_capped_category_counts_up_to_its_cap_in_the_window(
+    practitioner, credential, capped, adding, accepted
+):
+    log(practitioner, "3", earned_on=D(2026, 1, 5), category=capped)
+    result = outcome(lambda: log(practitioner, adding, category=capped))
+    if accepted:
+        assert result == "accepted"
+    else:
+        assert result.startswith("Category D counts at most 5")
+    assert SeuEntry.objects.filter(category=capped).count() == (2 if accepted else 1)
+
+
+@pytest.mark.parametrize(
+    ("earlier_on", "counts"),
+    [
+        pytest.param(WINDOW_STARTS - datetime.timedelta(days=1), False, id="the day before"),
+        pytest.param(WINDOW_STARTS, True, id="the window's first day counts"),
+        pytest.param(WINDOW_STARTS + datetime.timedelta(days=1), True, id="the day after"),
+    ],
+)
+def test_a_category_cap_counts_the_entries_inside_the_look_back_window(
+    practitioner, credential, capped, earlier_on, counts
+):
+    SeuEntryFactory(practitioner=practitioner, category=capped, earned_on=earlier_on, seus=4)
+    result = outcome(lambda: log(practitioner, "2", category=capped))
+    assert (result != "accepted") is counts
