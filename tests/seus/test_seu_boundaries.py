@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seus.models import SeuEntry
 from seus.services import create_seu_entry, update_seu_entry
-from tests.factories import SeuCategoryFactory, SeuEntryFactory
+from tests.factories import EVIDENCE_JPEG, EVIDENCE_PDF, SeuCategoryFactory, SeuEntryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +22,14 @@ DAY = D(2026, 2, 10)
 WINDOW_STARTS = D(2025, 6, 1)
 
 
-def log(practitioner, seus, *, earned_on=DAY, category=None):
+def log(practitioner, seus, *, earned_on=DAY, category=None, evidence=None):
     return create_seu_entry(
         practitioner=practitioner,
         earned_on=earned_on,
         category=category or SeuCategoryFactory(code="E"),
         activity=f"Learning {seus}",
         seus=Decimal(seus),
+        evidence=evidence,
     )
 
 
@@ -162,3 +164,61 @@ def test_a_category_cap_counts_the_entries_inside_the_look_back_window(
     SeuEntryFactory(practitioner=practitioner, category=capped, earned_on=earlier_on, seus=4)
     result = outcome(lambda: log(practitioner, "2", category=capped))
     assert (result != "accepted") is counts
+
+
+# --- Evidence: at most EVIDENCE_MAX_BYTES, kept under its own name ---------------------
+
+
+@pytest.mark.parametrize(
+    ("limit_over_size", "message"),
+    [
+        pytest.param(1, "accepted", id="one byte under the evidence limit: accepted"),
+        pytest.param(0, "accepted", id="exactly the evidence limit: accepted"),
+        pytest.param(
+            -1,
+            "The file is 1.0\xa0KB; evidence may be at most 1023\xa0bytes.",
+            id="one byte over the evidence limit: refused with both sizes",
+        ),
+    ],
+)
+def test_evidence_may_be_at_most_the_size_limit(practitioner, settings, limit_over_size, message):
+    content = EVIDENCE_PDF + b" " * (1024 - len(EVIDENCE_PDF))
+    settings.EVIDENCE_MAX_BYTES = len(content) + limit_over_size
+    pdf = SimpleUploadedFile("scan.pdf", content, content_type="application/pdf")
+    try:
+        log(practitioner, "1", evidence=pdf)
+    except ValidationError as error:
+        assert error.message_dict["evidence"] == [message]
+    else:
+        assert message == "accepted"
+        assert SeuEntry.objects.get().evidence.size == 1024
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "kept"),
+    [
+        pytest.param("scan.pdf", "scan.pdf", id="a plain name is kept"),
+        pytest.param("C:\\Users\\ada\\my.scan.v2.PDF", "my.scan.v2.PDF", id="no folders"),
+        pytest.param("photo.jpeg", "photo.jpeg.pdf", id="a name that lies gets the real one"),
+    ],
+)
+def test_evidence_keeps_its_uploaded_name_ending_in_its_real_extension(
+    practitioner, uploaded, kept
+):
+    pdf = SimpleUploadedFile(uploaded, EVIDENCE_PDF, content_type="application/pdf")
+    assert log(practitioner, "1", evidence=pdf).evidence_name == kept
+
+
+def test_a_jpeg_named_jpeg_keeps_its_name(practitioner):
+    jpeg = SimpleUploadedFile("photo.JPEG", EVIDENCE_JPEG, content_type="image/jpeg")
+    assert log(practitioner, "1", evidence=jpeg).evidence_name == "photo.JPEG"
+
+
+def test_an_identical_entry_is_refused_with_what_it_repeats(practitioner):
+    log(practitioner, "2.5")
+    with pytest.raises(ValidationError) as refused:
+        log(practitioner, "2.5")
+    assert refused.value.message_dict["save_anyway"] == [
+        "You already logged \u201cLearning 2.5\u201d on 10 Feb 2026 for 2.5 SEUs. Saving it "
+        'again counts it twice: tick "Save it anyway" only if you really did it twice.'
+    ]
