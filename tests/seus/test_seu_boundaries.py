@@ -10,9 +10,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from renewals.services import submit_renewal
 from seus.models import SeuEntry
 from seus.services import create_seu_entry, update_seu_entry
-from tests.factories import EVIDENCE_JPEG, EVIDENCE_PDF, SeuCategoryFactory, SeuEntryFactory
+from tests.factories import (
+    EVIDENCE_JPEG,
+    EVIDENCE_PDF,
+    SeuCategoryFactory,
+    SeuEntryFactory,
+    seus_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -221,4 +228,45 @@ def test_an_identical_entry_is_refused_with_what_it_repeats(practitioner):
     assert refused.value.message_dict["save_anyway"] == [
         "You already logged \u201cLearning 2.5\u201d on 10 Feb 2026 for 2.5 SEUs. Saving it "
         'again counts it twice: tick "Save it anyway" only if you really did it twice.'
+    ]
+
+
+# --- What each refusal says ------------------------------------------------------------
+
+
+def test_the_daily_cap_refusal_says_what_is_logged_and_what_still_fits(practitioner):
+    log(practitioner, "6")
+    assert outcome(lambda: log(practitioner, "2.25")) == (
+        "At most 8 SEUs count per day; you already logged 6 on 10 Feb 2026, so 2 more fit."
+    )
+
+
+def test_the_category_cap_refusal_names_the_window(practitioner, credential, capped):
+    log(practitioner, "3", earned_on=D(2026, 1, 5), category=capped)
+    assert outcome(lambda: log(practitioner, "2.25", category=capped)) == (
+        "Category D counts at most 5 SEUs per renewal window; 3 are already logged in the "
+        "window ending 1 Jun 2027."
+    )
+
+
+def test_an_entry_a_completed_renewal_used_says_why_it_cannot_change(
+    practitioner, completed_renewal
+):
+    entry = SeuEntryFactory(practitioner=practitioner, consumed_by=completed_renewal)
+    with pytest.raises(ValidationError) as refused:
+        update_seu_entry(entry=entry, seus=Decimal("1"))
+    assert refused.value.messages == [
+        "This entry was used by a completed renewal and can no longer change."
+    ]
+
+
+def test_an_entry_a_renewal_in_progress_counts_says_why_it_cannot_change(practitioner, credential):
+    seus_for(practitioner, 20, earned_on=D(2026, 1, 15))
+    submit_renewal(practitioner=practitioner, credentials=[credential], payment_reference="P")
+    entry = practitioner.seu_entries.first()
+    with pytest.raises(ValidationError) as refused:
+        update_seu_entry(entry=entry, seus=Decimal("1"))
+    assert refused.value.messages == [
+        "This entry counts toward your renewal in progress, so it cannot change until "
+        "staff complete or reject that renewal."
     ]
