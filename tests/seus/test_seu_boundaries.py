@@ -18,6 +18,7 @@ from tests.factories import (
     EVIDENCE_PDF,
     SeuCategoryFactory,
     SeuEntryFactory,
+    credential_expiring,
     seus_for,
 )
 
@@ -270,3 +271,35 @@ def test_an_entry_a_renewal_in_progress_counts_says_why_it_cannot_change(practit
         "This entry counts toward your renewal in progress, so it cannot change until "
         "staff complete or reject that renewal."
     ]
+
+
+@pytest.mark.parametrize(
+    ("earned_on", "message"),
+    [
+        pytest.param(D(2026, 2, 28), None, id="yesterday: logged"),
+        pytest.param(D(2026, 3, 1), None, id="today: logged"),
+        pytest.param(D(2026, 3, 2), "The date cannot be in the future.", id="tomorrow: refused"),
+    ],
+)
+def test_an_seu_is_earned_today_at_the_latest(practitioner, earned_on, message):
+    try:
+        log(practitioner, "1", earned_on=earned_on)
+    except ValidationError as error:
+        assert error.message_dict == {"earned_on": [message]}
+    else:
+        assert message is None
+        assert SeuEntry.objects.get().earned_on == earned_on
+
+
+def test_a_category_cap_counts_only_its_own_category(practitioner, credential, capped):
+    log(practitioner, "4", earned_on=D(2026, 1, 5))  # category E, no cap
+    assert outcome(lambda: log(practitioner, "5", category=capped)) == "accepted"
+
+
+def test_a_category_cap_counts_nothing_after_the_windows_end(practitioner, capped):
+    """A credential expiring 31 Jan 2026, still in grace: its window ends that day, and an
+    entry of 15 Feb 2026 belongs to no window of it."""
+    credential_expiring(D(2026, 1, 31), holder=practitioner)
+    SeuEntryFactory(practitioner=practitioner, category=capped, earned_on=D(2026, 2, 15), seus=4)
+    accepted = log(practitioner, "2", earned_on=D(2025, 12, 1), category=capped)
+    assert accepted.seus == Decimal("2")
