@@ -303,3 +303,27 @@ def test_a_category_cap_counts_nothing_after_the_windows_end(practitioner, cappe
     SeuEntryFactory(practitioner=practitioner, category=capped, earned_on=D(2026, 2, 15), seus=4)
     accepted = log(practitioner, "2", earned_on=D(2025, 12, 1), category=capped)
     assert accepted.seus == Decimal("2")
+
+
+@pytest.mark.parametrize(
+    ("category_code", "already"),
+    [
+        pytest.param("E", "8", id="a full day: the step is named, not the daily cap"),
+        pytest.param("D", "5", id="a full category: the step is named, not its cap"),
+    ],
+)
+def test_an_entry_off_the_step_is_told_about_the_step_first(
+    practitioner, credential, capped, category_code, already
+):
+    category = capped if category_code == "D" else None
+    earlier = DAY if category is None else D(2026, 1, 5)  # the same day, or the window
+    log(practitioner, already, earned_on=earlier, category=category)
+    assert outcome(lambda: log(practitioner, "0.3", category=category)) == (
+        "SEUs are counted in steps of 0.25 hours."
+    )
+
+
+def test_changing_an_entry_is_not_refused_as_a_duplicate_of_itself(practitioner):
+    entry = log(practitioner, "2")
+    changed = update_seu_entry(entry=entry, description="Notes from the talk")
+    assert changed.description == "Notes from the talk"
