@@ -214,3 +214,21 @@ def test_the_list_answers_each_entry_as_the_entry_itself_answers(api, organisati
     by_id = {e["id"]: e for e in listed}
     assert by_id[plain.pk]["has_evidence"] and by_id[plain.pk]["seus"] == "1.25"
     assert by_id[used.pk]["used_by_renewal"] and by_id[reported.pk]["reported_by"]
+
+
+@pytest.mark.parametrize(
+    ("earned_on", "status"),
+    [
+        pytest.param("2024-02-28", 201, id="28 Feb of a leap year: logged"),
+        pytest.param("2024-02-29", 201, id="29 Feb of a leap year: logged"),
+        pytest.param("2025-02-29", 422, id="29 Feb of another year: a field error"),
+    ],
+)
+def test_an_seu_on_29_february_is_logged_only_in_a_leap_year(api, earned_on, status):
+    response = api.post("/api/v1/seus", body(earned_on=earned_on), format="json")
+    assert response.status_code == status, response.content
+    if status == 201:
+        assert str(SeuEntry.objects.get().earned_on) == earned_on
+    else:
+        assert list(response.json()["errors"]) == ["earned_on"]
+        assert not SeuEntry.objects.exists()

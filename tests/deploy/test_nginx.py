@@ -229,12 +229,14 @@ class SlowHeaders:
     def __init__(self, port, count):
         self.port, self.count = port, count
         self.stopped = threading.Event()
+        self.dripping = threading.Semaphore(0)  # released once per connection's first header
         self.threads = [threading.Thread(target=self.drip, daemon=True) for _ in range(count)]
 
     def drip(self):
         with socket.create_connection(("127.0.0.1", self.port), timeout=5) as sock:
             try:
                 sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: {HOST}\r\n".encode())
+                self.dripping.release()
                 n = 0
                 while not self.stopped.wait(1):
                     n += 1
@@ -245,7 +247,8 @@ class SlowHeaders:
     def __enter__(self):
         for thread in self.threads:
             thread.start()
-        time.sleep(1.5)  # all of them connected and dripping
+        for _ in self.threads:  # all of them connected and dripping
+            assert self.dripping.acquire(timeout=10), "a slow connection did not connect"
         return self
 
     def __exit__(self, *exc):

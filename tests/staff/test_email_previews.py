@@ -17,7 +17,7 @@ def test_every_email_kind_has_the_branded_layout_and_a_text_twin(settings):
     assert len({p.name for p in kinds}) >= 15  # every template, and allauth's two
     for p in kinds:
         html, text = p.email.body_html, p.email.body_text
-        assert html.startswith("<!doctype html>") or "<!doctype html>" in html[:600], p.name
+        assert html.startswith("<!doctype html>"), p.name
         assert "Scrum Credentials Office" in html, p.name  # the organisation, as text
         assert re.search(r'<img src="[^"]+/static/emails/badge[^"]*\.png" [^>]*alt=""', html)
         assert 'name="color-scheme" content="light dark"' in html
@@ -46,7 +46,7 @@ def test_staff_preview_every_email(staff_client):
 
 
 def test_the_previews_are_for_staff_only(practitioner_client):
-    assert practitioner_client.get("/staff/emails/previews/").status_code in (302, 403)
+    assert practitioner_client.get("/staff/emails/previews/").status_code == 403
 
 
 def test_account_emails_leave_in_the_layout_too(

@@ -34,6 +34,9 @@ class Receiver:
     script: list = field(default_factory=list)  # statuses to answer, then 200
     requests: list = field(default_factory=list)
     location: str = ""
+    # When set, each request is recorded at once but answered only once the gate opens:
+    # a test can act while a delivery is in flight.
+    gate: threading.Event | None = None
 
     @property
     def url(self):
@@ -49,6 +52,8 @@ def _handler(receiver):
             length = int(self.headers.get("Content-Length", 0))
             body = self.rfile.read(length)
             receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
+            if receiver.gate is not None:
+                receiver.gate.wait(timeout=30)
             status = receiver.script.pop(0) if receiver.script else 200
             self.send_response(status)
             if 300 <= status < 400:

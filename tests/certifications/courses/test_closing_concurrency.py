@@ -41,5 +41,10 @@ def test_two_simultaneous_closings_issue_and_mail_each_credential_once():
     assert not any(t.is_alive() for t in threads), f"a closing still ran after {JOIN_TIMEOUT}s"
     assert errors == []
     assert sorted(len(r.issued) for r in results) == [0, 5]
-    assert Credential.objects.filter(course=course).count() == 5
+    issued = Credential.objects.filter(course=course)
+    assert sorted(issued.values_list("holder_id", flat=True)) == sorted(
+        e.practitioner_id for e in enrollments
+    )
+    assert len(set(issued.values_list("certificate_number", flat=True))) == 5
+    assert sorted(len(r.already_issued) for r in results) == [0, 5]  # the later one saw them
     assert len(mail.outbox) == 5
