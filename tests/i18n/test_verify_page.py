@@ -54,7 +54,7 @@ def test_a_holder_without_a_choice_leaves_the_visitors_browser_in_charge(client)
 
 
 def test_a_credential_signed_for_a_german_holder_verifies_on_a_japanese_page(
-    client, german_holders_credential
+    today, client, german_holders_credential
 ):
     signed = vc_services.issue_signed_credential(german_holders_credential)
     assert signed.document["credentialSubject"]["achievement"]["inLanguage"] == "en"
