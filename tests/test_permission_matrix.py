@@ -34,8 +34,8 @@ from renewals.claims.models import CredentialClaim
 from renewals.models import Renewal
 from renewals.reminders.services import unsubscribe_token
 from seus.models import SeuEntry
-from tests.cspo_tracker.privacy.conftest import make_holder, webhook_subscription
 from tests.factories import StaffFactory, TrainerFactory
+from tests.holders import make_holder, webhook_subscription
 from webhooks.models import WebhookDelivery, WebhookSubscription
 
 pytestmark = pytest.mark.django_db
