@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
 
 from certifications.models import Credential
 from renewals import selectors, services
@@ -22,6 +21,7 @@ from tests.factories import (
     credential_expiring,
     seus_for,
 )
+from tests.renewals.edges import assert_renewal_opens_or_is_refused, noon
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,6 @@ UTC = datetime.UTC
 
 def at(moment):
     return time_machine.travel(moment, tick=False)
-
-
-def noon(day):
-    return at(datetime.datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
 
 
 def claimed_codes():
@@ -202,17 +198,7 @@ def test_renewal_of_a_leap_day_credential_opens_thirty_days_after_issue(
 ):
     holder = leap_credential.holder
     seus_for(holder, 20, earned_on=D(2024, 3, 1))
-    with noon(today):
-        if opens:
-            services.submit_renewal(
-                practitioner=holder, credentials=[leap_credential], payment_reference="P"
-            )
-        else:
-            with pytest.raises(ValidationError, match="Renewal opens 30 days after issue"):
-                services.submit_renewal(
-                    practitioner=holder, credentials=[leap_credential], payment_reference="P"
-                )
-    assert Renewal.objects.exists() is opens
+    assert_renewal_opens_or_is_refused(holder, leap_credential, today=today, opens=opens)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from certifications.models import Credential
@@ -23,18 +22,13 @@ from tests.factories import (
     credential_expiring,
     seus_for,
 )
+from tests.renewals.edges import assert_renewal_opens_or_is_refused, noon
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
 EXPIRES = D(2026, 6, 30)  # CSPO: 20 SEUs, 90 days of grace, opens 30 days after issue
-
-
-def noon(day):
-    return time_machine.travel(
-        datetime.datetime(day.year, day.month, day.day, 12, tzinfo=datetime.UTC), tick=False
-    )
 
 
 def submit_and_confirm(holder, credential):
@@ -172,17 +166,7 @@ def test_renewal_opens_thirty_days_after_issue(today, opens):
     credential = CredentialFactory(holder=holder, issued_on=ISSUED)
     assert credential.renewal_opens_on == D(2026, 6, 1)
     seus_for(holder, 20, earned_on=D(2026, 5, 10))
-    with noon(today):
-        if opens:
-            services.submit_renewal(
-                practitioner=holder, credentials=[credential], payment_reference="PAY-1"
-            )
-        else:
-            with pytest.raises(ValidationError, match="Renewal opens 30 days after issue"):
-                services.submit_renewal(
-                    practitioner=holder, credentials=[credential], payment_reference="PAY-1"
-                )
-    assert Renewal.objects.exists() is opens
+    assert_renewal_opens_or_is_refused(holder, credential, today=today, opens=opens)
 
 
 # --- Expiry, grace and lapse as the daily sweep stores them ----------------------------
