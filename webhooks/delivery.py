@@ -133,13 +133,42 @@ def deliver_many(delivery_ids, *, now=None):
 
 
 @transaction.atomic
-def record_attempts(sent):
-    """`record_attempt` for each (delivery id, response), in one transaction (and no
-    savepoint each: a failure rolls the batch's records back, the lease then resends)."""
-    return [_record(delivery_id=pk, response=response) for pk, response in sent]
+def record_attempts(sent, *, now=None):
+    """Log each (delivery id, response) attempt and move its delivery on, in one
+    transaction and a handful of statements for the whole batch: the deliveries read
+    and locked in one SELECT, the attempts written in one INSERT, the deliveries in one
+    UPDATE, and the subscriptions whose attempts all succeeded cleared in one UPDATE. A
+    failure rolls the batch's records back; the lease then resends."""
+    if not sent:
+        return []
+    now = now or timezone.now()
+    deliveries = WebhookDelivery.objects.select_for_update().in_bulk([pk for pk, _ in sent])
+    attempts, outcomes = [], []
+    for pk, response in sent:
+        delivery = deliveries[pk]
+        attempts.append(_move_on(delivery, response, now))
+        outcomes.append((delivery, response))
+    DeliveryAttempt.objects.bulk_create(attempts)
+    WebhookDelivery.objects.bulk_update(deliveries.values(), MOVED_FIELDS)
+    _track_subscriptions(outcomes, now=now)
+    return attempts
+
+
+def record_attempt(*, delivery_id, response, now=None):
+    """`record_attempts` for one attempt: the recorded attempt."""
+    return record_attempts([(delivery_id, response)], now=now)[0]
 
 
 GONE = 410
+MOVED_FIELDS = [
+    "attempts",
+    "last_status_code",
+    "last_error",
+    "leased_until",
+    "status",
+    "delivered_at",
+    "next_attempt_at",
+]
 
 
 def _failure_reason(response):
@@ -152,34 +181,24 @@ def _failure_reason(response):
     return f"HTTP {response.status_code}"
 
 
-@transaction.atomic
-def record_attempt(*, delivery_id, response, now=None):
-    """Log the attempt and move the delivery on: delivered, due again later, or given
-    up; a subscription failing too long is disabled."""
-    return _record(delivery_id=delivery_id, response=response, now=now)
+def _succeeded(response):
+    return response.status_code is not None and 200 <= response.status_code < 300
 
 
-def _record(*, delivery_id, response, now=None):
-    now = now or timezone.now()
-    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
-    ok = response.status_code is not None and 200 <= response.status_code < 300
+def _move_on(delivery, response, now):
+    """The attempt `response` makes (unsaved), and `delivery` moved on in memory:
+    delivered, due again later, or given up."""
+    ok = _succeeded(response)
     error = "" if ok else _failure_reason(response)
-    attempt = DeliveryAttempt.objects.create(
-        delivery=delivery,
-        attempted_at=now,
-        status_code=response.status_code,
-        error=error[:500],
-        duration_ms=response.duration_ms,
-    )
-    due_at = delivery.next_attempt_at  # when this attempt was due: a failing spell's start
+    # When this attempt was due: a failing spell's start.
+    delivery.due_at = delivery.next_attempt_at
     delivery.attempts += 1
     delivery.last_status_code = response.status_code
     delivery.last_error = error[:500]
     delivery.leased_until = None
-    gone = response.status_code == GONE
     if ok:
         delivery.status, delivery.delivered_at = WebhookDelivery.Status.DELIVERED, now
-    elif gone:
+    elif response.status_code == GONE:
         delivery.status = WebhookDelivery.Status.FAILED
     elif delivery.status == WebhookDelivery.Status.PENDING:
         gives_up_at = delivery.retry_until or (
@@ -194,9 +213,35 @@ def _record(*, delivery_id, response, now=None):
                 cap=settings.WEBHOOKS_RETRY_MAX_SECONDS,
             )
             delivery.next_attempt_at = min(now + delay, gives_up_at)
-    delivery.save()
-    _track_subscription(delivery.subscription_id, ok=ok, gone=gone, now=now, due_at=due_at)
-    return attempt
+    return DeliveryAttempt(
+        delivery=delivery,
+        attempted_at=now,
+        status_code=response.status_code,
+        error=error[:500],
+        duration_ms=response.duration_ms,
+    )
+
+
+def _track_subscriptions(outcomes, *, now):
+    """A subscription whose attempts in the batch all succeeded ends its failing spell,
+    if it had one, in one UPDATE for all of them. One with a failure among them is
+    followed attempt by attempt, in order, as the failure may start a spell or disable
+    it."""
+    failing = {d.subscription_id for d, response in outcomes if not _succeeded(response)}
+    all_ok = {d.subscription_id for d, _response in outcomes} - failing
+    if all_ok:
+        WebhookSubscription.objects.filter(pk__in=all_ok, failing_since__isnull=False).update(
+            failing_since=None
+        )
+    for delivery, response in outcomes:
+        if delivery.subscription_id in failing:
+            _track_subscription(
+                delivery.subscription_id,
+                ok=_succeeded(response),
+                gone=response.status_code == GONE,
+                now=now,
+                due_at=delivery.due_at,
+            )
 
 
 def _track_subscription(subscription_id, *, ok, now, due_at=None, gone=False):

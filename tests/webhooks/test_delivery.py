@@ -234,3 +234,52 @@ def test_a_batch_spends_one_deadline_on_a_dead_receiver_and_delivers_the_rest(
     assert [d.attempts for d in waiting] == [1, 0, 0]
     assert [d.leased_until for d in waiting[1:]] == [None, None]
     assert webhook_delivery.due_ids() == [d.pk for d in waiting[1:]]
+
+
+def _pending_deliveries(subscriber, count):
+    for _ in range(count):
+        CredentialFactory(holder=subscriber)  # commit callbacks not run: not sent yet
+    return list(WebhookDelivery.objects.order_by("pk").values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_a_batch_is_claimed_and_recorded_in_the_same_statements_whatever_its_size(
+    receiver, subscriber, count
+):
+    """One statement per step for the whole batch, not one per delivery: a commit and a
+    round trip for each delivery were most of a delivery's cost."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    subscribe(subscriber, receiver.url)
+    ids = _pending_deliveries(subscriber, count)
+    with CaptureQueriesContext(connection) as queries:
+        attempts = webhook_delivery.deliver_many(ids)
+    assert len(attempts) == count
+    assert WebhookDelivery.objects.filter(status="delivered").count() == count
+    statements = [q["sql"] for q in queries.captured_queries]
+    writes = [sql for sql in statements if not sql.startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(writes) <= 6, "\n".join(writes)
+
+
+@pytest.mark.parametrize(
+    ("answers", "failing_after"),
+    [
+        pytest.param((500, 200), False, id="a failure, then a success: the spell ends"),
+        pytest.param((200, 500), True, id="a success, then a failure: a spell starts"),
+        pytest.param((200, 200), False, id="two successes: no spell"),
+    ],
+)
+def test_a_batch_follows_a_subscriptions_attempts_in_their_order(
+    receiver, subscriber, answers, failing_after
+):
+    subscription = subscribe(subscriber, receiver.url)
+    receiver.answer(*answers)
+    with at(T0):
+        ids = _pending_deliveries(subscriber, 2)
+        webhook_delivery.deliver_many(ids)
+    subscription.refresh_from_db()
+    assert (subscription.failing_since is not None) is failing_after
+    deliveries = WebhookDelivery.objects.order_by("pk")
+    assert [d.last_status_code for d in deliveries] == list(answers)
+    assert [d.attempt_log.get().status_code for d in deliveries] == list(answers)
