@@ -5,8 +5,9 @@
    broker message.
 2. `deliver_many` claims a batch's due rows by setting a lease (`leased_until`) in one
    short transaction, sends each outside any transaction, then records the attempts,
-   in one transaction per WEBHOOKS_RECORD_EVERY_SECONDS of sending: a commit waits on the
-   disk, and one per attempt was most of a delivery's cost. A worker killed before it
+   in one transaction per WEBHOOKS_RECORD_EVERY_SECONDS of sending, of a few statements
+   for the whole batch, committed without waiting for the disk (cspo_tracker/durability.py):
+   round trips and commits per attempt were most of a delivery's cost. A worker killed before it
    recorded leaves the lease to run out: the periodic `deliver_due_webhooks` task
    (every minute) finds the rows due again and sends them (at least once, same id).
    After a network failure (timeout, refused), a batch skips the rest of that
@@ -37,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cspo_tracker import publishing, retry
+from cspo_tracker.durability import commit_without_waiting_for_the_disk
 from cspo_tracker.outbox import services as outbox
 
 from . import signing, transport
@@ -132,15 +134,20 @@ def deliver_many(delivery_ids, *, now=None):
     return attempts
 
 
-@transaction.atomic
 def record_attempts(sent, *, now=None):
     """Log each (delivery id, response) attempt and move its delivery on, in one
-    transaction and a handful of statements for the whole batch: the deliveries read
-    and locked in one SELECT, the attempts written in one INSERT, the deliveries in one
-    UPDATE, and the subscriptions whose attempts all succeeded cleared in one UPDATE. A
-    failure rolls the batch's records back; the lease then resends."""
+    transaction (whose commit does not wait for the disk) and a handful of statements
+    for the whole batch: the deliveries read and locked in one SELECT, the attempts
+    written in one INSERT, the deliveries in one UPDATE, and the subscriptions whose
+    attempts all succeeded cleared in one UPDATE. A failure rolls the batch's records
+    back; the lease then resends."""
     if not sent:
         return []
+    with commit_without_waiting_for_the_disk():
+        return _record_attempts(sent, now=now)
+
+
+def _record_attempts(sent, *, now):
     now = now or timezone.now()
     deliveries = WebhookDelivery.objects.select_for_update().in_bulk([pk for pk, _ in sent])
     attempts, outcomes = [], []

@@ -47,6 +47,7 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from .. import i18n, publishing
+from ..durability import commit_without_waiting_for_the_disk
 from ..retry import backoff
 from .emails import render_email
 from .models import OutboundEmail, Suppression, TrackingEvent
@@ -245,15 +246,17 @@ def _retry_delay(attempts):
 
 
 def _mark_sent(email):
-    """Recorded at once after the server took the message (its own statement, committed
-    on its own): a worker killed later in the batch never sends this one again."""
-    OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.PENDING).update(
-        status=OutboundEmail.Status.SENT,
-        sent_at=timezone.now(),
-        attempts=F("attempts") + 1,
-        last_error="",
-        leased_until=None,
-    )
+    """Recorded at once after the server took the message (committed on its own, without
+    waiting for the disk): a worker killed later in the batch never sends this one
+    again."""
+    with commit_without_waiting_for_the_disk():
+        OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.PENDING).update(
+            status=OutboundEmail.Status.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            leased_until=None,
+        )
 
 
 def _mark_failed(emails, error, *, now):
