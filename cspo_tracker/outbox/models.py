@@ -53,9 +53,12 @@ class OutboundEmail(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            # The delivery run and the health check read only the unsent rows.
+            # The delivery run and the health check read only the unsent rows. A claim
+            # takes the oldest due rows in (next_attempt_at, id) order: the index gives
+            # them in that order, so a claim reads its batch and stops instead of sorting
+            # every pending row (wide, with their bodies) for each batch.
             models.Index(
-                fields=["next_attempt_at"],
+                fields=["next_attempt_at", "id"],
                 condition=Q(status="pending"),
                 name="outbox_pending_due",
             ),
