@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from .fake_stripe import FakeStripe
@@ -15,3 +17,28 @@ def fake_stripe(settings):
     fake.webhook_secret = WEBHOOK_SECRET
     yield fake
     fake.stop()
+
+
+@pytest.fixture(scope="session")
+def prism():
+    """Stripe's OpenAPI document served by Prism, once per test session. Without Node.js
+    it skips, except in CI, which has it."""
+    from tests.stripe_openapi import prism
+
+    why = prism.missing()
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(f"Prism cannot run in CI: {why}", pytrace=False)
+        pytest.skip(f"Stripe's API mock (Prism) cannot run: {why}")
+    server = prism.Prism().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def stripe_api(prism, settings):
+    """The app configured for online payment against Prism."""
+    settings.STRIPE_SECRET_KEY = "sk_test_local"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = prism.base
+    return prism
