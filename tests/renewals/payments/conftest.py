@@ -1,5 +1,3 @@
-import os
-
 import pytest
 
 from .fake_stripe import FakeStripe
@@ -21,16 +19,10 @@ def fake_stripe(settings):
 
 @pytest.fixture(scope="session")
 def prism():
-    """Stripe's OpenAPI document served by Prism, once per test session. Without Node.js
-    it skips, except in CI, which has it."""
+    """Stripe's OpenAPI document served by Prism, once per test session."""
     from tests.stripe_openapi import prism
 
-    why = prism.missing()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"Prism cannot run in CI: {why}", pytrace=False)
-        pytest.skip(f"Stripe's API mock (Prism) cannot run: {why}")
-    server = prism.Prism().start()
+    server = prism.start_or_skip()
     yield server
     server.stop()
 

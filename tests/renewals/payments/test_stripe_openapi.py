@@ -19,8 +19,6 @@
 
 import datetime
 import json
-import urllib.request
-from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -30,6 +28,7 @@ import time_machine
 from renewals.models import Payment
 from renewals.payments import gateway, services
 from tests.factories import PractitionerFactory, credential_expiring, seus_for
+from tests.stripe_openapi import prism
 from tests.stripe_openapi.served import SPEC
 
 NOW = datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC)
@@ -42,31 +41,9 @@ def request_schema(path):
 
 @pytest.fixture
 def sent_to_stripe(stripe_api, monkeypatch):
-    """The parameters of each Checkout Session the app asks the library to create. Prism
-    cannot take the create call (module docstring): the session it answers is Prism's
-    answer to retrieving one, built from the same `checkout.session` schema. Its top level
-    is handed back as attributes: the library cannot decode Prism's placeholder "string"
-    in the schema's decimal fields (fx_rate, unit_amount_decimal) as numbers."""
-    sent = []
-    real_client = gateway._client
-
-    def recording_client():
-        client = real_client()
-
-        def create(params, options=None):
-            sent.append(params)
-            request = urllib.request.Request(
-                f"{stripe_api.base}/v1/checkout/sessions/cs_test_prism",
-                headers={"Authorization": "Bearer sk_test_local"},
-            )
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return SimpleNamespace(**json.load(response))
-
-        client.v1.checkout.sessions.create = create
-        return client
-
-    monkeypatch.setattr(gateway, "_client", recording_client)
-    return sent
+    """The parameters of each Checkout Session the app asks the library to create,
+    answered with Prism's session (prism.create_sessions_from_prism says why)."""
+    return prism.create_sessions_from_prism(monkeypatch, gateway, stripe_api.base)
 
 
 def test_the_checkout_session_the_app_asks_for_is_valid_by_stripes_document(db, sent_to_stripe):
