@@ -8,7 +8,7 @@ from rest_framework import authentication, exceptions
 
 from certifications.mfa import needs_mfa_setup
 
-from .tokens import acting_user, find_live_token
+from .tokens import acting_user, find_live_token, owner_needs_second_factor
 
 
 class SecondFactorRequired(exceptions.PermissionDenied):
@@ -64,7 +64,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("The token is not valid, expired or revoked."))
         if token.organisation_id is not None:
             return OrganisationPrincipal(token.organisation), token
-        refuse_without_second_factor(token.user)
+        if owner_needs_second_factor(token):
+            raise SecondFactorRequired()
         return acting_user(token), token
 
     def authenticate_header(self, request):
