@@ -25,7 +25,7 @@ class ApiTokenQuerySet(models.QuerySet):
     def by_digest(self, digest):
         """The token with this digest (any state), or None, read with everything a call
         asks of its owner in one round trip: the user, their practitioner profile
-        (None when they have none yet), and two flags, `owner_is_trainer` (an active
+        (`owner_practitioner`, None when they have none yet), and two flags, `owner_is_trainer` (an active
         trainer row) and `owner_has_second_factor`. The SQL and its converters are
         built once per process: every API call runs this, and building the ORM's query
         cost more than running it. An organisation token's organisation loads when
@@ -116,11 +116,11 @@ class _TokenRead:
         if token.user_id is None:
             return token
         user = self._instance(self.parts[1], values[1])
-        practitioner = None
         if values[2][0] is not None:
-            practitioner = self._instance(self.parts[2], values[2])
-            type(practitioner).user.field.set_cached_value(practitioner, user)
-        type(user).practitioner.related.set_cached_value(user, practitioner)
+            token.owner_practitioner = self._instance(self.parts[2], values[2])
+            type(token.owner_practitioner).user.field.set_cached_value(
+                token.owner_practitioner, user
+            )
         ApiToken.user.field.set_cached_value(token, user)
         token.owner_is_trainer = bool(is_trainer)
         token.owner_has_second_factor = bool(has_second_factor)
@@ -203,6 +203,7 @@ class ApiToken(models.Model):
     # way, whose owner's trainer row and second factor are then asked of the database.
     owner_is_trainer = None
     owner_has_second_factor = None
+    owner_practitioner = None
 
 
 class IdempotentRequest(models.Model):

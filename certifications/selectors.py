@@ -30,16 +30,11 @@ from .models import (
     Enrollment,
     Practitioner,
     Trainer,
-    User,
 )
 
 
 def practitioner_for(user):
-    """The practitioner profile of a logged-in user (created on first need). A user read
-    with their profile (the API's token read) answers from it without a query."""
-    profile = User.practitioner.related
-    if profile.is_cached(user) and profile.get_cached_value(user) is not None:
-        return profile.get_cached_value(user)
+    """The practitioner profile of a logged-in user (created on first need)."""
     practitioner, _ = Practitioner.objects.select_related("user").get_or_create(user=user)
     return practitioner
 

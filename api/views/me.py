@@ -6,9 +6,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certifications.selectors import practitioner_for
-
-from ..authentication import token_of
+from ..authentication import practitioner_of, token_of
 from ..permissions import HasScope, PersonOnly
 from ..tokens import runs_courses
 
@@ -34,7 +32,7 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer, summary=gettext_lazy("Who am I"))
     def get(self, request):
         user = request.user
-        practitioner = practitioner_for(user)
+        practitioner = practitioner_of(request)
         token = token_of(request)
         return Response(
             MeSerializer(

@@ -15,9 +15,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from certifications.selectors import practitioner_for
 from seus import selectors, services
 
+from ..authentication import practitioner_of
 from ..idempotency import idempotent
 from ..pagination import SeuCursor
 from ..permissions import HasScope, PersonOnly
@@ -153,7 +153,7 @@ class CategorySerializer(serializers.Serializer):
 
 
 def _entries(request):
-    return selectors.with_renewal_lock(selectors.entries_for(practitioner_for(request.user)))
+    return selectors.with_renewal_lock(selectors.entries_for(practitioner_of(request)))
 
 
 def _entry(request, pk):
@@ -208,7 +208,7 @@ class SeuEntryListView(Scoped, generics.ListAPIView):
         params = SeuFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         return selectors.with_renewal_lock(
-            selectors.entries_for(practitioner_for(self.request.user), **params.validated_data)
+            selectors.entries_for(practitioner_of(self.request), **params.validated_data)
         ).values(*ROW_FIELDS)
 
     @extend_schema(
@@ -228,7 +228,7 @@ class SeuEntryListView(Scoped, generics.ListAPIView):
     def post(self, request):
         fields = SeuEntryCreateSerializer(data=request.data)
         fields.is_valid(raise_exception=True)
-        practitioner = practitioner_for(request.user)
+        practitioner = practitioner_of(request)
         return _saved(
             request,
             lambda: services.create_seu_entry(practitioner=practitioner, **fields.validated_data),
