@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions
 
 from certifications.mfa import needs_mfa_setup
+from certifications.selectors import practitioner_for
 
-from .tokens import acting_user, find_live_token
+from .tokens import acting_user, find_live_token, owner_needs_second_factor
 
 
 class SecondFactorRequired(exceptions.PermissionDenied):
@@ -64,7 +65,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("The token is not valid, expired or revoked."))
         if token.organisation_id is not None:
             return OrganisationPrincipal(token.organisation), token
-        refuse_without_second_factor(token.user)
+        if owner_needs_second_factor(token):
+            raise SecondFactorRequired()
         return acting_user(token), token
 
     def authenticate_header(self, request):
@@ -87,6 +89,15 @@ def token_of(request):
     from .models import ApiToken
 
     return request.auth if isinstance(request.auth, ApiToken) else None
+
+
+def practitioner_of(request):
+    """The caller's practitioner profile: the one their token was read with, else
+    `practitioner_for` (a session, or a person without a profile yet, who gets one)."""
+    token = token_of(request)
+    if token is not None and token.owner_practitioner is not None:
+        return token.owner_practitioner
+    return practitioner_for(request.user)
 
 
 def organisation_of(request):

@@ -5,7 +5,9 @@ written twice; the same key with a different request is refused with 422. A requ
 that failed stored nothing, so it may be retried with its key.
 
 Two copies sent at once: the second one's insert of the key waits on the unique index
-until the first commits, then replays its answer.
+until the first commits, then replays its answer. The key is claimed by an
+`INSERT … ON CONFLICT DO NOTHING`, so a key already taken costs no savepoint (PostgreSQL
+and SQLite both read that clause).
 
 A secret shown once (a webhook's signing secret) is never stored: the replay answers
 without it, so the stored answers hold nothing that signs or opens anything."""
@@ -14,7 +16,8 @@ import hashlib
 import json
 from functools import wraps
 
-from django.db import IntegrityError, transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 
@@ -67,6 +70,34 @@ def _replay(record):
     return response
 
 
+def _claim(*, owner, key, digest, request):
+    """The id of a new record of this key (its answer not stored yet), or None when the
+    caller's key is taken: committed by an earlier request, or by one that was running
+    and has committed while this insert waited on the unique index."""
+    alias = router.db_for_write(IdempotentRequest)
+    connection = connections[alias]
+    meta = IdempotentRequest._meta
+    quote = connection.ops.quote_name
+    names = ("owner", "key", "request_hash", "method", "path", "status_code", "created_at")
+    fields = [meta.get_field(name) for name in names]
+    values = [owner, key, digest, request.method, request.path[:300], 0, timezone.now()]
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) "
+        f"ON CONFLICT ({quote(meta.get_field('owner').column)}, "
+        f"{quote(meta.get_field('key').column)}) DO NOTHING "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values, strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def idempotent(handler=None, *, shown_once=()):
     """Decorate a POST handler of an APIView. `shown_once` names top-level fields of the
     answer that are left out of the stored copy (and so out of every replay)."""
@@ -88,17 +119,8 @@ def idempotent(handler=None, *, shown_once=()):
             )
         owner, digest = owner_of(request), fingerprint(request)
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotentRequest.objects.create(
-                        owner=owner,
-                        key=key,
-                        request_hash=digest,
-                        method=request.method,
-                        path=request.path[:300],
-                        status_code=0,
-                    )
-            except IntegrityError:
+            claimed = _claim(owner=owner, key=key, digest=digest, request=request)
+            if claimed is None:
                 record = IdempotentRequest.objects.get(owner=owner, key=key)
                 if record.request_hash != digest:
                     return problem(
@@ -114,9 +136,10 @@ def idempotent(handler=None, *, shown_once=()):
             if not 200 <= response.status_code < 300:
                 transaction.set_rollback(True)
                 return response
-            record.status_code = response.status_code
-            record.response_body = _without(response.data, shown_once)
-            record.save(update_fields=["status_code", "response_body"])
+            IdempotentRequest.objects.filter(pk=claimed).update(
+                status_code=response.status_code,
+                response_body=_without(response.data, shown_once),
+            )
             return response
 
     return wrapper

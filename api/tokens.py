@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certifications.mfa import SECOND_FACTOR_REQUIRED, needs_mfa_setup
-from certifications.selectors import active_trainer_rows
+from certifications.selectors import active_trainer_rows, can_run_courses
 
 from .models import ApiToken
 from .scopes import unknown_scopes
@@ -98,6 +98,26 @@ def may_run_courses(token):
     return token is None or token.made_as_trainer or token.made_as_staff
 
 
+def runs_courses(token, user):
+    """Whether the caller (a personal token or a session, acting as `user`) runs courses
+    now: the token allows it and `user` is staff or an active trainer. A token read by
+    `find_live_token` brought its owner's trainer row along, so asking costs no query."""
+    if not may_run_courses(token):
+        return False
+    if token is not None and token.owner_is_trainer is not None:
+        return user.is_staff or token.owner_is_trainer
+    return can_run_courses(user)
+
+
+def owner_needs_second_factor(token):
+    """`certifications.mfa.needs_mfa_setup` of a personal token's owner, from the flags
+    read with the token (the owner's own powers, not the token's capped ones)."""
+    if token.owner_has_second_factor is None:
+        return needs_mfa_setup(token.user)
+    user = token.user
+    return (user.is_staff or token.owner_is_trainer) and not token.owner_has_second_factor
+
+
 def revoke_token(*, token):
     """Revoke now; revoking twice keeps the first time."""
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -114,8 +134,10 @@ def token_of(user, pk):
 
 
 def find_live_token(secret, *, now=None):
-    """The live token for this secret, with its user and organisation, or None. Marks it
-    used (at most one write a minute per token)."""
+    """The live token for this secret, or None: one read brings its user, their
+    practitioner profile and whether they are an active trainer with a second factor
+    (`ApiToken.objects.by_digest`). Marks it used (at most one write a minute per
+    token)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
     now = now or timezone.now()

@@ -13,6 +13,8 @@ header, and for the write the same POST body and a fresh `Idempotency-Key` each 
 
 - GET /api/v1/me
 - GET /api/v1/seus?page_size=50 (the first page of the 500 entries)
+- GET /api/v1/credentials (the practitioner's 3 credentials)
+- GET /api/v1/courses?page_size=50 (as a trainer with a second factor, 60 courses)
 - POST /api/v1/seus with an Idempotency-Key (each request logs a new entry)
 
 The goals (issue: API reads as fast as pages): lists at least 33 % of the bare view,
@@ -41,7 +43,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 CONNECTIONS = 16
 ROUNDS = 3
 ENTRIES = 500
-GOALS = {"GET /api/v1/seus": 0.33, "POST /api/v1/seus": 0.15}
+GOALS = {
+    "GET /api/v1/seus": 0.33,
+    "GET /api/v1/credentials": 0.33,
+    "GET /api/v1/courses": 0.33,
+    "POST /api/v1/seus": 0.15,
+}
+COURSES = 60
 
 # Each wrk thread sends its own keys: run prefix, thread number, request number.
 POST_SCRIPT = """
@@ -64,8 +72,9 @@ end
 
 
 def seed():
-    """One practitioner, 500 SEU entries, a token with every scope; returns its secret
-    and the category code the writes use (one without a cap per window)."""
+    """One practitioner with 3 credentials and 500 SEU entries, a trainer (second factor
+    set up) with 60 courses, each with a token holding every scope; returns the two
+    secrets and the category code the writes use (one without a cap per window)."""
     import django
 
     django.setup()
@@ -73,8 +82,10 @@ def seed():
 
     from api.scopes import SCOPES
     from api.tokens import create_token
-    from certifications.models import Practitioner, User
+    from certifications.issuing.services import issue_credential
+    from certifications.models import Course, Practitioner, Program, Trainer, User
     from seus.models import SeuCategory, SeuEntry
+    from tests.factories import activate_totp
 
     user = User.objects.create_user(
         "bench-api@example.com", password="bench", first_name="Api", last_name="Bench"
@@ -93,11 +104,35 @@ def seed():
         )
         for i in range(ENTRIES)
     )
+    today = datetime.date.today()
+    cspo = Program.objects.get(code="CSPO")
+    for code in ("CSPO", "A-CSPO", "CSM"):
+        program = Program.objects.filter(code=code).first() or cspo
+        issue_credential(holder=practitioner, program=program, issued_on=today.replace(year=2025))
     secret = create_token(name="bench", scopes=sorted(SCOPES), user=user).secret
+    trainer_user = User.objects.create_user(
+        "bench-api-trainer@example.com", password="bench", first_name="Tia", last_name="Trainer"
+    )
+    activate_totp(trainer_user)
+    trainer = Trainer.objects.create(user=trainer_user)
+    trainer.programs.set(Program.objects.all())
+    Course.objects.bulk_create(
+        Course(
+            program=cspo,
+            trainer=trainer,
+            title=f"Bench course {i}",
+            starts_on=today - datetime.timedelta(days=i * 7),
+            ends_on=today - datetime.timedelta(days=i * 7 - 1),
+            status=Course.Status.CLOSED if i else Course.Status.PLANNED,
+            capacity=30,
+        )
+        for i in range(COURSES)
+    )
+    trainer_secret = create_token(name="bench", scopes=sorted(SCOPES), user=trainer_user).secret
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     connection.close()
-    return secret, category.code
+    return secret, trainer_secret, category.code
 
 
 def wrk(port, path, seconds, *, secret, script=None):
@@ -139,7 +174,7 @@ def main():
     os.environ["DATABASE_URL"] = fresh_database("api.py")
     os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
     started = time.perf_counter()
-    secret, category = seed()
+    secret, trainer_secret, category = seed()
     seeded = time.perf_counter() - started
     env = production_env(args.port)
     # The bench measures the work of a call, not the rate limit or the daily SEU cap.
@@ -157,10 +192,14 @@ def main():
         ("bare view, GET", "/bench/bare/", None),
         ("GET /api/v1/me", "/api/v1/me", None),
         ("GET /api/v1/seus", "/api/v1/seus?page_size=50", None),
+        ("GET /api/v1/credentials", "/api/v1/credentials", None),
+        ("GET /api/v1/courses", "/api/v1/courses?page_size=50", "trainer"),
         ("bare view, POST", "/bench/bare/", "post"),
         ("POST /api/v1/seus", "/api/v1/seus", "post"),
     ]
-    floor_of = {name: "bare view, POST" if how else "bare view, GET" for name, _, how in calls}
+    floor_of = {
+        name: "bare view, POST" if how == "post" else "bare view, GET" for name, _, how in calls
+    }
     process = start_gunicorn(args.port, env)
     results, problems = {}, []
     try:
@@ -168,9 +207,13 @@ def main():
             for name, path, how in calls:
                 rounds = []
                 for i in range(ROUNDS + 1):  # the first round warms both workers
-                    script = post_script(directory, secret, body) if how else None
+                    script = post_script(directory, secret, body) if how == "post" else None
                     rate, bad = wrk(
-                        args.port, path, 1 if i == 0 else args.seconds, secret=secret, script=script
+                        args.port,
+                        path,
+                        1 if i == 0 else args.seconds,
+                        secret=trainer_secret if how == "trainer" else secret,
+                        script=script,
                     )
                     if bad and not name.startswith("bare"):
                         problems.append(f"{name}: {bad.strip()}")
@@ -185,11 +228,11 @@ def main():
         f"median of {ROUNDS} rounds, {CONNECTIONS} connections, wrk, gunicorn 2 workers, "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-    print(f"{'call':22} {'req/s':>8} {'of bare':>8} {'goal':>6}")
+    print(f"{'call':25} {'req/s':>8} {'of bare':>8} {'goal':>6}")
     for name, rate in results.items():
         ratio = rate / results[floor_of[name]]
         goal = f"{GOALS[name]:.0%}" if name in GOALS else ""
-        print(f"{name:22} {rate:8.1f} {ratio:8.0%} {goal:>6}")
+        print(f"{name:25} {rate:8.1f} {ratio:8.0%} {goal:>6}")
     for problem in problems:
         print(f"  ! {problem}", file=sys.stderr)
     print(json.dumps({name: round(rate, 1) for name, rate in results.items()}))

@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from certifications.courses import services as courses
-from certifications.selectors import attendance_grid, can_run_courses, courses_for
+from certifications.selectors import attendance_grid, courses_for
 
 from ..authentication import token_of
 from ..idempotency import idempotent
@@ -19,7 +19,7 @@ from ..pagination import CourseCursor
 from ..permissions import HasScope, PersonOnly
 from ..problems import NOT_FOUND_DETAIL, validation_problem
 from ..serializers import object_id
-from ..tokens import may_run_courses
+from ..tokens import runs_courses
 
 READ = ("courses:write", "attendance:write")
 
@@ -28,7 +28,7 @@ class RunsCourses(BasePermission):
     message = gettext_lazy("Only staff and Certified Scrum Trainers run courses.")
 
     def has_permission(self, request, view):
-        return may_run_courses(token_of(request)) and can_run_courses(request.user)
+        return runs_courses(token_of(request), request.user)
 
 
 class SessionSerializer(serializers.Serializer):

@@ -7,10 +7,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certifications.selectors import credentials_of, practitioner_for
+from certifications.selectors import credentials_of
 from renewals.selectors import credential_progress
 from renewals.states import State, states_for
 
+from ..authentication import practitioner_of
 from ..permissions import HasScope, PersonOnly
 
 STATUSES = ["active", "renewal_due", "grace", "lapsed", "revoked"]
@@ -73,7 +74,7 @@ class CredentialListView(APIView):
         responses=CredentialSerializer(many=True), summary=gettext_lazy("My credentials")
     )
     def get(self, request):
-        progress = credential_progress(credentials_of(practitioner_for(request.user)))
+        progress = credential_progress(credentials_of(practitioner_of(request)))
         states = states_for(progress)
         rows = [_row(p, states[p.credential.pk]) for p in progress]
         return Response(CredentialSerializer(rows, many=True).data)

@@ -6,11 +6,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from certifications.selectors import can_run_courses, practitioner_for
-
-from ..authentication import token_of
+from ..authentication import practitioner_of, token_of
 from ..permissions import HasScope, PersonOnly
-from ..tokens import may_run_courses
+from ..tokens import runs_courses
 
 
 class MeSerializer(serializers.Serializer):
@@ -34,7 +32,7 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer, summary=gettext_lazy("Who am I"))
     def get(self, request):
         user = request.user
-        practitioner = practitioner_for(user)
+        practitioner = practitioner_of(request)
         token = token_of(request)
         return Response(
             MeSerializer(
@@ -44,9 +42,7 @@ class MeView(APIView):
                     "first_name": user.first_name,
                     "last_name": user.last_name,
                     "time_zone": practitioner.time_zone,
-                    # The token's own record first: a practitioner's token never runs
-                    # courses, and asking it costs no query.
-                    "runs_courses": may_run_courses(token) and can_run_courses(user),
+                    "runs_courses": runs_courses(token, user),
                     "scopes": token.scopes if token is not None else ["*"],
                 }
             ).data

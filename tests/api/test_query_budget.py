@@ -10,6 +10,7 @@ from tests.factories import (
     CourseFactory,
     CredentialFactory,
     ProgramFactory,
+    SeuCategoryFactory,
     SeuEntryFactory,
     TrainerFactory,
     course_with_attendees,
@@ -119,3 +120,47 @@ def test_me_still_asks_whether_a_trainers_token_may_run_courses(
     trainer_api, django_assert_max_num_queries
 ):
     assert budget(trainer_api, django_assert_max_num_queries, "/api/v1/me", 5)["runs_courses"]
+
+
+@pytest.mark.parametrize("rows", [1, 500])
+def test_credential_list_keeps_its_budget_at_1_and_500_credentials(
+    api, django_assert_max_num_queries, rows
+):
+    program = ProgramFactory()
+    for _ in range(rows):
+        CredentialFactory(holder=api.practitioner, program=program)
+    listed = budget(api, django_assert_max_num_queries, "/api/v1/credentials", 5)
+    assert len(listed) == rows
+
+
+def post_entry(client, key):
+    body = {
+        "earned_on": "2026-02-10",
+        "category": "C",
+        "activity": "Talk",
+        "seus": "0.25",
+        "allow_duplicate": True,
+    }
+    return client.post("/api/v1/seus", body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+@pytest.mark.parametrize("rows", [1, 500])
+def test_a_post_with_a_key_keeps_its_budget_at_1_and_500_entries(
+    api, django_assert_max_num_queries, rows
+):
+    """The token read, the key's claim, the categories, the practitioner's lock, the day's
+    total, the category's row, the insert, the webhook subscriptions, the answer's read
+    and the stored answer, with the service's savepoint (and the savepoint of the test's
+    own transaction, a BEGIN and COMMIT outside tests); a replay reads the token and the
+    key's answer."""
+    category = SeuCategoryFactory(code="C")
+    SeuEntryFactory.create_batch(rows, practitioner=api.practitioner, category=category)
+    assert post_entry(api, "warm").status_code == 201
+    with django_assert_max_num_queries(14):
+        response = post_entry(api, "measured")
+    assert response.status_code == 201, response.content
+    with django_assert_max_num_queries(5):
+        replay = post_entry(api, "measured")
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == response.json()
+    assert api.practitioner.seu_entries.count() == rows + 2
