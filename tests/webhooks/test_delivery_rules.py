@@ -6,7 +6,9 @@ import logging
 
 import pytest
 import time_machine
+from django.urls import reverse
 
+from cspo_tracker.outbox.models import OutboundEmail
 from tests.factories import CredentialFactory
 from webhooks import delivery as webhook_delivery
 from webhooks.models import WebhookDelivery
@@ -56,6 +58,10 @@ def test_a_webhook_failing_for_its_whole_limit_is_turned_off_with_the_reason_log
     assert [r.getMessage() for r in caplog.records] == [
         f"webhook subscription {subscription.pk} disabled: {reason} (failing since {T0})"
     ]
+    (email,) = OutboundEmail.objects.filter(template="webhook_disabled")
+    assert email.key == f"webhook_disabled:{subscription.pk}:{T0.isoformat()}"  # once a spell
+    assert f"failed for {hours} hours, so we stopped" in email.body_text
+    assert email.body_text.rstrip().endswith(settings.SITE_URL + reverse("webhooks:list"))
 
 
 def test_a_delivery_is_claimed_only_once_it_is_due(waiting):
