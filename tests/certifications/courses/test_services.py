@@ -69,7 +69,36 @@ def test_a_trainer_not_approved_for_the_program_cannot_lead_its_course(cspo):
     csm_only = TrainerFactory(programs=[ProgramFactory(code="CSM")])
     with pytest.raises(ValidationError) as refused:
         new_course(csm_only, cspo)
-    assert "not a Certified Scrum Trainer approved for CSPO" in str(refused.value)
+    assert refused.value.message_dict == {
+        "trainer": [
+            f"{csm_only} is not a Certified Scrum Trainer approved for CSPO; "
+            "only an approved CST can lead this course."
+        ]
+    }
+    assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "refused"),
+    [
+        ({"ends_on": datetime.date(2026, 3, 2)}, None),  # a one-day course
+        (
+            {"ends_on": datetime.date(2026, 3, 1)},
+            {"ends_on": ["The course cannot end before it starts."]},
+        ),
+        ({"capacity": 1}, None),
+        ({"capacity": 0}, {"capacity": ["A course has at least one seat."]}),
+    ],
+)
+def test_a_course_ends_no_earlier_than_it_starts_and_has_a_seat(cspo, overrides, refused):
+    trainer = TrainerFactory(programs=[cspo])
+    if refused is None:
+        course = new_course(trainer, cspo, **overrides)
+        assert Course.objects.get() == course
+        return
+    with pytest.raises(ValidationError) as error:
+        new_course(trainer, cspo, **overrides)
+    assert error.value.message_dict == refused
     assert not Course.objects.exists()
 
 
