@@ -187,6 +187,49 @@ def test_hours_above_the_session_or_not_numbers_are_refused_and_nothing_is_saved
     assert not AttendanceChange.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("typed", "saved", "refused"),
+    [
+        ("P", Decimal("8.00"), None),  # present, in any case: the session's hours
+        ("A", Decimal("0.00"), None),  # absent
+        (" 0 ", Decimal("0.00"), None),
+        ("8", Decimal("8.00"), None),
+        ("7.555", Decimal("7.56"), None),
+        ("-1", None, "Hours must be between 0 and 8."),
+        ("8.01", None, "Hours must be between 0 and 8."),
+        ("NaN", None, "Hours must be between 0 and 8."),
+        ("many", None, "Hours must be a number, or p (present) or a (absent)."),
+    ],
+)
+def test_each_attendance_cell_is_hours_p_or_a_within_the_session(typed, saved, refused):
+    course = CourseFactory()
+    session = CourseSessionFactory(course=course, hours=Decimal("8"))
+    enrollment = EnrollmentFactory(course=course)
+    cell = (enrollment.pk, session.pk)
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            record_attendance(course=course, hours={cell: typed}, by=None)
+        assert error.value.message_dict == {cell: [refused]}
+        assert not Attendance.objects.exists()
+        return
+    record_attendance(course=course, hours={cell: typed}, by=None)
+    assert Attendance.objects.get().hours_attended == saved
+
+
+def test_a_blank_cell_is_0_once_recorded_and_nothing_before():
+    course, (enrollment,) = course_with_attendees(1, hours=("8",))
+    day_one = course.sessions.get()
+    day_two = CourseSessionFactory(course=course, position=2, hours=Decimal("8"))
+    record_attendance(
+        course=course,
+        hours={(enrollment.pk, day_one.pk): " ", (enrollment.pk, day_two.pk): ""},
+        by=None,
+    )
+    assert list(Attendance.objects.values_list("session", "hours_attended")) == [
+        (day_one.pk, Decimal("0.00"))
+    ]
+
+
 def test_a_cell_of_another_course_is_refused():
     course = CourseFactory()
     session = CourseSessionFactory(course=course)
