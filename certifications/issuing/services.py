@@ -211,22 +211,3 @@ def enqueue_welcome_emails(credentials):
             for credential in credentials
         ]
     )
-
-
-def enqueue_welcome_email(credential):
-    """The welcome email with the certificate's details: one per credential (outbox key)."""
-    credential = (
-        Credential.objects.with_related()
-        .select_related("course__trainer__user")
-        .get(pk=credential.pk)
-    )
-    return outbox.enqueue(
-        "welcome",
-        {
-            "credential": credential,
-            "holder": credential.holder,
-            "verify_url": verification_url(credential),
-        },
-        to=credential.holder.user.email,
-        key=f"welcome:credential:{credential.pk}",
-    )

@@ -114,3 +114,20 @@ def test_an_seu_dated_a_century_ago_is_refused_beside_the_field(practitioner_cli
     response = practitioner_client.post(reverse("seus:create"), form_data(earned_on="1900-01-01"))
     assert response.status_code == 200
     assert "Enter a date between 1 Jan 1990 and 31 Dec 2199" in response.text
+
+
+@pytest.mark.parametrize(
+    ("row", "issued_on", "expires_on"),
+    [
+        ("a@example.com,A,B,CSPO,N-1,1990-01-01,", "1990-01-01", "1992-01-01"),
+        ("a@example.com,A,B,CSPO,N-1,2198-01-01,2199-12-31", "2198-01-01", "2199-12-31"),
+    ],
+)
+def test_the_first_and_last_sane_days_themselves_are_accepted(row, issued_on, expires_on):
+    result = import_credentials(text=HEADER + row + "\n")
+    assert result.created == 1
+    credential = Credential.objects.get()
+    assert (credential.issued_on.isoformat(), credential.expires_on.isoformat()) == (
+        issued_on,
+        expires_on,
+    )

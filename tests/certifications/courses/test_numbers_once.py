@@ -3,15 +3,22 @@ table and in the batch, and closing again issues nobody a second credential."""
 
 import datetime
 import itertools
+import re
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import IntegrityError
 
 from certifications.courses.services import close_course
 from certifications.issuing import services as issuing
 from certifications.models import Credential
-from tests.factories import CredentialFactory, course_with_attendees
+from tests.factories import (
+    CredentialFactory,
+    PractitionerFactory,
+    ProgramFactory,
+    course_with_attendees,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +58,42 @@ def test_closing_a_course_again_issues_and_mails_nobody_twice(django_capture_on_
         Credential.objects.filter(course=course).values_list("holder_id", flat=True)
     ) == sorted(e.practitioner_id for e in enrollments)
     assert len(mail.outbox) == 3
+
+
+def test_one_credential_whose_drawn_number_is_taken_gets_a_fresh_one(monkeypatch):
+    held = CredentialFactory(certificate_number="CSPO-0000000001")
+    draws = iter(["0000000001", "00000000AA"])
+    monkeypatch.setattr(issuing.secrets, "token_hex", lambda _bytes: next(draws))
+    credential = issuing.issue_credential(
+        holder=PractitionerFactory(), program=held.program, issued_on=datetime.date(2026, 3, 3)
+    )
+    assert credential.certificate_number == "CSPO-00000000AA"
+    assert Credential.objects.count() == 2
+
+
+def test_a_given_number_someone_holds_is_refused_not_replaced():
+    held = CredentialFactory(certificate_number="CSPO-0000000001")
+    with pytest.raises(IntegrityError):
+        issuing.issue_credential(
+            holder=PractitionerFactory(),
+            program=held.program,
+            issued_on=datetime.date(2026, 3, 3),
+            certificate_number="CSPO-0000000001",
+        )
+    assert list(Credential.objects.values_list("pk", flat=True)) == [held.pk]
+
+
+@pytest.mark.parametrize(
+    ("code", "number"),
+    [
+        ("CSPO", r"CSPO-[0-9A-F]{10}"),
+        ("a_cspo-2", r"ACSPO2-[0-9A-F]{10}"),  # a slug's lower case, _ and - are left out
+        ("_-_", r"CERT-[0-9A-F]{10}"),  # no letter or digit to keep
+    ],
+)
+def test_a_drawn_number_is_the_programs_letters_and_digits_and_ten_hex_digits(code, number):
+    program = ProgramFactory(code=code)
+    credential = issuing.issue_credential(
+        holder=PractitionerFactory(), program=program, issued_on=datetime.date(2026, 3, 3)
+    )
+    assert re.fullmatch(number, credential.certificate_number)

@@ -69,7 +69,36 @@ def test_a_trainer_not_approved_for_the_program_cannot_lead_its_course(cspo):
     csm_only = TrainerFactory(programs=[ProgramFactory(code="CSM")])
     with pytest.raises(ValidationError) as refused:
         new_course(csm_only, cspo)
-    assert "not a Certified Scrum Trainer approved for CSPO" in str(refused.value)
+    assert refused.value.message_dict == {
+        "trainer": [
+            f"{csm_only} is not a Certified Scrum Trainer approved for CSPO; "
+            "only an approved CST can lead this course."
+        ]
+    }
+    assert not Course.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "refused"),
+    [
+        ({"ends_on": datetime.date(2026, 3, 2)}, None),  # a one-day course
+        (
+            {"ends_on": datetime.date(2026, 3, 1)},
+            {"ends_on": ["The course cannot end before it starts."]},
+        ),
+        ({"capacity": 1}, None),
+        ({"capacity": 0}, {"capacity": ["A course has at least one seat."]}),
+    ],
+)
+def test_a_course_ends_no_earlier_than_it_starts_and_has_a_seat(cspo, overrides, refused):
+    trainer = TrainerFactory(programs=[cspo])
+    if refused is None:
+        course = new_course(trainer, cspo, **overrides)
+        assert Course.objects.get() == course
+        return
+    with pytest.raises(ValidationError) as error:
+        new_course(trainer, cspo, **overrides)
+    assert error.value.message_dict == refused
     assert not Course.objects.exists()
 
 
@@ -156,6 +185,49 @@ def test_hours_above_the_session_or_not_numbers_are_refused_and_nothing_is_saved
     }
     assert not Attendance.objects.exists()
     assert not AttendanceChange.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved", "refused"),
+    [
+        ("P", Decimal("8.00"), None),  # present, in any case: the session's hours
+        ("A", Decimal("0.00"), None),  # absent
+        (" 0 ", Decimal("0.00"), None),
+        ("8", Decimal("8.00"), None),
+        ("7.555", Decimal("7.56"), None),
+        ("-1", None, "Hours must be between 0 and 8."),
+        ("8.01", None, "Hours must be between 0 and 8."),
+        ("NaN", None, "Hours must be between 0 and 8."),
+        ("many", None, "Hours must be a number, or p (present) or a (absent)."),
+    ],
+)
+def test_each_attendance_cell_is_hours_p_or_a_within_the_session(typed, saved, refused):
+    course = CourseFactory()
+    session = CourseSessionFactory(course=course, hours=Decimal("8"))
+    enrollment = EnrollmentFactory(course=course)
+    cell = (enrollment.pk, session.pk)
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            record_attendance(course=course, hours={cell: typed}, by=None)
+        assert error.value.message_dict == {cell: [refused]}
+        assert not Attendance.objects.exists()
+        return
+    record_attendance(course=course, hours={cell: typed}, by=None)
+    assert Attendance.objects.get().hours_attended == saved
+
+
+def test_a_blank_cell_is_0_once_recorded_and_nothing_before():
+    course, (enrollment,) = course_with_attendees(1, hours=("8",))
+    day_one = course.sessions.get()
+    day_two = CourseSessionFactory(course=course, position=2, hours=Decimal("8"))
+    record_attendance(
+        course=course,
+        hours={(enrollment.pk, day_one.pk): " ", (enrollment.pk, day_two.pk): ""},
+        by=None,
+    )
+    assert list(Attendance.objects.values_list("session", "hours_attended")) == [
+        (day_one.pk, Decimal("0.00"))
+    ]
 
 
 def test_a_cell_of_another_course_is_refused():

@@ -31,11 +31,12 @@ def test_the_same_key_twice_stores_and_sends_one_email(django_capture_on_commit_
     course, _ = course_with_attendees(1)
     with django_capture_on_commit_callbacks(execute=True):
         (credential,) = close_course(course=course).issued
-    from certifications.issuing.services import enqueue_welcome_email
+    from certifications.issuing.services import enqueue_welcome_emails
 
     with django_capture_on_commit_callbacks(execute=True):
-        again = enqueue_welcome_email(credential)
-    assert OutboundEmail.objects.count() == 1 and again.status == "sent"
+        again = enqueue_welcome_emails([credential])
+    assert again == []
+    assert OutboundEmail.objects.get().status == "sent"
     assert len(mail.outbox) == 1
 
 

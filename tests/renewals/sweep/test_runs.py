@@ -79,3 +79,19 @@ def test_the_fanned_out_run_keeps_a_week_of_chunks(due_in_a_month):
         daily_sweep.delay()
     assert SweepRun.objects.count() == 2
     assert {c.run_started_at for c in SweepChunk.objects.all()} == {NOW}
+
+
+def test_a_chunk_run_after_midnight_writes_the_reminder_of_the_day_its_run_began(db):
+    """Every chunk of a fanned-out run sees the day the run began: a chunk a worker picks
+    up after the holder's midnight still counts the days left from that day."""
+    from cspo_tracker.outbox.models import OutboundEmail
+    from renewals.sweep.runs import plan_fan_out, run_chunk
+
+    credential_expiring(datetime.date(2026, 12, 25))
+    began = datetime.datetime(2026, 11, 25, 23, 50, tzinfo=datetime.UTC)
+    with time_machine.travel(began, tick=False):
+        [chunk_id] = plan_fan_out(run_key="late-chunk")
+    with time_machine.travel(began + datetime.timedelta(minutes=20), tick=False):
+        run_chunk(chunk_id)
+    [email] = OutboundEmail.objects.all()
+    assert "expires on 25 Dec 2026 (UTC), in 30 days." in email.body_text
