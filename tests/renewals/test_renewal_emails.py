@@ -39,10 +39,13 @@ def test_the_acknowledgement_names_the_renewal_its_credentials_the_fee_and_the_r
     cspo = credential_expiring(D(2026, 6, 30), holder=practitioner)
     csm = credential_expiring(D(2026, 6, 30), program="CSM", holder=practitioner)
     seus_for(practitioner, 30)
+    practitioner.user.first_name, practitioner.user.last_name = "Ada", "Lovelace"
+    practitioner.user.save()
     renewal = submitted(practitioner, cspo, csm)
     email = OutboundEmail.objects.get(template="renewal_received")
     assert (email.key, email.to) == (f"renewal_received:{renewal.pk}", practitioner.email)
     body = " ".join(email.body_text.split())
+    assert body.startswith("Hello Ada Lovelace,")
     assert (
         f"We received your renewal #{renewal.pk} of CSPO {cspo.certificate_number}, "
         f"CSM {csm.certificate_number} with the US$100 fee (payment reference PAY-7)."
