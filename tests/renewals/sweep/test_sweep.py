@@ -291,3 +291,16 @@ def test_a_grace_reminder_says_only_seus_earned_by_expiry_count(db, sweep):
     assert "grace period ends on 28 Sep 2026" in email.body
     html = email.alternatives[0][0]
     assert "Only SEUs earned by <strong>30 Jun 2026</strong> count" in html
+
+
+def test_a_sweep_in_chunks_of_two_counts_each_of_five_credentials_once(db):
+    for i in range(5):
+        credential_expiring(D(2026, 7, 1) + datetime.timedelta(days=i))
+    result = sweeping.run_sweep(today=D(2026, 6, 1), dispatch=lambda ids, r: None, batch_size=2)
+    assert result.batches == 3
+    assert (result.credentials_scanned, result.statuses_changed, result.reminders_claimed) == (
+        5,
+        5,
+        5,
+    )
+    assert Reminder.objects.count() == 5
