@@ -175,3 +175,14 @@ def test_a_category_cap_still_holds_in_the_chunks_of_the_daily_task(db):
     credential.refresh_from_db()
     renewal.refresh_from_db()
     assert (credential.status, renewal.status) == ("renewal_due", Renewal.Status.SUBMITTED)
+
+
+def test_a_fanned_out_run_starts_at_the_instant_it_was_planned_for(due_in_a_month):
+    planned_for = NOW - datetime.timedelta(hours=1)
+    with time_machine.travel(NOW, tick=False):
+        [chunk_id] = runs.plan_fan_out(run_key="run-1", now=planned_for)
+        runs.run_chunk(chunk_id)
+    run = SweepRun.objects.get()
+    assert (run.started_at, run.finished_at) == (planned_for, NOW)
+    reminder = Reminder.objects.get()
+    assert (reminder.claimed_at, reminder.sent_at) == (planned_for, planned_for)
