@@ -186,3 +186,43 @@ def test_a_fanned_out_run_starts_at_the_instant_it_was_planned_for(due_in_a_mont
     assert (run.started_at, run.finished_at) == (planned_for, NOW)
     reminder = Reminder.objects.get()
     assert (reminder.claimed_at, reminder.sent_at) == (planned_for, planned_for)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_run_of_two_chunks_is_recorded_once_both_ran_with_both_chunks_counts(db):
+    credential_expiring(datetime.date(2026, 12, 25))
+    credential_expiring(datetime.date(2026, 12, 26))
+    first, second = runs.plan_fan_out(run_key="run-1", chunk_size=1)
+
+    assert runs.run_chunk(first) is None
+    assert not SweepRun.objects.exists()
+    runs.run_chunk(second)
+
+    run = SweepRun.objects.get()
+    assert (run.credentials_scanned, run.statuses_changed, run.reminders_sent) == (2, 2, 2)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_chunk_another_worker_finished_meanwhile_keeps_that_workers_counts(
+    due_in_a_month, monkeypatch
+):
+    """Two workers took the same chunk (a redelivered message): the counts stored are
+    those of the first to finish, so the run counts the chunk once."""
+    from renewals.models import SweepChunk
+
+    [chunk_id] = runs.plan_fan_out(run_key="run-1")
+    first_to_finish = sweep.SweepResult(batches=1, credentials_scanned=1, reminders_sent=1)
+    real_sweep_chunk = sweep.sweep_chunk
+
+    def raced(*args, **kwargs):
+        done = real_sweep_chunk(*args, **kwargs)
+        SweepChunk.objects.filter(pk=chunk_id).update(
+            finished_at=NOW, counts=first_to_finish.counts()
+        )
+        return done
+
+    monkeypatch.setattr(sweep, "sweep_chunk", raced)
+    runs.run_chunk(chunk_id)
+
+    assert SweepChunk.objects.get().counts == first_to_finish.counts()
+    assert SweepRun.objects.get().statuses_changed == 0
