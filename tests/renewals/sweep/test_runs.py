@@ -112,12 +112,22 @@ def test_a_renewal_the_sweep_completes_is_counted_in_its_run(db):
         SeuEntry.objects.filter(practitioner=holder, seus=4).delete()
         renewal = services.confirm_fee(renewal=renewal, by=StaffFactory())
         seus_for(holder, 4, earned_on=datetime.date(2026, 2, 1))
+    planned_for = NOW - datetime.timedelta(hours=1)
     with time_machine.travel(NOW, tick=False):
-        daily_sweep.delay()
+        [chunk_id] = runs.plan_fan_out(run_key="run-1", now=planned_for)
+        runs.run_chunk(chunk_id)
 
     renewal.refresh_from_db()
-    assert renewal.status == Renewal.Status.COMPLETED
+    assert (renewal.status, renewal.completed_at) == (Renewal.Status.COMPLETED, planned_for)
     assert SweepRun.objects.get().renewals_completed == 1
+
+
+def test_a_sweep_asked_for_no_dry_run_writes_and_records_it(due_in_a_month):
+    """What the demo's preparation runs: no --dry-run given, the sweep is real."""
+    with time_machine.travel(NOW, tick=False):
+        result = runs.run_recorded_sweep(trigger=SweepRun.Trigger.COMMAND)
+    assert result.reminders_sent == 1
+    assert SweepRun.objects.get().reminders_sent == 1
 
 
 @time_machine.travel(NOW, tick=False)
