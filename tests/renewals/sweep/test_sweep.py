@@ -351,18 +351,17 @@ def test_the_commands_today_also_sets_the_days_left_in_the_email(db):
 
 
 def test_reminders_sent_or_stale_by_the_time_they_are_sent_are_counted_as_such(db):
-    sent = credential_expiring(D(2026, 7, 30))
+    sent = [credential_expiring(D(2026, 7, 30)), credential_expiring(D(2026, 7, 29))]
     renewing = credential_expiring(D(2026, 7, 31))
     seus_for(renewing.holder, 20)
     claimed = []
     with at(D(2026, 6, 1)):
         sweeping.run_sweep(dispatch=lambda ids, r: claimed.extend(ids))
-        reminders.send_reminder(
-            reminder_id=Reminder.objects.get(cycle__credential=sent).pk
-        )  # a retried task sent it first
+        for reminder in Reminder.objects.filter(cycle__credential__in=sent):
+            reminders.send_reminder(reminder_id=reminder.pk)  # a retried task sent it first
         services.submit_renewal(
             practitioner=renewing.holder, credentials=[renewing], payment_reference="P"
         )
         result = sweeping.SweepResult()
         sweeping.send_claimed(claimed, result)
-    assert (result.reminders_sent, result.already_sent, result.skipped) == (0, 1, 1)
+    assert (result.reminders_sent, result.already_sent, result.skipped) == (0, 2, 1)
