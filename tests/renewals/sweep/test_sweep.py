@@ -12,9 +12,10 @@ from django.urls import reverse
 from certifications.models import Credential
 from cspo_tracker.outbox import services as outbox
 from renewals import services, tasks
-from renewals.models import Reminder, ReminderOffset
+from renewals.models import Reminder, ReminderOffset, Renewal
 from renewals.reminders import services as reminders
 from renewals.sweep import services as sweeping
+from seus.models import SeuEntry
 from tests.factories import PractitionerFactory, StaffFactory, credential_expiring, seus_for
 
 D = datetime.date
@@ -365,3 +366,21 @@ def test_reminders_sent_or_stale_by_the_time_they_are_sent_are_counted_as_such(d
         result = sweeping.SweepResult()
         sweeping.send_claimed(claimed, result)
     assert (result.reminders_sent, result.already_sent, result.skipped) == (0, 2, 1)
+
+
+def test_a_sweep_completes_every_held_renewal_whose_seus_are_now_logged_and_counts_them(db):
+    renewals = []
+    with at(D(2026, 6, 1)):
+        for _ in range(2):
+            credential = credential_expiring(D(2026, 7, 30))
+            holder = credential.holder
+            seus_for(holder, 20)
+            renewal = services.submit_renewal(
+                practitioner=holder, credentials=[credential], payment_reference="HELD"
+            )
+            SeuEntry.objects.filter(practitioner=holder, seus=4).delete()
+            renewals.append(services.confirm_fee(renewal=renewal, by=StaffFactory()))
+            seus_for(holder, 4, earned_on=D(2026, 2, 1))
+        result = sweeping.run_sweep(dispatch=lambda ids, r: None)
+    assert result.renewals_completed == 2
+    assert {r.status for r in Renewal.objects.all()} == {Renewal.Status.COMPLETED}
