@@ -12,9 +12,10 @@ from django.urls import reverse
 from certifications.models import Credential
 from cspo_tracker.outbox import services as outbox
 from renewals import services, tasks
-from renewals.models import Reminder, ReminderOffset
+from renewals.models import Reminder, ReminderOffset, Renewal
 from renewals.reminders import services as reminders
 from renewals.sweep import services as sweeping
+from seus.models import SeuEntry
 from tests.factories import PractitionerFactory, StaffFactory, credential_expiring, seus_for
 
 D = datetime.date
@@ -291,3 +292,95 @@ def test_a_grace_reminder_says_only_seus_earned_by_expiry_count(db, sweep):
     assert "grace period ends on 28 Sep 2026" in email.body
     html = email.alternatives[0][0]
     assert "Only SEUs earned by <strong>30 Jun 2026</strong> count" in html
+
+
+@pytest.mark.parametrize(("credentials", "chunks"), [(4, 2), (5, 3)])
+def test_a_sweep_in_chunks_of_two_counts_each_credential_once(db, credentials, chunks):
+    for i in range(credentials):
+        credential_expiring(D(2026, 7, 1) + datetime.timedelta(days=i))
+    result = sweeping.run_sweep(today=D(2026, 6, 1), dispatch=lambda ids, r: None, batch_size=2)
+    assert result.batches == chunks
+    scanned = (result.credentials_scanned, result.statuses_changed, result.reminders_claimed)
+    assert scanned == (credentials,) * 3
+    assert Reminder.objects.count() == credentials
+
+
+def test_a_sweep_of_an_install_with_no_credentials_counts_nothing(db):
+    result = sweeping.run_sweep(today=D(2026, 6, 1))
+    assert result.counts() == sweeping.SweepResult().counts()
+
+
+def test_a_sweep_across_two_local_dates_counts_what_it_found_on_both(db):
+    """At noon UTC Berlin and Auckland are on different dates: each date's claims,
+    reminders already sent and unsubscribed holders are all counted."""
+    now = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
+    for zone in ("Europe/Berlin", "Pacific/Auckland"):
+        credential_expiring(D(2026, 7, 15), holder=PractitionerFactory(time_zone=zone))
+        unsubscribed = PractitionerFactory(time_zone=zone, optional_reminders=False)
+        credential_expiring(D(2026, 7, 15), holder=unsubscribed)
+    sweeping.run_sweep(now=now, dispatch=lambda ids, r: None)
+    Reminder.objects.update(status=Reminder.Status.SENT)
+    for zone in ("Europe/Berlin", "Pacific/Auckland"):
+        credential_expiring(D(2026, 7, 16), holder=PractitionerFactory(time_zone=zone))
+
+    result = sweeping.run_sweep(now=now, dispatch=lambda ids, r: None)
+
+    assert (result.reminders_claimed, result.already_sent, result.skipped) == (2, 2, 2)
+
+
+def test_a_dry_run_claims_nothing_and_counts_what_would_be_sent(db):
+    credential_expiring(D(2026, 7, 30))
+    result = sweeping.run_sweep(today=D(2026, 6, 1), dry_run=True)
+    assert (result.reminders_claimed, result.reminders_due) == (0, 1)
+
+
+def test_a_sweep_sends_as_of_the_instant_it_was_given(db):
+    credential_expiring(D(2026, 7, 30))
+    given = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
+    with at(D(2026, 6, 2)):
+        sweeping.run_sweep(now=given)
+    reminder = Reminder.objects.get()
+    assert (reminder.claimed_at, reminder.sent_at) == (given, given)
+
+
+def test_the_commands_today_also_sets_the_days_left_in_the_email(db):
+    credential_expiring(D(2026, 7, 1))
+    with at(D(2026, 6, 1)):
+        command("--today", "2026-06-21")
+    [email] = mail.outbox
+    assert "in 10 days" in email.body
+
+
+def test_reminders_sent_or_stale_by_the_time_they_are_sent_are_counted_as_such(db):
+    sent = [credential_expiring(D(2026, 7, 30)), credential_expiring(D(2026, 7, 29))]
+    renewing = credential_expiring(D(2026, 7, 31))
+    seus_for(renewing.holder, 20)
+    claimed = []
+    with at(D(2026, 6, 1)):
+        sweeping.run_sweep(dispatch=lambda ids, r: claimed.extend(ids))
+        for reminder in Reminder.objects.filter(cycle__credential__in=sent):
+            reminders.send_reminder(reminder_id=reminder.pk)  # a retried task sent it first
+        services.submit_renewal(
+            practitioner=renewing.holder, credentials=[renewing], payment_reference="P"
+        )
+        result = sweeping.SweepResult()
+        sweeping.send_claimed(claimed, result)
+    assert (result.reminders_sent, result.already_sent, result.skipped) == (0, 2, 1)
+
+
+def test_a_sweep_completes_every_held_renewal_whose_seus_are_now_logged_and_counts_them(db):
+    renewals = []
+    with at(D(2026, 6, 1)):
+        for _ in range(2):
+            credential = credential_expiring(D(2026, 7, 30))
+            holder = credential.holder
+            seus_for(holder, 20)
+            renewal = services.submit_renewal(
+                practitioner=holder, credentials=[credential], payment_reference="HELD"
+            )
+            SeuEntry.objects.filter(practitioner=holder, seus=4).delete()
+            renewals.append(services.confirm_fee(renewal=renewal, by=StaffFactory()))
+            seus_for(holder, 4, earned_on=D(2026, 2, 1))
+        result = sweeping.run_sweep(dispatch=lambda ids, r: None)
+    assert result.renewals_completed == 2
+    assert {r.status for r in Renewal.objects.all()} == {Renewal.Status.COMPLETED}
