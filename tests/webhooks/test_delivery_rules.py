@@ -60,7 +60,7 @@ def test_a_webhook_failing_for_its_whole_limit_is_turned_off_with_the_reason_log
     ]
     (email,) = OutboundEmail.objects.filter(template="webhook_disabled")
     assert email.key == f"webhook_disabled:{subscription.pk}:{T0.isoformat()}"  # once a spell
-    assert f"failed for {hours} hours, so we stopped" in email.body_text
+    assert f"failed for {reason.split(' for ')[1][:-1]}, so we stopped" in email.body_text
     assert email.body_text.rstrip().endswith(settings.SITE_URL + reverse("webhooks:list"))
 
 
