@@ -69,10 +69,10 @@ def test_an_address_too_long_is_a_414_problem(api):
 def test_a_server_error_under_the_api_is_a_500_problem(practitioner, make_token, monkeypatch):
     from api.views import me
 
-    def broken(user):
+    def broken(request):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(me, "practitioner_for", broken)
+    monkeypatch.setattr(me, "practitioner_of", broken)
     client = token_client(make_token(practitioner.user).secret)
     client.raise_request_exception = False
     body = assert_problem(client.get("/api/v1/me"), 500)
