@@ -16,6 +16,7 @@
 import logging
 import uuid
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -113,6 +114,16 @@ def start_checkout(*, renewal, now=None, outage_message=RETRY_OUTAGE_MESSAGE):
     except gateway.StripeError as error:
         logger.warning("Stripe Checkout Session not created for renewal %s: %s", renewal.pk, error)
         raise ValidationError(outage_message) from error
+    if not _checkout_page(session.url):
+        # A session the holder cannot be sent to is as good as none: nothing is kept,
+        # and Stripe lets the session it made expire.
+        logger.warning(
+            "Stripe Checkout Session %s for renewal %s has no page to send the holder to: %r",
+            session.id,
+            renewal.pk,
+            session.url,
+        )
+        raise ValidationError(outage_message)
     return Payment.objects.create(
         renewal=renewal,
         reference=reference,
@@ -122,6 +133,14 @@ def start_checkout(*, renewal, now=None, outage_message=RETRY_OUTAGE_MESSAGE):
         currency=renewal.fee_currency,
         expires_at=gateway.timestamp(session.expires_at) or expires_at,
     )
+
+
+def _checkout_page(url):
+    """Whether `url` is a page to send the holder to: an absolute https address (or http
+    from a local stand-in named in STRIPE_API_BASE), never a relative path or a word."""
+    parts = urlsplit(url or "")
+    schemes = {"https", "http"} if settings.STRIPE_API_BASE else {"https"}
+    return parts.scheme in schemes and bool(parts.netloc)
 
 
 # --- The webhook ----------------------------------------------------------------------

@@ -24,8 +24,9 @@ import jsonschema
 import pytest
 import stripe
 import time_machine
+from django.core.exceptions import ValidationError
 
-from renewals.models import Payment
+from renewals.models import Payment, Renewal
 from renewals.payments import gateway, services
 from tests.factories import PractitionerFactory, credential_expiring, seus_for
 from tests.stripe_openapi import prism
@@ -47,18 +48,20 @@ def sent_to_stripe(stripe_api, monkeypatch):
 
 
 def test_the_checkout_session_the_app_asks_for_is_valid_by_stripes_document(db, sent_to_stripe):
+    """Prism's session, built from Stripe's schema, has the placeholder "string" for its
+    URL: the app refuses to send the holder there, as in an outage, and keeps nothing."""
     holder = PractitionerFactory()
     with time_machine.travel(NOW, tick=False):
         credential = credential_expiring(datetime.date(2026, 6, 30), holder=holder)
         seus_for(holder, 20)
-        payment = services.submit_and_pay(practitioner=holder, credentials=[credential])
+        with pytest.raises(ValidationError) as refused:
+            services.submit_and_pay(practitioner=holder, credentials=[credential])
 
     [params] = sent_to_stripe
     jsonschema.Draft4Validator(request_schema("/v1/checkout/sessions")).validate(params)
-    # The fields start_checkout keeps, read from an answer of Stripe's session schema.
-    payment = Payment.objects.get(pk=payment.pk)
-    assert (payment.session_id, payment.checkout_url) == ("string", "string")
-    assert payment.status == "open"
+    assert refused.value.messages == [str(services.OUTAGE_MESSAGE)]
+    assert not Payment.objects.exists()
+    assert not Renewal.objects.exists()
 
 
 def test_a_checkout_session_whose_price_has_no_currency_is_invalid_by_the_document(
