@@ -2,14 +2,12 @@
 tests/a11y/package.json (npm ci, as bin/test does) and evaluated in the page through the
 DevTools protocol, which the page's strict CSP does not govern."""
 
-import os
 from functools import cache
 from pathlib import Path
 
-import pytest
+from tests.node_packages import require
 
 AXE = Path(__file__).resolve().parents[1] / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-SKIP_NODE_TESTS = "CSPO_SKIP_NODE_TESTS"
 SERIOUS = {"serious", "critical"}
 
 
@@ -20,14 +18,7 @@ def _source():
 
 def serious_violations(page):
     """[(rule id, impact, help, first target)] of serious or critical axe violations."""
-    if not AXE.is_file():
-        if os.environ.get(SKIP_NODE_TESTS) == "1" and not os.environ.get("CI"):
-            pytest.skip(f"{SKIP_NODE_TESTS}=1 and axe-core is not installed in tests/a11y")
-        pytest.fail(
-            "axe-core is needed in tests/a11y/node_modules: run bin/test (npm ci there), "
-            f"or set {SKIP_NODE_TESTS}=1 to skip it knowingly",
-            pytrace=False,
-        )
+    require("the accessibility checks (axe-core)", AXE)
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(_source())
     violations = page.evaluate(

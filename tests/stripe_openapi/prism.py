@@ -4,7 +4,6 @@ is answered 422) and answers with a response built from the document's schema.""
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import tempfile
@@ -20,15 +19,6 @@ HERE = Path(__file__).resolve().parent
 PRISM = HERE / "node_modules" / ".bin" / "prism"
 # Prism resolves the document before it listens: about 20 s on a loaded two-core machine.
 STARTUP_SECONDS = 180
-
-
-def missing():
-    """Why Prism cannot run here, or "" when it can."""
-    if not (shutil.which("node") and shutil.which("npm")):
-        return "Node.js and npm are not installed"
-    if not PRISM.exists():
-        return "tests/stripe_openapi/node_modules is not installed (bin/test runs npm ci there)"
-    return ""
 
 
 def _free_port():
@@ -90,14 +80,11 @@ class Prism:
 
 
 def start_or_skip():
-    """A started Prism; without Node.js the test skips, except in CI, which has it."""
-    import pytest
+    """A started Prism, when Node.js and Prism are installed (tests/node_packages.py says
+    what happens otherwise)."""
+    from tests.node_packages import require
 
-    why = missing()
-    if why:
-        if os.environ.get("CI"):
-            pytest.fail(f"Prism cannot run in CI: {why}", pytrace=False)
-        pytest.skip(f"Stripe's API mock (Prism) cannot run: {why}")
+    require("Stripe's API mock (Prism)", PRISM)
     return Prism().start()
 
 

@@ -6,8 +6,6 @@ them this test fails, unless CSPO_SKIP_NODE_TESTS=1 (never honoured when CI is s
 import copy
 import datetime
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -19,28 +17,14 @@ from certifications.models import Credential
 from certifications.vc import documents, services, signing
 from certifications.vc.keys import issuer_keys, private_key_multibase
 from tests.factories import CredentialFactory
+from tests.node_packages import require
 
 VERIFIER = Path(__file__).resolve().parents[2] / "vc_verifier"
 
 
-# Like the browser tests: the one way to run without Node.js is to say so.
-SKIP_NODE_TESTS = "CSPO_SKIP_NODE_TESTS"
-
-
 @pytest.fixture
 def node():
-    node = shutil.which("node")
-    installed = (VERIFIER / "node_modules" / "@digitalbazaar" / "vc").is_dir()
-    if not (node and installed):
-        if os.environ.get(SKIP_NODE_TESTS) == "1" and not os.environ.get("CI"):
-            pytest.skip(f"{SKIP_NODE_TESTS}=1 and no Node.js verifier installed")
-        pytest.fail(
-            "Node.js and tests/vc_verifier/node_modules are needed for the independent "
-            f"verifier: run bin/test (it installs both), or set {SKIP_NODE_TESTS}=1 to "
-            "skip it knowingly",
-            pytrace=False,
-        )
-    return node
+    return require("the independent verifier", VERIFIER / "node_modules" / "@digitalbazaar" / "vc")
 
 
 @pytest.fixture

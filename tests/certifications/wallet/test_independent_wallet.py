@@ -11,8 +11,6 @@ offer is one made in the past."""
 
 import datetime
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,31 +20,23 @@ from django.utils import timezone
 from certifications.models import WalletOffer
 from certifications.vc import services as vc_services
 from certifications.wallet import services
-from tests.certifications.vc.test_independent_verifier import SKIP_NODE_TESTS, VERIFIER
+from tests.certifications.vc.test_independent_verifier import VERIFIER
 from tests.certifications.vc.test_independent_verifier import (
     verify_with_javascript as verify_with_digital_bazaar,
 )
 from tests.factories import CredentialFactory
+from tests.node_packages import require
 
 WALLET = Path(__file__).resolve().parents[2] / "wallet_client"
 
 
 @pytest.fixture
 def node():
-    node = shutil.which("node")
-    installed = (WALLET / "node_modules" / "@openid4vc" / "openid4vci").is_dir() and (
-        VERIFIER / "node_modules" / "@digitalbazaar" / "vc"
-    ).is_dir()
-    if not (node and installed):
-        if os.environ.get(SKIP_NODE_TESTS) == "1" and not os.environ.get("CI"):
-            pytest.skip(f"{SKIP_NODE_TESTS}=1 and no Node.js wallet client installed")
-        pytest.fail(
-            "Node.js, tests/wallet_client/node_modules and tests/vc_verifier/node_modules are "
-            "needed for the independent wallet: run bin/test (it installs them), or set "
-            f"{SKIP_NODE_TESTS}=1 to skip it knowingly",
-            pytrace=False,
-        )
-    return node
+    return require(
+        "the independent wallet",
+        WALLET / "node_modules" / "@openid4vc" / "openid4vci",
+        VERIFIER / "node_modules" / "@digitalbazaar" / "vc",
+    )
 
 
 @pytest.fixture
