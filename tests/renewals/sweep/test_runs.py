@@ -115,9 +115,9 @@ def test_the_recorded_run_counts_the_statuses_it_changed(due_in_a_month):
     assert (run.statuses_changed, run.renewals_completed) == (1, 0)
 
 
-def test_a_renewal_the_sweep_completes_is_counted_in_its_run(db):
-    """A renewal held at fee confirmation (SEUs removed) completes at the next sweep once
-    the missing SEUs are logged; the run says so."""
+def held_renewal():
+    """(holder, credential, renewal): the day before NOW, a renewal submitted with 20 SEUs
+    whose 4-SEU entry was then removed, so confirming its fee held it 4 SEUs short."""
     holder = PractitionerFactory()
     credential = credential_expiring(datetime.date(2026, 12, 25), holder=holder)
     with time_machine.travel(NOW - datetime.timedelta(days=1), tick=False):
@@ -127,6 +127,14 @@ def test_a_renewal_the_sweep_completes_is_counted_in_its_run(db):
         )
         SeuEntry.objects.filter(practitioner=holder, seus=4).delete()
         renewal = services.confirm_fee(renewal=renewal, by=StaffFactory())
+    return holder, credential, renewal
+
+
+def test_a_renewal_the_sweep_completes_is_counted_in_its_run(db):
+    """A renewal held at fee confirmation (SEUs removed) completes at the next sweep once
+    the missing SEUs are logged; the run says so."""
+    holder, credential, renewal = held_renewal()
+    with time_machine.travel(NOW - datetime.timedelta(days=1), tick=False):
         seus_for(holder, 4, earned_on=datetime.date(2026, 2, 1))
     planned_for = NOW - datetime.timedelta(hours=1)
     with time_machine.travel(NOW, tick=False):
@@ -183,15 +191,8 @@ def test_a_redelivered_chunk_sends_nothing_twice_and_the_run_is_recorded_once(du
 def test_a_category_cap_still_holds_in_the_chunks_of_the_daily_task(db):
     """The chunks read the caps from the run's plan: SEUs over a category's cap do not
     meet the requirements, so the held renewal's credential stays due."""
-    holder = PractitionerFactory()
-    credential = credential_expiring(datetime.date(2026, 12, 25), holder=holder)
+    holder, credential, renewal = held_renewal()
     with time_machine.travel(NOW - datetime.timedelta(days=1), tick=False):
-        seus_for(holder, 20)
-        renewal = services.submit_renewal(
-            practitioner=holder, credentials=[credential], payment_reference="HELD-1"
-        )
-        SeuEntry.objects.filter(practitioner=holder, seus=4).delete()
-        services.confirm_fee(renewal=renewal, by=StaffFactory())
         capped = SeuCategoryFactory(code="C")
         SeuCategory.objects.filter(pk=capped.pk).update(cap=Decimal("2"))
         seus_for(holder, 8, earned_on=datetime.date(2026, 2, 1), code="C")  # counts 2 of 8
