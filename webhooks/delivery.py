@@ -153,8 +153,9 @@ def _record_attempts(sent, *, now):
     attempts, outcomes = [], []
     for pk, response in sent:
         delivery = deliveries[pk]
+        due_at = delivery.next_attempt_at  # when this attempt was due: a failing spell's start
         attempts.append(_move_on(delivery, response, now))
-        outcomes.append((delivery, response))
+        outcomes.append((delivery, response, due_at))
     DeliveryAttempt.objects.bulk_create(attempts)
     WebhookDelivery.objects.bulk_update(deliveries.values(), MOVED_FIELDS)
     _track_subscriptions(outcomes, now=now)
@@ -197,8 +198,6 @@ def _move_on(delivery, response, now):
     delivered, due again later, or given up."""
     ok = _succeeded(response)
     error = "" if ok else _failure_reason(response)
-    # When this attempt was due: a failing spell's start.
-    delivery.due_at = delivery.next_attempt_at
     delivery.attempts += 1
     delivery.last_status_code = response.status_code
     delivery.last_error = error[:500]
@@ -234,20 +233,20 @@ def _track_subscriptions(outcomes, *, now):
     if it had one, in one UPDATE for all of them. One with a failure among them is
     followed attempt by attempt, in order, as the failure may start a spell or disable
     it."""
-    failing = {d.subscription_id for d, response in outcomes if not _succeeded(response)}
-    all_ok = {d.subscription_id for d, _response in outcomes} - failing
+    failing = {d.subscription_id for d, response, _due in outcomes if not _succeeded(response)}
+    all_ok = {d.subscription_id for d, _response, _due in outcomes} - failing
     if all_ok:
         WebhookSubscription.objects.filter(pk__in=all_ok, failing_since__isnull=False).update(
             failing_since=None
         )
-    for delivery, response in outcomes:
+    for delivery, response, due_at in outcomes:
         if delivery.subscription_id in failing:
             _track_subscription(
                 delivery.subscription_id,
                 ok=_succeeded(response),
                 gone=response.status_code == GONE,
                 now=now,
-                due_at=delivery.due_at,
+                due_at=due_at,
             )
 
 
